@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs everything Disco Nodes needs on Debian 12 with Node 20: Debian packages (Chromium for
+# browser tests and its SwiftShader WebGPU adapter, PyTorch + onnx for the model tooling) and the
+# npm packages from package-lock.json. Nothing is downloaded from outside Debian and npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(chromium libvulkan1 python3-torch python3-onnx python3-numpy)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+echo "setup: installing npm packages (npm ci)" >&2
+npm ci --no-audit --no-fund
+echo "setup: done" >&2

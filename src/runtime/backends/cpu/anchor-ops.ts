@@ -1,0 +1,4 @@
+/** CPU reference implementations of AnchorOps. */
+import type { AnchorOps } from '../ops/anchor-ops.ts';
+
+export const cpuAnchorOps: AnchorOps = {};

@@ -1,0 +1,3 @@
+/** Color operations. Filled in with the color stages; see ../backend.ts. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ColorOps {}

@@ -1,0 +1,95 @@
+/**
+ * A node type, declared as data plus one pure function. The editor builds litegraph nodes from it,
+ * the executor runs it, the CLI lists it. `execute` must not mutate its inputs: values are shared
+ * between cache entries and downstream nodes.
+ */
+import type { ValueType } from '../values/value-types.ts';
+import type { ExecContext } from './context.ts';
+
+export interface PortSpec {
+  readonly type: ValueType<any>;
+  readonly optional?: boolean;
+  readonly description?: string;
+}
+
+export type ParamSpec =
+  | { readonly kind: 'int'; readonly default: number; readonly min?: number; readonly max?: number; readonly step?: number; readonly description?: string }
+  | { readonly kind: 'float'; readonly default: number; readonly min?: number; readonly max?: number; readonly step?: number; readonly description?: string }
+  | { readonly kind: 'bool'; readonly default: boolean; readonly description?: string }
+  | { readonly kind: 'choice'; readonly default: string; readonly options: readonly string[]; readonly description?: string }
+  | { readonly kind: 'string'; readonly default: string; readonly description?: string }
+  | { readonly kind: 'color'; readonly default: string; readonly description?: string }
+  /** Structured data edited by a custom UI (e.g. the anchor list); must be JSON. */
+  | { readonly kind: 'json'; readonly default: unknown; readonly description?: string };
+
+export type ParamValue = number | boolean | string | unknown;
+export type Params = Record<string, ParamValue>;
+export type Values = Record<string, unknown>;
+
+export interface NodeDef {
+  /** Stable, namespaced type id, e.g. `disco/anchor-locator`. Never changes once shipped. */
+  readonly id: string;
+  /** Bump when the node's results change for the same inputs: it invalidates cached results. */
+  readonly version: number;
+  readonly displayName: string;
+  /** Slash path for menus, e.g. `DISCO/anchors`. */
+  readonly category: string;
+  readonly description: string;
+  /** Input ports, in slot order. */
+  readonly inputs: Readonly<Record<string, PortSpec>>;
+  readonly params: Readonly<Record<string, ParamSpec>>;
+  /** Output ports, in slot order. */
+  readonly outputs: Readonly<Record<string, PortSpec>>;
+  /** An output node is a natural run target (save, preview). */
+  readonly isOutput?: boolean;
+  /** Results depend on something besides inputs and params (e.g. time): never cached. */
+  readonly notIdempotent?: boolean;
+  /** Extra checks on parameter values beyond kind and range; returns an error message or nothing. */
+  validate?(params: Params): string | undefined;
+  /** Extra cache-key material, e.g. the sha256 of a file a path parameter names. */
+  fingerprint?(ctx: ExecContext, params: Params): Promise<string> | string;
+  execute(ctx: ExecContext, inputs: Values, params: Params): Promise<Values> | Values;
+}
+
+export function defineNode<D extends NodeDef>(def: D): D {
+  if (!/^[a-z0-9-]+\/[a-z0-9-]+$/.test(def.id)) throw new Error(`node id "${def.id}" must look like "namespace/kebab-name"`);
+  const dup = Object.keys(def.inputs).find((k) => k in def.params);
+  if (dup) throw new Error(`${def.id}: "${dup}" is both an input and a parameter`);
+  for (const [name, p] of Object.entries(def.params)) {
+    const err = checkParam(p, p.default);
+    if (err) throw new Error(`${def.id}: default of "${name}" ${err}`);
+  }
+  return def;
+}
+
+export const int = (o: Omit<Extract<ParamSpec, { kind: 'int' }>, 'kind'>): ParamSpec => ({ kind: 'int', ...o });
+export const float = (o: Omit<Extract<ParamSpec, { kind: 'float' }>, 'kind'>): ParamSpec => ({ kind: 'float', ...o });
+export const bool = (o: Omit<Extract<ParamSpec, { kind: 'bool' }>, 'kind'>): ParamSpec => ({ kind: 'bool', ...o });
+export const choice = (o: Omit<Extract<ParamSpec, { kind: 'choice' }>, 'kind'>): ParamSpec => ({ kind: 'choice', ...o });
+export const str = (o: Omit<Extract<ParamSpec, { kind: 'string' }>, 'kind'>): ParamSpec => ({ kind: 'string', ...o });
+export const color = (o: Omit<Extract<ParamSpec, { kind: 'color' }>, 'kind'>): ParamSpec => ({ kind: 'color', ...o });
+export const json = (o: Omit<Extract<ParamSpec, { kind: 'json' }>, 'kind'>): ParamSpec => ({ kind: 'json', ...o });
+
+/** Checks one parameter value against its spec; returns what is wrong, or undefined. */
+export function checkParam(spec: ParamSpec, value: unknown): string | undefined {
+  switch (spec.kind) {
+    case 'int':
+    case 'float': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) return `must be a finite number, got ${JSON.stringify(value)}`;
+      if (spec.kind === 'int' && !Number.isInteger(value)) return `must be a whole number, got ${value}`;
+      if (spec.min !== undefined && value < spec.min) return `is ${value}, below the minimum ${spec.min}`;
+      if (spec.max !== undefined && value > spec.max) return `is ${value}, above the maximum ${spec.max}`;
+      return undefined;
+    }
+    case 'bool':
+      return typeof value === 'boolean' ? undefined : `must be true or false, got ${JSON.stringify(value)}`;
+    case 'choice':
+      return spec.options.includes(value as string) ? undefined : `must be one of ${spec.options.join(', ')}, got ${JSON.stringify(value)}`;
+    case 'string':
+      return typeof value === 'string' ? undefined : `must be text, got ${JSON.stringify(value)}`;
+    case 'color':
+      return typeof value === 'string' && /^#[0-9a-fA-F]{6}$/.test(value) ? undefined : `must be a colour like #a1b2c3, got ${JSON.stringify(value)}`;
+    case 'json':
+      return value === undefined ? 'is missing' : undefined;
+  }
+}
