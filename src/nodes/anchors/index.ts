@@ -1,0 +1,4 @@
+/** The anchors node definitions, in menu order. */
+import type { NodeDef } from '../../runtime/engine/node-def.ts';
+
+export const anchorsNodes: NodeDef[] = [];

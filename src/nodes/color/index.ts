@@ -1,0 +1,4 @@
+/** The color node definitions, in menu order. */
+import type { NodeDef } from '../../runtime/engine/node-def.ts';
+
+export const colorNodes: NodeDef[] = [];
