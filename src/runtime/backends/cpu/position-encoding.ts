@@ -1,0 +1,50 @@
+/**
+ * DISCO's sine position encoding (SPEC §7; DETR's PositionEmbeddingSine, normalised): [1,64,h,w],
+ * channels 0..31 from the row, 32..63 from the column. It depends only on (h, w), so it is computed,
+ * never stored. Every step is rounded to float32 in the reference's order, so the result matches
+ * the official float32 tensor to a few ulp.
+ */
+import { cpuTensor, type CpuTensor } from '../../values/tensor.ts';
+
+export const POS_FEATS = 32;
+const f = Math.fround;
+
+/** dim_i = 10000^(2*floor(i/2)/32) in float32, i = 0..31. */
+export function posencDims(): Float32Array {
+  const d = new Float32Array(POS_FEATS);
+  for (let i = 0; i < POS_FEATS; i++) d[i] = f(Math.pow(10000, f(f(2 * Math.floor(i / 2)) / POS_FEATS)));
+  return d;
+}
+
+/** The scaled coordinate of 1-based position `p` on an axis of length `n`: p/(n + 1e-6) * 2*pi. */
+export function posencCoord(p: number, n: number): number {
+  return f(f(p / f(n + 1e-6)) * f(2 * Math.PI));
+}
+
+export function positionEncodingCpu(h: number, w: number): CpuTensor {
+  checkGrid(h, w);
+  const dims = posencDims();
+  const out = cpuTensor([1, 2 * POS_FEATS, h, w]);
+  const plane = h * w;
+  // One axis value per (channel, position): sin for even channels, cos for odd ones.
+  const axis = (p: number, n: number, i: number): number => {
+    const v = f(posencCoord(p, n) / dims[i]);
+    return f(i % 2 === 0 ? Math.sin(v) : Math.cos(v));
+  };
+  for (let i = 0; i < POS_FEATS; i++) {
+    for (let y = 0; y < h; y++) {
+      const ry = axis(y + 1, h, i);
+      for (let x = 0; x < w; x++) {
+        out.data[i * plane + y * w + x] = ry;
+        out.data[(POS_FEATS + i) * plane + y * w + x] = axis(x + 1, w, i);
+      }
+    }
+  }
+  return out;
+}
+
+export function checkGrid(h: number, w: number): void {
+  if (!Number.isInteger(h) || !Number.isInteger(w) || h < 1 || w < 1 || h > 4096 || w > 4096) {
+    throw new Error(`position encoding: grid must be whole numbers in 1..4096, got ${h}x${w}`);
+  }
+}
