@@ -1,0 +1,102 @@
+/**
+ * Image decoding and encoding for the CLI (Node), through sharp (libvips, prebuilt from npm).
+ * In: PNG, JPEG, WebP (first frame of an animation), any bit depth, gray, palette, CMYK, alpha,
+ * with EXIF orientation applied. Out: 8-bit RGBA pixels; PNG out.
+ * Alpha rule: transparent pixels are composited over white, since a colourised photo has no use
+ * for a transparent background and Lab has no alpha.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import type { ImageValue } from '../runtime/values/types.ts';
+
+/** Largest accepted input, in pixels (width × height), checked before any pixel is decoded. */
+export const DEFAULT_PIXEL_LIMIT = 50_000_000;
+
+export class ImageInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImageInputError';
+  }
+}
+
+export interface DecodeOptions {
+  pixelLimit?: number;
+  /** Name used in error messages (the file name). */
+  name?: string;
+}
+
+export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): Promise<ImageValue> {
+  const name = opts.name ?? 'image';
+  const limit = opts.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (e) {
+    throw new ImageInputError(`${name}: not a readable image (${shortSharpMessage(e)})`);
+  }
+  if (!meta.width || !meta.height) throw new ImageInputError(`${name}: the image has no pixels (${meta.width ?? 0}x${meta.height ?? 0})`);
+  const pixels = meta.width * meta.height;
+  if (pixels > limit) {
+    throw new ImageInputError(
+      `${name}: ${meta.width}x${meta.height} is ${(pixels / 1e6).toFixed(1)} megapixels, above the limit of ${(limit / 1e6).toFixed(1)}; downscale it first or raise --max-pixels`);
+  }
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: limit, failOn: 'error', pages: 1 })
+      .autoOrient()
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .ensureAlpha(1)
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 4) throw new Error(`expected 4 channels after conversion, got ${info.channels}`);
+    const rgba = new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength);
+    const hadColor = hasChroma(rgba);
+    return {
+      width: info.width, height: info.height, data: rgba,
+      meta: { source: name, hadColor, hadAlpha: Boolean(meta.hasAlpha), format: meta.format, bitDepth: meta.depth },
+    };
+  } catch (e) {
+    throw new ImageInputError(`${name}: could not decode (${shortSharpMessage(e)})`);
+  }
+}
+
+export async function decodeImageFile(path: string, opts: DecodeOptions = {}): Promise<ImageValue> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new ImageInputError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return decodeImage(bytes, { ...opts, name: opts.name ?? path });
+}
+
+/** Encodes 8-bit RGBA pixels as PNG (RGB when every pixel is opaque). */
+export async function encodePng(image: ImageValue): Promise<Uint8Array> {
+  const raw = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+  let pipeline = sharp(raw, { raw: { width: image.width, height: image.height, channels: 4 } });
+  if (isOpaque(image.data)) pipeline = pipeline.removeAlpha();
+  return new Uint8Array(await pipeline.png({ compressionLevel: 6 }).toBuffer());
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** True when any pixel's R, G and B differ by more than 2 levels (JPEG noise on gray photos stays below). */
+function hasChroma(rgba: Uint8ClampedArray): boolean {
+  for (let i = 0; i < rgba.length; i += 4) {
+    const r = rgba[i], g = rgba[i + 1], b = rgba[i + 2];
+    if (Math.max(r, g, b) - Math.min(r, g, b) > 2) return true;
+  }
+  return false;
+}
+
+function isOpaque(rgba: Uint8ClampedArray): boolean {
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;
+  return true;
+}
+
+function shortSharpMessage(e: unknown): string {
+  return String((e as Error).message ?? e).split('\n')[0].replace(/^Input (buffer|file) /, '');
+}
