@@ -239,7 +239,8 @@ class Run {
         active = false;
         if (!this.volatile.has(id)) {
           const types = Object.fromEntries(Object.entries(def.outputs).map(([n, p]) => [n, p.type]));
-          if (this.cache.set(key, out, types)) this.hold(key);
+          this.hold(key); // pinned first: storing must not evict values this run still passes on
+          this.cache.set(key, out, types);
         }
         this.values.set(id, out);
         this.executed.push(id);

@@ -86,7 +86,7 @@ export class ValueCache {
     this.entries.set(key, { values, bytes, gpu });
     this.used += bytes;
     for (const t of new Set(gpu.map((t) => t.buffer))) this.holders.set(t, (this.holders.get(t) ?? 0) + 1);
-    this.trim();
+    this.trim(key);
     return true;
   }
 
@@ -128,12 +128,15 @@ export class ValueCache {
     this.trim();
   }
 
-  /** Evicts least recently used, unpinned entries until the budget holds (or only pinned ones remain). */
-  trim(): void {
+  /**
+   * Evicts least recently used, unpinned entries until the budget holds (or only pinned ones remain).
+   * `keep` is spared: a value just stored may already be in use by its caller.
+   */
+  trim(keep?: string): void {
     if (this.used <= this.maxBytes) return;
     for (const key of [...this.entries.keys()]) {
       if (this.used <= this.maxBytes) break;
-      if (!this.pins.has(key)) this.delete(key);
+      if (key !== keep && !this.pins.has(key)) this.delete(key);
     }
   }
 }
