@@ -58,6 +58,13 @@ export class MT19937 {
     return v;
   }
 
+  /** A uniform double in [0, 1) with 53 random bits (numpy legacy `random_sample`). */
+  random(): number {
+    const a = this.nextU32() >>> 5;
+    const b = this.nextU32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
   /** A random permutation of 0..n-1 (numpy legacy `permutation(n)`). */
   permutation(n: number): Int32Array {
     const x = new Int32Array(n);

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { loadVector } from '../../../../test/helpers/vectors.ts';
+import { cpuTensor } from '../../values/tensor.ts';
+import { cpuAnchorOps } from './anchor-ops.ts';
+import { kmeansCpu, tokenRows } from './kmeans.ts';
+
+function kmeansCase(name: string) {
+  const v = (key: string) => loadVector(name, key);
+  const tokens = v('tokens');
+  return {
+    tokens: cpuTensor(tokens.shape, tokens.data as Float32Array),
+    sizes: cpuTensor(v('spixel_sizes').shape, v('spixel_sizes').data as Float32Array),
+    seed: v('seed').data[0],
+    k: v('k').data[0],
+    initIndices: Array.from(v('init_indices').data),
+    iterations: v('iterations').data[0],
+    emptyDraws: Array.from(v('empty_draws').data),
+    labels: Array.from(v('labels').data),
+    centres: v('centres').data,
+    hintMask: Array.from(v('hint_mask').data),
+  };
+}
+
+describe.each(['kmeans_small', 'kmeans_grid16', 'kmeans_empty'])('k-means + anchors vs %s', (name) => {
+  const ref = kmeansCase(name);
+
+  it('reproduces init indices, labels, iterations, hint mask exactly and centres within 1e-5', async () => {
+    const got = await cpuAnchorOps.locateAnchors(ref.tokens, ref.sizes, { k: ref.k, seed: ref.seed, emptyDraws: ref.emptyDraws });
+    expect(Array.from(got.initIndices)).toEqual(ref.initIndices);
+    expect(got.iterations).toBe(ref.iterations);
+    expect(Array.from(got.labels)).toEqual(ref.labels);
+    expect(got.emptyDraws).toEqual(ref.emptyDraws);
+    expect(Array.from(got.mask)).toEqual(ref.hintMask);
+    let maxErr = 0;
+    for (let i = 0; i < ref.centres.length; i++) maxErr = Math.max(maxErr, Math.abs(got.centres[i] - ref.centres[i]));
+    expect(maxErr).toBeLessThanOrEqual(1e-5);
+  });
+});
+
+describe('k-means details', () => {
+  it('kmeans_empty refills its empty cluster from the seeded generator when no draws are recorded', async () => {
+    const ref = kmeansCase('kmeans_empty');
+    expect(ref.emptyDraws.length).toBeGreaterThan(0);
+    const x = tokenRows(ref.tokens.shape, ref.tokens.data);
+    const a = await kmeansCpu(x, { k: ref.k, seed: ref.seed });
+    const b = await kmeansCpu(x, { k: ref.k, seed: ref.seed });
+    expect(a.emptyDraws.length).toBeGreaterThan(0);
+    expect(Array.from(a.labels)).toEqual(Array.from(b.labels)); // deterministic per seed
+    expect(Array.from(a.initIndices)).toEqual(ref.initIndices);
+  });
+
+  it('kmeans++ init gives k distinct starting tokens and a valid labelling', async () => {
+    const ref = kmeansCase('kmeans_grid16');
+    const got = await cpuAnchorOps.kmeans(ref.tokens, { k: 8, seed: 3, init: 'kmeans++' });
+    expect(new Set(got.initIndices).size).toBe(8);
+    expect(got.labels.every((l) => l >= 0 && l < 8)).toBe(true);
+  });
+
+  it('rejects bad options and non-finite data with clear messages', async () => {
+    const ref = kmeansCase('kmeans_small');
+    await expect(cpuAnchorOps.kmeans(ref.tokens, { k: 17, seed: 1 })).rejects.toThrow(/k must be .* 1\.\.16/);
+    await expect(cpuAnchorOps.kmeans(ref.tokens, { k: 4, seed: 1, emptyDraws: [99] })).rejects.toThrow(/draw 99/);
+    const bad = cpuTensor([1, 2, 1, 2], new Float32Array([0, NaN, 1, 2]));
+    await expect(cpuAnchorOps.kmeans(bad, { k: 2, seed: 1 })).rejects.toThrow(/channel 0, token 1 is NaN/);
+    await expect(cpuAnchorOps.kmeans(cpuTensor([64, 16]), { k: 2, seed: 1 })).rejects.toThrow(/\[1,C,h,w\]/);
+  });
+
+  it('kmeansAssign picks the nearest centre, first index on ties', async () => {
+    // 3 tokens with 2 channels: (0,0), (1,0), (0.5,0); centres (0,0) and (1,0): the middle one ties.
+    const tokens = cpuTensor([1, 2, 1, 3], new Float32Array([0, 1, 0.5, 0, 0, 0]));
+    const centres = cpuTensor([2, 2], new Float32Array([0, 0, 1, 0]));
+    const labels = await cpuAnchorOps.kmeansAssign(tokens, centres);
+    expect(Array.from(labels.location === 'cpu' ? labels.data : [])).toEqual([0, 1, 0]);
+  });
+});
