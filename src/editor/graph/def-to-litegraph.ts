@@ -1,0 +1,229 @@
+/**
+ * One generic litegraph node class per NodeDef. Ports become typed slots (ValueType names, coloured
+ * by ValueType.color); parameters become widgets; the parameter values live by name in
+ * `properties.params` and are mirrored positionally in `widgets_values` (the workflow file format).
+ * Node logic never sees litegraph: running happens in the worker on the exec graph.
+ */
+import { LGraphCanvas, LGraphNode, LiteGraph, type IContextMenuValue } from '@comfyorg/litegraph';
+import type { NodeDef, ParamSpec, Params } from '../../runtime/engine/node-def.ts';
+import { drawNodeStatus, drawThumbnail, THUMB_H } from './node-draw.ts';
+import type { StatusBoard } from './node-status.ts';
+
+/** What generated nodes need from the app; all UI side effects go through here. */
+export interface NodeUiHooks {
+  readonly status: StatusBoard;
+  /** A parameter was edited (widget, picker, JSON dialog). */
+  paramChanged(node: LGraphNode, name: string): void;
+  /** "Run to this node" from the context menu. */
+  runTo(node: LGraphNode): void;
+  /** Opens a file picker and stores the photo for this node's image parameter. */
+  pickImage(node: LGraphNode, param: string): void;
+  /** Edits a JSON parameter (no inline widget for structured data). */
+  editJson(node: LGraphNode, param: string): void;
+}
+
+/** Our node modes as litegraph modes (ComfyUI uses the same numbers: 2 never, 4 bypass). */
+export const MODE = { always: 0, mute: 2, bypass: 4 } as const;
+
+/** A string parameter with this name holds an image key and gets a "choose photo" button. */
+export const IMAGE_PARAM = 'image';
+
+export interface DiscoNode extends LGraphNode {
+  readonly def: NodeDef;
+  /** Current parameter values by name. */
+  params(): Params;
+  setParam(name: string, value: unknown): void;
+}
+
+export function isDiscoNode(n: LGraphNode | null | undefined): n is DiscoNode {
+  return !!n && 'def' in n && typeof (n as DiscoNode).params === 'function';
+}
+
+/** Whether a node's body shows a thumbnail: it makes an IMAGE, or it is an output node reading one. */
+export function showsThumbnail(def: NodeDef): boolean {
+  const has = (ports: NodeDef['inputs']) => Object.values(ports).some((p) => p.type.name === 'IMAGE');
+  return has(def.outputs) || (!!def.isOutput && has(def.inputs));
+}
+
+export function registerNodeDefs(defs: readonly NodeDef[], hooks: NodeUiHooks): void {
+  for (const def of defs) {
+    for (const port of [...Object.values(def.inputs), ...Object.values(def.outputs)]) {
+      LGraphCanvas.link_type_colors[port.type.name] = port.type.color;
+    }
+    LiteGraph.registerNodeType(def.id, makeNodeClass(def, hooks));
+  }
+}
+
+function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
+  const paramNames = Object.keys(def.params);
+  const thumb = showsThumbnail(def);
+
+  class Node extends LGraphNode implements DiscoNode {
+    static override title = def.displayName;
+    static category = def.category;
+    static description = def.description;
+    readonly def = def;
+
+    constructor(title?: string) {
+      super(title ?? def.displayName, def.id);
+      this.serialize_widgets = true;
+      this.properties = { ...this.properties, params: defaultsOf(def) };
+      for (const [name, port] of Object.entries(def.inputs)) {
+        this.addInput(name, port.type.name, { color_on: port.type.color, color_off: port.type.color });
+      }
+      for (const [name, port] of Object.entries(def.outputs)) {
+        this.addOutput(name, port.type.name, { color_on: port.type.color, color_off: port.type.color });
+      }
+      // Param widgets first and in def order, so litegraph's positional widgets_values lines up.
+      for (const [name, spec] of Object.entries(def.params)) addParamWidget(this, name, spec);
+      for (const [name, spec] of Object.entries(def.params)) {
+        if (spec.kind === 'json') addButton(this, `edit ${name}…`, () => hooks.editJson(this, name));
+        if (spec.kind === 'string' && name === IMAGE_PARAM) addButton(this, 'choose photo…', () => hooks.pickImage(this, name));
+      }
+      this.size = this.computeSize();
+    }
+
+    params(): Params {
+      return this.properties.params as Params;
+    }
+
+    setParam(name: string, value: unknown): void {
+      (this.properties.params as Params)[name] = value;
+      const w = this.widgets?.find((x) => x.name === name);
+      if (w) w.value = value as never;
+      hooks.paramChanged(this, name);
+      this.setDirtyCanvas(true, true);
+    }
+
+    override computeSize(out?: [number, number]): [number, number] {
+      const size = super.computeSize(out) as [number, number];
+      size[0] = Math.max(size[0], 220);
+      if (thumb) size[1] += THUMB_H + 8;
+      return size;
+    }
+
+    override onWidgetChanged(name: string, value: unknown): void {
+      if (!(name in def.params)) return;
+      (this.properties.params as Params)[name] = value;
+      hooks.paramChanged(this, name);
+    }
+
+    /** Writes the file format: params by name, mirrored positionally in def order. */
+    override onSerialize(o: { properties?: Record<string, unknown>; widgets_values?: unknown[] }): void {
+      const params = this.params();
+      o.properties = { ...(o.properties ?? {}), params: structuredClone(params) };
+      o.widgets_values = paramNames.map((n) => params[n]);
+    }
+
+    /** Reads params by name first, then positionally (plain ComfyUI files), then defaults. */
+    override onConfigure(info: { properties?: Record<string, unknown>; widgets_values?: unknown[] }): void {
+      const byName = (info.properties?.params ?? {}) as Params;
+      const values: Params = defaultsOf(def);
+      paramNames.forEach((n, i) => {
+        if (byName[n] !== undefined) values[n] = byName[n];
+        else if (info.widgets_values?.[i] !== undefined && info.widgets_values[i] !== null) values[n] = info.widgets_values[i];
+      });
+      this.properties.params = values;
+      for (const w of this.widgets ?? []) if (w.name in values) w.value = values[w.name] as never;
+    }
+
+    override onDrawBackground(ctx: CanvasRenderingContext2D): void {
+      if (thumb && !this.flags.collapsed) drawThumbnail(ctx, this, hooks.status.get(this.id)?.thumb);
+    }
+
+    override onDrawForeground(ctx: CanvasRenderingContext2D): void {
+      drawNodeStatus(ctx, this, hooks.status.get(this.id));
+    }
+
+    override getExtraMenuOptions(_c: LGraphCanvas, options: (IContextMenuValue | null)[]): (IContextMenuValue | null)[] {
+      const toggle = (mode: number) => () => {
+        this.changeMode(this.mode === mode ? MODE.always : mode);
+        hooks.paramChanged(this, '');
+      };
+      options.unshift(
+        { content: 'Run to this node', callback: () => hooks.runTo(this) },
+        { content: this.mode === MODE.bypass ? 'Un-bypass (Ctrl+B)' : 'Bypass (Ctrl+B)', callback: toggle(MODE.bypass) },
+        { content: this.mode === MODE.mute ? 'Unmute (Ctrl+M)' : 'Mute (Ctrl+M)', callback: toggle(MODE.mute) },
+        null,
+      );
+      return options;
+    }
+  }
+  return Node;
+}
+
+export function defaultsOf(def: NodeDef): Params {
+  const p: Params = {};
+  for (const [name, spec] of Object.entries(def.params)) p[name] = structuredClone(spec.default);
+  return p;
+}
+
+function addParamWidget(node: LGraphNode, name: string, spec: ParamSpec): void {
+  const value = (node.properties.params as Params)[name];
+  switch (spec.kind) {
+    case 'int':
+    case 'float': {
+      const step = spec.step ?? (spec.kind === 'int' ? 1 : 0.01);
+      const precision = spec.kind === 'int' ? 0 : Math.max(0, Math.ceil(-Math.log10(step)));
+      node.addWidget('number', name, value as number, null, { min: spec.min, max: spec.max, step2: step, precision, round: spec.kind === 'int' ? 1 : step } as never);
+      break;
+    }
+    case 'bool':
+      node.addWidget('toggle', name, value as boolean, null, {});
+      break;
+    case 'choice':
+      node.addWidget('combo', name, value as string, null, { values: [...spec.options] });
+      break;
+    case 'string':
+      node.addWidget('text', name, value as string, null, {});
+      break;
+    case 'color':
+      node.addCustomWidget(colorWidget(node, name, value as string) as never);
+      break;
+    case 'json':
+      break; // edited through a button (see the constructor); no inline widget for structured data
+  }
+  const w = node.widgets?.at(-1);
+  if (w && w.name === name && spec.description) w.tooltip = spec.description;
+}
+
+function addButton(node: LGraphNode, label: string, onClick: () => void): void {
+  const w = node.addWidget('button', label, null, onClick, {});
+  w.serialize = false;
+}
+
+/** A swatch that opens the browser's colour picker. */
+function colorWidget(node: LGraphNode, name: string, value: string) {
+  return {
+    type: 'custom', name, value, options: {}, y: 0,
+    draw(ctx: CanvasRenderingContext2D, _n: LGraphNode, width: number, y: number, h: number) {
+      const m = 15;
+      ctx.fillStyle = LiteGraph.WIDGET_BGCOLOR;
+      ctx.strokeStyle = LiteGraph.WIDGET_OUTLINE_COLOR;
+      ctx.beginPath();
+      ctx.roundRect(m, y, width - 2 * m, h, h / 2);
+      ctx.fill();
+      ctx.stroke();
+      ctx.fillStyle = LiteGraph.WIDGET_SECONDARY_TEXT_COLOR;
+      ctx.textAlign = 'left';
+      ctx.fillText(name, m + 10, y + h * 0.7);
+      ctx.fillStyle = String(this.value);
+      ctx.fillRect(width - m - 60, y + 3, 44, h - 6);
+      ctx.fillStyle = LiteGraph.WIDGET_TEXT_COLOR;
+      ctx.textAlign = 'right';
+      ctx.fillText(String(this.value), width - m - 66, y + h * 0.7);
+    },
+    mouse(e: PointerEvent) {
+      if (e.type !== 'pointerdown') return false;
+      const input = document.createElement('input');
+      input.type = 'color';
+      input.value = String(this.value);
+      input.addEventListener('input', () => (node as DiscoNode).setParam(name, input.value));
+      input.click();
+      return true;
+    },
+    computeSize(width?: number): [number, number] {
+      return [width ?? 200, LiteGraph.NODE_WIDGET_HEIGHT];
+    },
+  };
+}

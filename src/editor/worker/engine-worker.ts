@@ -1,0 +1,113 @@
+/// <reference lib="webworker" />
+/**
+ * The engine worker: owns the Executor and its value cache, the backend (WebGPU if an adapter
+ * exists, else CPU), the model host and the image store, so the UI thread never blocks on a run.
+ * Runs are serialised; a new run waits for the previous one (the UI cancels it first).
+ */
+import { selectBackend } from '../../runtime/backends/select-backend.ts';
+import type { Backend } from '../../runtime/backends/backend.ts';
+import { noModels, type ModelHost } from '../../runtime/engine/context.ts';
+import { Executor, RunCancelledError } from '../../runtime/engine/executor.ts';
+import type { NodeDef, Values } from '../../runtime/engine/node-def.ts';
+import { NodeRegistry } from '../../runtime/engine/registry.ts';
+import { GraphValidationError } from '../../runtime/engine/validate.ts';
+import type { ImageValue } from '../../runtime/values/types.ts';
+import { isLinkRef, type ExecGraph } from '../../runtime/workflow/exec-format.ts';
+import { allNodes } from '../../nodes/index.ts';
+import { BlobImageIO, thumbnailOf } from './browser-io.ts';
+import type { FromWorker, RunSummary, ToWorker } from './protocol.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+
+/** Which node a preview hook is reporting for; set per run. */
+let onNodeValues: ((nodeId: string, def: NodeDef, inputs: Values, outputs: Values) => void) | undefined;
+
+/** Same defs (same ids and versions, so same cache keys), with a hook that sends live previews. */
+const registry = new NodeRegistry(allNodes.map((def): NodeDef => ({
+  ...def,
+  execute: async (ctx, inputs, params) => {
+    const out = await def.execute(ctx, inputs, params);
+    onNodeValues?.(ctx.nodeId, def, inputs, out);
+    return out;
+  },
+})));
+const executor = new Executor({ registry });
+const io = new BlobImageIO();
+// Seam: a browser ModelHost (src/runtime/onnx) plugs in here once it exists.
+const models: ModelHost = noModels;
+const controllers = new Map<number, AbortController>();
+let queue: Promise<void> = Promise.resolve();
+
+const backendReady: Promise<Backend> = selectBackend({ gpu: (navigator as Navigator & { gpu?: GPU }).gpu }).then(({ backend, fallbackReason }) => {
+  post({ type: 'ready', backend: backend.description, fallbackReason });
+  return backend;
+});
+
+scope.onmessage = (e: MessageEvent<ToWorker>) => {
+  const msg = e.data;
+  if (msg.type === 'cancel') controllers.get(msg.runId)?.abort();
+  else if (msg.type === 'run') {
+    const ctl = new AbortController();
+    controllers.set(msg.runId, ctl);
+    queue = queue.then(() => run(msg, ctl.signal)).finally(() => controllers.delete(msg.runId));
+  }
+};
+
+async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal): Promise<void> {
+  const { runId, graph } = msg;
+  const t0 = performance.now();
+  const previewed = new Set<string>();
+  const sendPreview = (nodeId: string, img: ImageValue | undefined) => {
+    if (!img || previewed.has(nodeId)) return;
+    previewed.add(nodeId);
+    void thumbnailOf(img).then((bitmap) => post({ type: 'preview', runId, nodeId, bitmap, width: img.width, height: img.height }, [bitmap]));
+  };
+  onNodeValues = (nodeId, def, inputs, outputs) => sendPreview(nodeId, previewImage(def, inputs, outputs));
+  for (const [key, blob] of Object.entries(msg.images)) io.put(key, blob);
+
+  let summary: RunSummary;
+  try {
+    const backend = await backendReady;
+    const result = await executor.run(graph, {
+      targets: msg.targets, backend, models, io, signal,
+      onEvent: (event) => post({ type: 'event', runId, event }),
+    });
+    // Cached and bypassed nodes did not execute: preview them from the run's values.
+    for (const [id, outputs] of result.values) {
+      const def = registry.get(graph[id].type)!;
+      sendPreview(id, previewImage(def, inputsOf(graph, id, def, result.values), outputs));
+    }
+    summary = { ok: result.ok, cancelled: false, executed: result.executed.length, cached: result.cached.length, ms: performance.now() - t0 };
+  } catch (e) {
+    const cancelled = e instanceof RunCancelledError;
+    if (e instanceof GraphValidationError) {
+      for (const issue of e.issues) post({ type: 'event', runId, event: { nodeId: issue.nodeId, state: 'error', error: issue.message } });
+    }
+    summary = { ok: false, cancelled, error: (e as Error).message, executed: 0, cached: 0, ms: performance.now() - t0 };
+  } finally {
+    onNodeValues = undefined;
+  }
+  post({ type: 'finished', runId, summary });
+}
+
+/** The image a node's thumbnail shows: its first IMAGE output, or for output nodes its first IMAGE input. */
+function previewImage(def: NodeDef, inputs: Values, outputs: Values): ImageValue | undefined {
+  const out = Object.entries(def.outputs).find(([, p]) => p.type.name === 'IMAGE');
+  if (out) return outputs[out[0]] as ImageValue | undefined;
+  if (!def.isOutput) return undefined;
+  const inp = Object.entries(def.inputs).find(([, p]) => p.type.name === 'IMAGE');
+  return inp ? (inputs[inp[0]] as ImageValue | undefined) : undefined;
+}
+
+function inputsOf(graph: ExecGraph, id: string, def: NodeDef, values: ReadonlyMap<string, Values>): Values {
+  const inputs: Values = {};
+  for (const name of Object.keys(def.inputs)) {
+    const v = graph[id].inputs[name];
+    if (!isLinkRef(v)) continue;
+    const src = graph[v[0]];
+    const srcDef = src && registry.get(src.type);
+    if (srcDef) inputs[name] = values.get(v[0])?.[Object.keys(srcDef.outputs)[v[1]]];
+  }
+  return inputs;
+}

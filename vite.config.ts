@@ -1,0 +1,12 @@
+import { defineConfig } from 'vite';
+
+// The editor is a static site: `base: './'` makes every asset URL relative, so `dist/` works from
+// any static server or sub-path. onnxruntime-web resolves its .wasm files relative to its own
+// module URL, which Vite's dependency pre-bundling breaks; keep it out of optimizeDeps.
+export default defineConfig({
+  base: './',
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  worker: { format: 'es' },
+  build: { outDir: 'dist', target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 4000 },
+  server: { port: 5173, strictPort: false },
+});
