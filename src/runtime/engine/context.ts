@@ -22,6 +22,18 @@ export interface ModelHost {
   run(model: ModelValue, feeds: Record<string, Tensor>, signal?: AbortSignal): Promise<Record<string, Tensor>>;
   /** Names of the model sets this host can load. */
   listSets(): Promise<string[]>;
+  /**
+   * Facts about a set read from its manifest alone (no model file is read): per-stage file and
+   * sha256, e.g. for cache fingerprints. Optional: hosts without manifests may leave it out.
+   */
+  describeSet?(set: string): Promise<ModelSetInfo>;
+}
+
+export interface ModelSetInfo {
+  readonly name: string;
+  readonly cell: number;
+  readonly workingSize: number;
+  readonly stages: Readonly<Record<string, { readonly file: string; readonly sha256: string }>>;
 }
 
 export interface ExecContext {

@@ -97,4 +97,8 @@ export interface ModelValue {
   readonly outputs: readonly string[];
   /** Opaque handle the ONNX runtime uses to find its session. */
   readonly handle: unknown;
+  /** The set's superpixel cell size in pixels (manifest `cell`, 16 for DISCO), when known. */
+  readonly cell?: number;
+  /** The size the set was trained at (manifest `workingSize`, 256 for DISCO), when known. */
+  readonly workingSize?: number;
 }

@@ -1,0 +1,56 @@
+/** Model sets in a directory (Node: the CLI and tests): `<dir>/<set>/manifest.json` plus the stage files. */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkSegment, type ModelSource } from './model-source.ts';
+
+/** `<repo>/models`, found relative to this file (src/runtime/onnx/). */
+export const defaultModelsDir = (): string => fileURLToPath(new URL('../../../models/', import.meta.url));
+
+export function fsModelSource(dir: string = defaultModelsDir()): ModelSource {
+  const where = (set: string, file?: string): string => join(dir, set, file ?? '');
+
+  async function listSets(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return []; // no models directory yet: no sets
+    }
+    const sets: string[] = [];
+    for (const n of names.sort()) {
+      const ok = await stat(join(dir, n, 'manifest.json')).then((s) => s.isFile(), () => false);
+      if (ok) sets.push(n);
+    }
+    return sets;
+  }
+
+  return {
+    listSets,
+    where,
+    async readManifest(set) {
+      const path = where(checkSegment(set, 'model set'), 'manifest.json');
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch {
+        const sets = await listSets();
+        throw new Error(`model set "${set}" not found: ${path} does not exist (sets in ${dir}: ${sets.length ? sets.join(', ') : 'none'})`);
+      }
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (e) {
+        throw new Error(`${path}: not valid JSON: ${(e as Error).message}`);
+      }
+    },
+    async readFile(set, file) {
+      const path = where(checkSegment(set, 'model set'), checkSegment(file, 'file'));
+      try {
+        const buf = await readFile(path);
+        return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      } catch (e) {
+        throw new Error(`${path}: cannot read the model file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * Where model sets come from: a folder per set holding `manifest.json` and the stage files. The CLI
+ * reads a directory (fs-model-source.ts), the browser fetches below a URL (fetch-model-source.ts).
+ */
+export interface ModelSource {
+  /** Names of the sets found, sorted. */
+  listSets(): Promise<string[]>;
+  /** The set's manifest.json as parsed JSON (checked later by parseManifest). */
+  readManifest(set: string): Promise<unknown>;
+  /** The bytes of one file of the set. */
+  readFile(set: string, file: string): Promise<Uint8Array>;
+  /** Where a set (or one of its files) lives, for messages: a path or a URL. */
+  where(set: string, file?: string): string;
+}
+
+const SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** Set and file names are single path segments, so a name can never reach outside the models folder. */
+export function checkSegment(name: string, what: 'model set' | 'file'): string {
+  if (!SAFE.test(name) || name.includes('..')) {
+    throw new Error(`${what} name ${JSON.stringify(name)} is not allowed: use letters, digits, ".", "_" and "-" only`);
+  }
+  return name;
+}

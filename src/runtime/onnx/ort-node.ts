@@ -1,0 +1,52 @@
+/**
+ * ONNX Runtime for Node (the CLI and tests): onnxruntime-node on the CPU, all graph optimisations,
+ * one intra-op thread per core. One of the two files that import onnxruntime (see ort-gateway.ts).
+ */
+import * as ort from 'onnxruntime-node';
+import { availableParallelism } from 'node:os';
+import type { Tensor } from '../values/tensor.ts';
+import { shapesFromMetadata, toCpuTensor, type OrtGateway, type OrtSession } from './ort-gateway.ts';
+
+export interface NodeGatewayOptions {
+  /** Intra-op threads (default: the number of cores). */
+  readonly threads?: number;
+}
+
+export function createNodeGateway(opts: NodeGatewayOptions = {}): OrtGateway {
+  const threads = opts.threads ?? availableParallelism();
+  return {
+    description: `onnxruntime-node (cpu, ${threads} threads)`,
+    acceptsGpuTensors: false,
+    async createSession(bytes, label) {
+      let session: ort.InferenceSession;
+      try {
+        session = await ort.InferenceSession.create(bytes, {
+          executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: threads,
+        });
+      } catch (e) {
+        throw new Error(`${label}: onnxruntime could not load the model: ${(e as Error).message}`);
+      }
+      return wrap(session, label);
+    },
+  };
+}
+
+function wrap(session: ort.InferenceSession, label: string): OrtSession {
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    shapes: { ...shapesFromMetadata(session.inputMetadata), ...shapesFromMetadata(session.outputMetadata) },
+    async run(feeds: Record<string, Tensor>) {
+      const ortFeeds: Record<string, ort.Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) {
+        if (t.location !== 'cpu') throw new Error(`${label}: input "${name}" is on the GPU; onnxruntime-node here takes CPU tensors`);
+        ortFeeds[name] = new ort.Tensor(t.dtype, t.data, t.shape);
+      }
+      const out = await session.run(ortFeeds);
+      const result: Record<string, Tensor> = {};
+      for (const [name, t] of Object.entries(out)) result[name] = await toCpuTensor(t, name);
+      return result;
+    },
+    release: () => session.release(),
+  };
+}
