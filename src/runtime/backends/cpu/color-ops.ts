@@ -1,4 +1,84 @@
-/** CPU reference implementations of ColorOps. */
+/** CPU reference implementations of ColorOps (the kernels live in lab.ts, resize.ts, ab-bins.ts, anchor-colors.ts). */
+import { cpuTensor, type CpuTensor, type Tensor } from '../../values/tensor.ts';
 import type { ColorOps } from '../ops/color-ops.ts';
+import { AB_SCALE, NUM_BINS, decodeBinsTensor, encodeAbTensor, softEncodeAbTensor, softmaxChannelsTensor } from './ab-bins.ts';
+import {
+  anchorInputArrays, assignAnchorColors, candidatesAt, checkGrid, NUM_CANDIDATES, pickBin, referenceBinAt,
+  renderColorDistImage, topBinsTensor,
+} from './anchor-colors.ts';
+import { dropChromaImage, labToRgbFloat, labToRgbImage, rgbPlanesToImage, rgbToLabImage } from './lab.ts';
+import { checkRecombine, resizeFloat, resizeImageU8, workingPlan } from './resize.ts';
 
-export const cpuColorOps: ColorOps = {};
+export function asCpu(t: Tensor, what: string): CpuTensor {
+  if (t.location !== 'cpu') throw new Error(`${what}: the CPU backend was handed a GPU tensor (${t.shape.join('x')})`);
+  return t;
+}
+
+const map = (t: CpuTensor, fn: (v: number) => number): CpuTensor => cpuTensor(t.shape, Float32Array.from(t.data, fn));
+
+export const cpuColorOps: ColorOps = {
+  async rgbToLab(image) { return rgbToLabImage(image); },
+  async labToRgb(lab) {
+    const t = asCpu(lab, 'labToRgb');
+    if (t.shape.length !== 4 || t.shape[0] !== 1 || t.shape[1] !== 3) throw new Error(`labToRgb: expected Lab [1,3,H,W], got [${t.shape.join('x')}]`);
+    return labToRgbImage(t);
+  },
+  async normalizeLab(t, part) {
+    return part === 'L' ? map(asCpu(t, 'normalizeLab'), (v) => (v - 50) / 50) : map(asCpu(t, 'normalizeLab'), (v) => v / AB_SCALE);
+  },
+  async denormalizeLab(t, part) {
+    return part === 'L'
+      ? map(asCpu(t, 'denormalizeLab'), (v) => Math.fround(v * 50) + 50)
+      : map(asCpu(t, 'denormalizeLab'), (v) => v * AB_SCALE);
+  },
+  async sliceChannels(t, start, count) {
+    const c = asCpu(t, 'sliceChannels');
+    const [N, C, H, W] = c.shape;
+    if (c.shape.length !== 4 || start < 0 || count < 1 || start + count > C) throw new Error(`sliceChannels: channels ${start}..${start + count - 1} of [${c.shape.join('x')}]`);
+    const out = new Float32Array(N * count * H * W);
+    for (let n = 0; n < N; n++) out.set(c.data.subarray((n * C + start) * H * W, (n * C + start + count) * H * W), n * count * H * W);
+    return cpuTensor([N, count, H, W], out);
+  },
+  async dropChroma(image) { return dropChromaImage(image); },
+
+  async resize(t, size, opts) { return resizeFloat(asCpu(t, 'resize'), size, opts); },
+  async resizeImage(image, size) { return resizeImageU8(image, size); },
+  async resizeToWorking(lab, size, keepAspect) {
+    const plan = workingPlan(lab.content, size, keepAspect);
+    return { lab: resizeFloat(asCpu(lab.lab, 'resizeToWorking'), plan.size, plan.opts), content: plan.content };
+  },
+  async recombine(photo, abN, content) {
+    const lab = asCpu(photo.lab, 'recombine'), ab = asCpu(abN, 'recombine');
+    const out = checkRecombine(lab.shape, photo.content, ab.shape, content);
+    const big = resizeFloat(ab, out, { from: content });
+    const n = out.width * out.height, W = lab.shape[3];
+    const L = new Float32Array(n);
+    for (let y = 0; y < out.height; y++) L.set(lab.data.subarray(y * W, y * W + out.width), y * out.width);
+    const rgb = labToRgbFloat(L, big.data.subarray(0, n), big.data.subarray(n, 2 * n), n, AB_SCALE);
+    return rgbPlanesToImage(rgb, out.width, out.height);
+  },
+
+  async encodeAb(abN) { return encodeAbTensor(asCpu(abN, 'encodeAb')); },
+  async softEncodeAb(abN) { return softEncodeAbTensor(asCpu(abN, 'softEncodeAb')); },
+  async decodeBins(labels) { return decodeBinsTensor(asCpu(labels, 'decodeBins')); },
+  async softmaxChannels(logits) { return softmaxChannelsTensor(asCpu(logits, 'softmaxChannels')); },
+
+  async topBins(probs, k) { return topBinsTensor(asCpu(probs, 'topBins'), k); },
+  async anchorColors(probs, anchors, { variant, referenceAb }) {
+    if (referenceAb) {
+      const ref = asCpu(referenceAb, 'anchorColors');
+      checkGrid(ref.shape, anchors, 2, 'anchorColors (reference ab)');
+      return assignAnchorColors(anchors, (cell) => referenceBinAt(ref, cell));
+    }
+    const p = asCpu(probs, 'anchorColors');
+    checkGrid(p.shape, anchors, NUM_BINS, 'anchorColors (probabilities)');
+    const top = topBinsTensor(p, NUM_CANDIDATES).bins;
+    return assignAnchorColors(anchors, (cell) => pickBin(candidatesAt(top, cell), variant));
+  },
+  async anchorInputs(anchors, gridH, gridW) { return anchorInputArrays(anchors, gridH, gridW); },
+  async renderColorDist(probs, k) {
+    const top = topBinsTensor(asCpu(probs, 'renderColorDist'), k);
+    return renderColorDistImage(top.bins, top.probs);
+  },
+};
+

@@ -1,0 +1,115 @@
+/**
+ * The 313 quantised ab bins (SPEC §3): centres on a 10-unit grid, index order a ascending then b
+ * ascending. Encoding picks the nearest centre (lowest index on exact ties); soft encoding weights the
+ * 5 nearest with a Gaussian of sigma 5. Also the channel softmax that turns logits into probabilities.
+ */
+import { cpuTensor, cpuTensorI32, type CpuTensor } from '../../values/tensor.ts';
+
+export const NUM_BINS = 313;
+export const AB_SCALE = 110;
+export const SOFT_NEIGHBOURS = 5;
+export const SOFT_SIGMA = 5;
+
+/** Valid b range per a = -90, -80, ..., 100 (inclusive, step 10). */
+const B_RANGES: readonly [number, number, number][] = [
+  [-90, 50, 90], [-80, 20, 90], [-70, 0, 90], [-60, -20, 90], [-50, -30, 100], [-40, -40, 100],
+  [-30, -50, 100], [-20, -50, 100], [-10, -60, 100], [0, -70, 100], [10, -80, 90], [20, -80, 90],
+  [30, -90, 90], [40, -100, 90], [50, -100, 80], [60, -110, 80], [70, -110, 80], [80, -110, 70],
+  [90, -110, 70], [100, -90, 0],
+];
+
+/** Bin centres, interleaved (a, b), unscaled Lab units, in index order. */
+export const AB_BINS: Int32Array = (() => {
+  const out: number[] = [];
+  for (const [a, lo, hi] of B_RANGES) for (let b = lo; b <= hi; b += 10) out.push(a, b);
+  if (out.length !== 2 * NUM_BINS) throw new Error(`ab bin table has ${out.length / 2} bins, expected ${NUM_BINS}`);
+  return Int32Array.from(out);
+})();
+
+/** Squared distance from (a, b) to bin `k`. */
+const dist2 = (a: number, b: number, k: number): number => {
+  const da = a - AB_BINS[2 * k], db = b - AB_BINS[2 * k + 1];
+  return da * da + db * db;
+};
+
+/** Nearest bin to unscaled (a, b); the first (lowest index) wins exact ties. */
+export function nearestBin(a: number, b: number): number {
+  let best = 0, bestD = Infinity;
+  for (let k = 0; k < NUM_BINS; k++) {
+    const d = dist2(a, b, k);
+    if (d < bestD) { bestD = d; best = k; }
+  }
+  return best;
+}
+
+/** The 5 nearest bins of unscaled (a, b) with normalised Gaussian weights. */
+export function softEncodePixel(a: number, b: number): { bins: number[]; weights: number[] } {
+  const near: { k: number; d: number }[] = [];
+  for (let k = 0; k < NUM_BINS; k++) {
+    const d = dist2(a, b, k);
+    if (near.length < SOFT_NEIGHBOURS || d < near[near.length - 1].d) {
+      let i = Math.min(near.length, SOFT_NEIGHBOURS - 1);
+      near[i] = { k, d };
+      while (i > 0 && near[i - 1].d > d) { [near[i - 1], near[i]] = [near[i], near[i - 1]]; i--; }
+    }
+  }
+  const w = near.map(({ d }) => Math.exp(-d / (2 * SOFT_SIGMA * SOFT_SIGMA)));
+  const sum = w.reduce((s, v) => s + v, 0);
+  return { bins: near.map((n) => n.k), weights: w.map((v) => v / sum) };
+}
+
+function planes(t: CpuTensor, channels: number, what: string): { N: number; HW: number } {
+  if (t.shape.length !== 4 || t.shape[1] !== channels) throw new Error(`${what}: expected [N,${channels},H,W], got [${t.shape.join('x')}]`);
+  return { N: t.shape[0], HW: t.shape[2] * t.shape[3] };
+}
+
+/** Unscaled ab of a normalised value, rounded to float32 as the official code computes it. */
+const unscale = (v: number): number => Math.fround(v * AB_SCALE);
+
+export function encodeAbTensor(abN: CpuTensor): CpuTensor {
+  const { N, HW } = planes(abN, 2, 'encodeAb');
+  const out = new Int32Array(N * HW);
+  for (let n = 0; n < N; n++) for (let p = 0; p < HW; p++) {
+    out[n * HW + p] = nearestBin(unscale(abN.data[(2 * n) * HW + p]), unscale(abN.data[(2 * n + 1) * HW + p]));
+  }
+  return cpuTensorI32([N, 1, abN.shape[2], abN.shape[3]], out);
+}
+
+export function softEncodeAbTensor(abN: CpuTensor): CpuTensor {
+  const { N, HW } = planes(abN, 2, 'softEncodeAb');
+  const out = new Float32Array(N * NUM_BINS * HW);
+  for (let n = 0; n < N; n++) for (let p = 0; p < HW; p++) {
+    const { bins, weights } = softEncodePixel(unscale(abN.data[(2 * n) * HW + p]), unscale(abN.data[(2 * n + 1) * HW + p]));
+    bins.forEach((k, i) => { out[(n * NUM_BINS + k) * HW + p] = weights[i]; });
+  }
+  return cpuTensor([N, NUM_BINS, abN.shape[2], abN.shape[3]], out);
+}
+
+export function decodeBinsTensor(labels: CpuTensor): CpuTensor {
+  const { N, HW } = planes(labels, 1, 'decodeBins');
+  const out = new Float32Array(N * 2 * HW);
+  for (let n = 0; n < N; n++) for (let p = 0; p < HW; p++) {
+    const k = labels.data[n * HW + p];
+    if (!(k >= 0 && k < NUM_BINS)) throw new Error(`decodeBins: label ${k} at position ${p} is not a bin index 0..312`);
+    out[2 * n * HW + p] = AB_BINS[2 * k] / AB_SCALE;
+    out[(2 * n + 1) * HW + p] = AB_BINS[2 * k + 1] / AB_SCALE;
+  }
+  return cpuTensor([N, 2, labels.shape[2], labels.shape[3]], out);
+}
+
+/** Softmax over the channel axis, max-subtracted, float32 exp. */
+export function softmaxChannelsTensor(logits: CpuTensor): CpuTensor {
+  if (logits.shape.length !== 4) throw new Error(`softmax: expected [N,C,H,W], got [${logits.shape.join('x')}]`);
+  const [N, C, H, W] = logits.shape;
+  const HW = H * W, x = logits.data;
+  const out = new Float32Array(N * C * HW);
+  for (let n = 0; n < N; n++) for (let p = 0; p < HW; p++) {
+    const at = (c: number) => (n * C + c) * HW + p;
+    let mx = -Infinity;
+    for (let c = 0; c < C; c++) mx = Math.max(mx, x[at(c)]);
+    let sum = 0;
+    for (let c = 0; c < C; c++) { const e = Math.fround(Math.exp(x[at(c)] - mx)); out[at(c)] = e; sum += e; }
+    for (let c = 0; c < C; c++) out[at(c)] = out[at(c)] / sum;
+  }
+  return cpuTensor([N, C, H, W], out);
+}

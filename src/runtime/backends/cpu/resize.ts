@@ -1,0 +1,126 @@
+/**
+ * OpenCV INTER_LINEAR resizes (SPEC §2): half-pixel geometry, edge clamping, separable (horizontal
+ * then vertical). Float32 for Lab/ab tensors; the exact uint8 fixed-point variant for 8-bit images.
+ * The WGSL kernel (webgpu/kernels/resize.wgsl.ts) follows `taps` step by step.
+ */
+import { cpuTensor, type CpuTensor } from '../../values/tensor.ts';
+import type { Frame, ImageValue } from '../../values/types.ts';
+import type { ResizeOptions } from '../ops/color-ops.ts';
+
+export interface Taps { i0: Int32Array; i1: Int32Array; f: Float32Array }
+
+/** Source indices and fractions for each of `outN` outputs from `inN` inputs. */
+export function taps(inN: number, outN: number): Taps {
+  const scale = inN / outN;
+  const i0 = new Int32Array(outN), i1 = new Int32Array(outN), fr = new Float32Array(outN);
+  for (let d = 0; d < outN; d++) {
+    const src = Math.fround((d + 0.5) * scale - 0.5);
+    let s = Math.floor(src);
+    let f = Math.fround(src - s);
+    if (s < 0) { s = 0; f = 0; }
+    if (s >= inN - 1) { s = inN - 1; f = 0; }
+    i0[d] = s;
+    i1[d] = Math.min(s + 1, inN - 1);
+    fr[d] = f;
+  }
+  return { i0, i1, f: fr };
+}
+
+export function checkResizeArgs(shape: readonly number[], size: Frame, opts: ResizeOptions): { from: Frame; out: Frame } {
+  if (shape.length !== 4) throw new Error(`resize: expected an NCHW tensor, got shape [${shape.join('x')}]`);
+  const from = opts.from ?? { width: shape[3], height: shape[2] };
+  const out = opts.padTo ?? size;
+  const bad = (fr: Frame) => !(fr.width >= 1 && fr.height >= 1 && Number.isInteger(fr.width) && Number.isInteger(fr.height));
+  if (bad(size) || bad(from) || bad(out)) throw new Error(`resize: sizes must be positive whole numbers (size ${size.width}x${size.height}, from ${from.width}x${from.height}, padTo ${out.width}x${out.height})`);
+  if (from.width > shape[3] || from.height > shape[2]) throw new Error(`resize: region ${from.width}x${from.height} is larger than the input ${shape[3]}x${shape[2]}`);
+  if (out.width < size.width || out.height < size.height) throw new Error(`resize: padTo ${out.width}x${out.height} is smaller than the size ${size.width}x${size.height}`);
+  return { from, out };
+}
+
+/** Float bilinear resize of [N,C,H,W]; see ResizeOptions for `from` (crop) and `padTo` (edge pad). */
+export function resizeFloat(t: CpuTensor, size: Frame, opts: ResizeOptions = {}): CpuTensor {
+  const { from, out } = checkResizeArgs(t.shape, size, opts);
+  const [N, C, H, W] = t.shape;
+  const tx = taps(from.width, size.width), ty = taps(from.height, size.height);
+  const res = new Float32Array(N * C * out.height * out.width);
+  const row0 = new Float32Array(size.width), row1 = new Float32Array(size.width);
+  const hrow = (plane: number, y: number, dst: Float32Array) => {
+    const base = plane * H * W + y * W;
+    for (let x = 0; x < size.width; x++) {
+      const f = tx.f[x];
+      dst[x] = Math.fround(t.data[base + tx.i0[x]] * (1 - f) + t.data[base + tx.i1[x]] * f);
+    }
+  };
+  for (let plane = 0; plane < N * C; plane++) {
+    const obase = plane * out.height * out.width;
+    for (let oy = 0; oy < out.height; oy++) {
+      const y = Math.min(oy, size.height - 1);
+      hrow(plane, ty.i0[y], row0);
+      hrow(plane, ty.i1[y], row1);
+      const f = ty.f[y];
+      for (let ox = 0; ox < out.width; ox++) {
+        const x = Math.min(ox, size.width - 1);
+        res[obase + oy * out.width + ox] = Math.fround(row0[x] * (1 - f) + row1[x] * f);
+      }
+    }
+  }
+  return cpuTensor([N, C, out.height, out.width], res);
+}
+
+const roundHalfEven = (v: number): number => {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+};
+
+/** OpenCV 4.6's exact uint8 INTER_LINEAR (fixed point, 2048 weights) on all four RGBA channels. */
+export function resizeImageU8(image: ImageValue, size: Frame): ImageValue {
+  checkResizeArgs([1, 4, image.height, image.width], size, {});
+  const { width: W, data } = image;
+  const tx = taps(W, size.width), ty = taps(image.height, size.height);
+  const wx1 = Array.from(tx.f, (f) => roundHalfEven(Math.fround(f * 2048)));
+  const wy1 = Array.from(ty.f, (f) => roundHalfEven(Math.fround(f * 2048)));
+  const out = new Uint8ClampedArray(size.width * size.height * 4);
+  const hrow = (y: number, x: number, c: number) =>
+    data[(y * W + tx.i0[x]) * 4 + c] * (2048 - wx1[x]) + data[(y * W + tx.i1[x]) * 4 + c] * wx1[x];
+  for (let oy = 0; oy < size.height; oy++) {
+    const b1 = wy1[oy], b0 = 2048 - b1;
+    for (let ox = 0; ox < size.width; ox++) {
+      for (let c = 0; c < 4; c++) {
+        const h0 = hrow(ty.i0[oy], ox, c), h1 = hrow(ty.i1[oy], ox, c);
+        const v = ((((h0 >> 4) * b0) >> 16) + (((h1 >> 4) * b1) >> 16) + 2) >> 2;
+        out[(oy * size.width + ox) * 4 + c] = Math.max(0, Math.min(255, v));
+      }
+    }
+  }
+  return { width: size.width, height: size.height, data: out, meta: image.meta };
+}
+
+/** The content frame of a keep-aspect fit of `src` into a size x size square. */
+export function fitFrame(src: Frame, size: number): Frame {
+  const s = Math.min(size / src.width, size / src.height);
+  const clamp = (v: number) => Math.max(1, Math.min(size, Math.round(v)));
+  return { width: clamp(src.width * s), height: clamp(src.height * s) };
+}
+
+export function checkWorkingSize(size: number): void {
+  if (!Number.isInteger(size) || size < 16 || size % 16 !== 0) {
+    throw new Error(`working size must be a positive multiple of 16 (the superpixel cell), got ${size}`);
+  }
+}
+
+/** How resizeToWorking resizes a LAB value's content to a size x size working square. */
+export function workingPlan(content: Frame, size: number, keepAspect: boolean): { size: Frame; opts: ResizeOptions; content: Frame } {
+  checkWorkingSize(size);
+  const square = { width: size, height: size };
+  if (!keepAspect) return { size: square, opts: { from: content }, content: square };
+  const fit = fitFrame(content, size);
+  return { size: fit, opts: { from: content, padTo: square }, content: fit };
+}
+
+/** Checks recombine's inputs; returns the output size (the photo's content frame). */
+export function checkRecombine(photoShape: readonly number[], photoContent: Frame, abShape: readonly number[], content: Frame): Frame {
+  if (photoShape.length !== 4 || photoShape[0] !== 1 || photoShape[1] !== 3) throw new Error(`recombine: photo Lab must be [1,3,H,W], got [${photoShape.join('x')}]`);
+  if (abShape.length !== 4 || abShape[0] !== 1 || abShape[1] !== 2) throw new Error(`recombine: ab must be [1,2,h,w] (normalised ab at working size), got [${abShape.join('x')}]`);
+  if (content.width > abShape[3] || content.height > abShape[2]) throw new Error(`recombine: content frame ${content.width}x${content.height} is larger than the ab map ${abShape[3]}x${abShape[2]}`);
+  return photoContent;
+}
