@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import type { ImageValue } from '../runtime/values/types.ts';
 
 /** Largest accepted input, in pixels (width × height), checked before any pixel is decoded. */
@@ -29,7 +29,7 @@ export interface DecodeOptions {
 export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): Promise<ImageValue> {
   const name = opts.name ?? 'image';
   const limit = opts.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (e) {

@@ -1,0 +1,41 @@
+/** The `disco` subcommands and the usage text. */
+import { colorizeCommand } from './colorize.ts';
+import { inspectCommand } from './inspect.ts';
+import { modelsCommand } from './models.ts';
+import { runCommand } from './run.ts';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type Command = (args: string[]) => Promise<number>;
+
+export const commands: Record<string, Command> = {
+  run: runCommand,
+  colorize: colorizeCommand,
+  inspect: inspectCommand,
+  models: modelsCommand,
+};
+
+export function usage(): string {
+  return `disco: colorize grayscale photos with DISCO, stage by stage
+
+Usage:
+  disco colorize <image> [-o out.png] [--anchors K] [--diverse N] [--workflow <file>]
+      Colorize one photo with the default workflow (workflows/disco-auto.json).
+  disco run <workflow.json|png> [--input <image>] [--output <png>] [--set <nodeId>.<param>=<value>]... [--dump <dir>]
+      Run a workflow headless. --dump writes every node's outputs in an inspectable form.
+  disco inspect <workflow.json|png>
+      List the nodes, parameters and models of a workflow (also one embedded in a PNG).
+  disco models list | import <checkpoint> [--name disco-official]
+      List the installed model sets, or import the official DISCO checkpoint.
+
+Common options:
+  --backend cpu|webgpu   kernels for the parameter-free stages (default cpu in Node)
+  --max-pixels N         refuse larger input images (default 50000000)
+  --verbose              print stack traces on errors
+`;
+}

@@ -1,0 +1,46 @@
+/** `disco run <workflow.json|png> [--input img] [--output png] [--set id.param=value]... [--dump dir]` */
+import { resolve } from 'node:path';
+import { backendOption, commonOptions, intOption, parse } from '../args.ts';
+import { dumpRun } from '../dump.ts';
+import { executeWorkflow, execGraphOf, labeller, nodeRegistry } from '../execute.ts';
+import { createNodeBackend } from '../node-host.ts';
+import { pngWithWorkflow, resultImage, writeFileAtomic } from '../outputs.ts';
+import { ProgressBar } from '../progress.ts';
+import { readWorkflowFile, withInput, withSetting } from '../workflow-file.ts';
+
+export async function runCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ...commonOptions,
+    input: { type: 'string', short: 'i' },
+    output: { type: 'string', short: 'o' },
+    set: { type: 'string', multiple: true },
+    dump: { type: 'string' },
+  }, 1);
+  const registry = nodeRegistry();
+  const file = await readWorkflowFile(positionals[0], registry);
+  let wf = file.workflow;
+  if (values.input) wf = withInput(wf, values.input, registry);
+  for (const s of values.set ?? []) wf = withSetting(wf, s, registry);
+
+  const graph = execGraphOf(wf);
+  const progress = new ProgressBar(process.stderr, labeller(graph));
+  const { backend, close } = await createNodeBackend(backendOption(values.backend));
+  try {
+    const { result } = await executeWorkflow(wf, {
+      baseDir: file.baseDir, backend, onEvent: progress.onEvent,
+      pixelLimit: intOption(values['max-pixels'], 'max-pixels', 1, 2 ** 31),
+    }).finally(() => progress.end());
+    if (values.output) {
+      const { image } = resultImage(result, graph);
+      await writeFileAtomic(resolve(values.output), await pngWithWorkflow(image, wf, graph));
+      process.stderr.write(`wrote ${values.output} (${image.width}x${image.height})\n`);
+    }
+    if (values.dump) {
+      const files = await dumpRun(resolve(values.dump), result, graph, backend);
+      process.stderr.write(`dumped ${files.length} files to ${values.dump}\n`);
+    }
+    return 0;
+  } finally {
+    close();
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Reading workflows from disk (JSON, or a PNG that embeds one) and the edits the CLI makes to them
+ * before a run: the input photo and `--set node.param=value`.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { NodeRegistry } from '../runtime/engine/registry.ts';
+import { setParam } from '../runtime/workflow/build.ts';
+import { loadWorkflow } from '../runtime/workflow/load.ts';
+import { isPng, loadWorkflowFromPng } from '../runtime/workflow/png-chunks.ts';
+import type { Workflow } from '../runtime/workflow/schema.ts';
+import { UsageError } from './commands/index.ts';
+
+export interface LoadedFile {
+  readonly workflow: Workflow;
+  readonly notes: readonly string[];
+  /** Relative image paths inside the workflow resolve against this folder. */
+  readonly baseDir: string;
+}
+
+export async function readWorkflowFile(path: string, registry: NodeRegistry): Promise<LoadedFile> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new Error(`${path}: cannot read the workflow (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    const loaded = isPng(bytes)
+      ? loadWorkflowFromPng(new Uint8Array(bytes), { registry })
+      : loadWorkflow(bytes.toString('utf8'), { registry });
+    return { ...loaded, baseDir: dirname(resolve(path)) };
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+}
+
+/** The ids of the workflow's Load Image nodes. */
+export function loadImageNodes(wf: Workflow): string[] {
+  return wf.nodes.filter((n) => n.type === 'disco/load-image').map((n) => String(n.id));
+}
+
+/** Points every Load Image node at `imagePath` (absolute, so it does not depend on the workflow's folder). */
+export function withInput(wf: Workflow, imagePath: string, registry: NodeRegistry): Workflow {
+  const ids = loadImageNodes(wf);
+  if (ids.length === 0) throw new UsageError('--input given, but the workflow has no Load Image node (disco/load-image)');
+  return ids.reduce((w, id) => setParam(w, id, 'image', resolve(imagePath), registry), wf);
+}
+
+/** Applies one `--set <nodeId>.<param>=<value>`; the value is parsed as JSON when it is JSON, else kept as text. */
+export function withSetting(wf: Workflow, setting: string, registry: NodeRegistry): Workflow {
+  const m = /^([^.=]+)\.([^=]+)=(.*)$/s.exec(setting);
+  if (!m) throw new UsageError(`--set expects <nodeId>.<param>=<value>, got "${setting}"`);
+  const [, nodeId, param, text] = m;
+  const node = wf.nodes.find((n) => String(n.id) === nodeId);
+  if (!node) throw new UsageError(`--set ${setting}: the workflow has no node ${nodeId} (nodes: ${wf.nodes.map((n) => n.id).join(', ')})`);
+  const def = registry.get(node.type);
+  if (!def) throw new UsageError(`--set ${setting}: node ${nodeId} is of type ${node.type}, which this version does not have`);
+  if (!(param in def.params)) {
+    throw new UsageError(`--set ${setting}: ${def.id} has no parameter "${param}" (it has: ${Object.keys(def.params).join(', ') || 'none'})`);
+  }
+  let value: unknown = text;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Not JSON: a plain string such as a file name.
+  }
+  return setParam(wf, nodeId, param, value, registry);
+}
