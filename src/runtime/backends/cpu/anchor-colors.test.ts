@@ -70,7 +70,7 @@ describe('anchor colours (CPU reference)', () => {
     expect(onehot.shape).toEqual([1, 313, 2, 3]);
     expect(onehot.data[5 * 6 + 1]).toBe(2);
     expect(onehot.data[300 * 6 + 4]).toBe(1);
-    expect(onehot.data.reduce((s, v) => s + v, 0)).toBe(3);
+    expect(Array.from(onehot.data).reduce((s, v) => s + v, 0)).toBe(3);
     expect(() => anchorInputArrays(anchors, 4, 4)).toThrow(/2x3 grid/);
     expect(() => anchorInputArrays({ ...anchors, anchors: [{ cell: 0, x: 0, y: 0, source: 'auto' }] }, 2, 3)).toThrow(/no colour bin/);
   });
