@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cacheKey, canonicalJson, NonJsonError } from './cache-key.ts';
+import { cacheKey, canonicalJson, NonJsonError, type KeyMaterial } from './cache-key.ts';
 import { sha256Hex } from './sha256.ts';
 
 describe('sha256Hex', () => {
@@ -47,7 +47,7 @@ describe('canonicalJson', () => {
 });
 
 describe('cacheKey', () => {
-  const m = { type: 'toy/add', version: 1, params: { k: 1, j: 2 }, upstream: { a: ['abc', 0] as const } };
+  const m: KeyMaterial = { type: 'toy/add', version: 1, params: { k: 1, j: 2 }, upstream: { a: ['abc', 0] as const } };
 
   it('is a stable hash independent of key order', () => {
     expect(cacheKey(m)).toMatch(/^[0-9a-f]{64}$/);
@@ -56,7 +56,7 @@ describe('cacheKey', () => {
 
   it('changes with every part of the material', () => {
     const k = cacheKey(m);
-    const variants = [
+    const variants: KeyMaterial[] = [
       { ...m, type: 'toy/sub' },
       { ...m, version: 2 },
       { ...m, params: { k: 2, j: 2 } },
