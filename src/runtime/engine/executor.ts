@@ -281,6 +281,7 @@ class Run {
         if (isActive()) this.emit({ nodeId, state: 'running', progress: { done, total } });
       },
       warn: (message) => {
+        if (!isActive()) return; // a node abandoned by cancellation may still call in
         this.warnings.push({ nodeId, message });
         this.emit({ nodeId, state: 'running', warning: message });
       },
