@@ -5,7 +5,7 @@
  * byte-identical.
  */
 import { WorkflowFormatError } from './errors.ts';
-import { migrateComfy04, migrateFormat } from './migrate.ts';
+import { migrateComfy04, migrateFormat, normalizeComfyVectors } from './migrate.ts';
 import type { NodeDefLookup } from './params.ts';
 import { validate, zWorkflow, zWorkflow04, type Workflow } from './schema.ts';
 
@@ -63,7 +63,7 @@ export function loadWorkflowObject(raw: unknown, options: LoadOptions): LoadResu
   if (version === 1) {
     wf = validate(zWorkflow, raw, 'workflow');
   } else if (version === 0.4 || 'last_node_id' in raw) {
-    const old = validate(zWorkflow04, raw, 'workflow (ComfyUI schema 0.4)');
+    const old = validate(zWorkflow04, normalizeComfyVectors(raw as Record<string, unknown>), 'workflow (ComfyUI schema 0.4)');
     wf = validate(zWorkflow, migrateComfy04(old, options.newId ?? (() => crypto.randomUUID())), 'workflow (migrated from schema 0.4)');
     notes.push('ComfyUI schema 0.4 -> 1: links converted to objects');
   } else {

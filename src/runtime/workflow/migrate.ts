@@ -71,6 +71,30 @@ export function migrateFormat(wf: Workflow, ctx: MigrationContext): { workflow: 
 }
 
 /**
+ * Older ComfyUI files saved `pos`/`size` from Float32Arrays as objects `{"0": x, "1": y}`. Returns a
+ * copy of a raw 0.4 file with those turned into arrays (the ComfyUI frontend accepts both), or `raw`.
+ */
+export function normalizeComfyVectors(raw: Json): Json {
+  if (!Array.isArray(raw.nodes)) return raw;
+  const asPair = (v: unknown): unknown => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+    const o = v as Json;
+    return typeof o[0] === 'number' && typeof o[1] === 'number' && Object.keys(o).length === 2 ? [o[0], o[1]] : v;
+  };
+  let changed = false;
+  const nodes = raw.nodes.map((n: unknown) => {
+    if (typeof n !== 'object' || n === null) return n;
+    const node = n as Json;
+    const pos = asPair(node.pos);
+    const size = asPair(node.size);
+    if (pos === node.pos && size === node.size) return n;
+    changed = true;
+    return { ...node, pos, size };
+  });
+  return changed ? { ...raw, nodes } : raw;
+}
+
+/**
  * ComfyUI schema 0.4 -> 1, with the key order `asSerialisable()` writes. Unknown top-level keys are
  * kept after the known ones. Reroutes that 0.4 kept in `extra.reroutes`/`extra.linkExtensions` move to
  * the top-level `reroutes` and each link's `parentId`, as litegraph does when it configures a graph.
