@@ -1,0 +1,162 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tinyModelsCopy, tinyModelsDir } from '../../../test/helpers/tiny-models.ts';
+import { cpuTensor, type CpuTensor, type GpuTensor } from '../values/tensor.ts';
+import { fsModelSource } from './fs-model-source.ts';
+import { OnnxModelHost } from './model-host.ts';
+import { createNodeGateway } from './ort-node.ts';
+import { createWebGateway } from './ort-web.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await tinyModelsDir();
+});
+
+const host = (d = dir) => new OnnxModelHost({ source: fsModelSource(d), gateway: createNodeGateway() });
+const ramp = (shape: number[], scale = 0.01) => {
+  const t = cpuTensor(shape);
+  t.data.forEach((_, i) => { t.data[i] = Math.sin(i * scale); });
+  return t;
+};
+
+describe('OnnxModelHost', () => {
+  it('lists sets and describes one from its manifest', async () => {
+    const h = host();
+    expect(await h.listSets()).toEqual(['tiny', 'tiny-badnames']);
+    const info = await h.describeSet('tiny');
+    expect(info.cell).toBe(16);
+    expect(Object.keys(info.stages).sort()).toEqual(['backbone', 'color_generator', 'color_modeler', 'refiner', 'spixelnet']);
+    expect(info.stages.backbone.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('creates one session per file and reuses it', async () => {
+    const h = host();
+    const a = await h.load('tiny', 'spixelnet');
+    const b = await h.load('tiny', 'spixelnet');
+    await Promise.all([h.load('tiny', 'backbone'), h.load('tiny', 'backbone')]);
+    expect(h.sessionsCreated).toBe(2);
+    expect(a.sha256).toBe(b.sha256);
+    expect(a).toMatchObject({ set: 'tiny', stage: 'spixelnet', file: 'spixelnet.onnx', inputs: ['gray'], outputs: ['assoc'], cell: 16 });
+    await h.run(a, { gray: ramp([1, 1, 32, 32]) });
+    expect(h.sessionsCreated).toBe(2);
+  });
+
+  it('runs a stage: softmax association sums to 1 over the 9 channels', async () => {
+    const h = host();
+    const m = await h.load('tiny', 'spixelnet');
+    const { assoc } = await h.run(m, { gray: ramp([1, 1, 32, 32]) });
+    expect(assoc.shape).toEqual([1, 9, 32, 32]);
+    const d = (assoc as CpuTensor).data;
+    for (const p of [0, 17, 1023]) {
+      let s = 0;
+      for (let k = 0; k < 9; k++) s += d[k * 1024 + p];
+      expect(s).toBeCloseTo(1, 5);
+    }
+  });
+
+  it('refuses a file whose sha256 does not match, naming the file and both hashes', async () => {
+    const d = await tinyModelsCopy();
+    const path = join(d, 'tiny', 'refiner.onnx');
+    const bytes = await readFile(path);
+    bytes[bytes.length - 1] ^= 0xff; // same size, different content
+    await writeFile(path, bytes);
+    const h = host(d);
+    await expect(h.load('tiny', 'refiner')).rejects.toThrow(
+      new RegExp(`${path.replace(/[.]/g, '\\.')}: SHA-256 mismatch, the manifest says [0-9a-f]{64} but the file hashes to [0-9a-f]{64}`));
+    expect(h.sessionsCreated).toBe(0);
+  });
+
+  it('refuses a file whose size does not match the manifest', async () => {
+    const d = await tinyModelsCopy();
+    const path = join(d, 'tiny', 'backbone.onnx');
+    await writeFile(path, (await readFile(path)).subarray(0, 100));
+    await expect(host(d).load('tiny', 'backbone')).rejects.toThrow(/backbone\.onnx: the file has 100 bytes, the manifest says \d+/);
+  });
+
+  it('names a stage the set does not have, and still loads the others', async () => {
+    const d = await tinyModelsCopy();
+    const mpath = join(d, 'tiny', 'manifest.json');
+    const m = JSON.parse(await readFile(mpath, 'utf8'));
+    delete m.stages.refiner;
+    await writeFile(mpath, JSON.stringify(m));
+    const h = host(d);
+    await expect(h.load('tiny', 'refiner')).rejects.toThrow(/model set "tiny" has no "refiner" stage/);
+    await expect(h.load('tiny', 'backbone')).resolves.toMatchObject({ stage: 'backbone' });
+  });
+
+  it('refuses an ONNX file whose graph names break the stage contract', async () => {
+    const h = host();
+    await expect(h.load('tiny-badnames', 'spixelnet')).rejects.toThrow(
+      /stage "spixelnet".*the ONNX graph's inputs \[image\] do not match the spixelnet contract \[gray\]: missing "gray"; unexpected "image"/);
+    await expect(h.load('tiny-badnames', 'refiner')).rejects.toThrow(/outputs \[out\] do not match the refiner contract \[ab\]/);
+    await expect(h.load('tiny-badnames', 'backbone')).resolves.toMatchObject({ stage: 'backbone' });
+  });
+
+  it('names unknown sets and stages', async () => {
+    const h = host();
+    await expect(h.load('nope', 'backbone')).rejects.toThrow(/model set "nope" not found: .*manifest\.json does not exist \(sets in .*: tiny, tiny-badnames\)/);
+    await expect(h.load('tiny', 'decoder')).rejects.toThrow('"decoder" is not a DISCO model stage; the stages are spixelnet, backbone, color_modeler, color_generator, refiner');
+    await expect(h.load('../tiny', 'backbone')).rejects.toThrow(/model set name "\.\.\/tiny" is not allowed/);
+  });
+
+  it('checks feeds: names, and shapes naming the stage, input, expected and actual shape', async () => {
+    const h = host();
+    const m = await h.load('tiny', 'color_modeler');
+    const tokens = ramp([1, 64, 2, 2]);
+    await expect(h.run(m, { tokens })).rejects.toThrow(/stage "color_modeler".*wrong inputs: missing "pos"/);
+    await expect(h.run(m, { tokens, pos: ramp([1, 64, 3, 2]) })).rejects.toThrow(
+      'model set "tiny" stage "color_modeler" (color_modeler.onnx): input "pos" expects [N,64,h,w], got [1,64,3,2] (h is 2 in "tokens" but 3 here)');
+    await expect(h.run(m, { tokens, pos: ramp([1, 32, 2, 2]) })).rejects.toThrow(/input "pos" expects \[N,64,h,w\], got \[1,32,2,2\] \(axis 1 is 32, not 64\)/);
+    const out = await h.run(m, { tokens, pos: ramp([1, 64, 2, 2]) });
+    expect(out.color_features.shape).toEqual([1, 64, 2, 2]);
+    expect(out.logits.shape).toEqual([1, 313, 2, 2]);
+  });
+
+  it('honours an aborted signal', async () => {
+    const h = host();
+    const m = await h.load('tiny', 'backbone');
+    const ac = new AbortController();
+    ac.abort(new Error('stopped by the user'));
+    await expect(h.run(m, { gray: ramp([1, 1, 32, 32]) }, ac.signal)).rejects.toThrow('stopped by the user');
+  });
+
+  it('reads GPU feeds back through `readback`, or says it cannot', async () => {
+    const fake: GpuTensor = { location: 'gpu', dtype: 'float32', shape: [1, 1, 32, 32], buffer: {} as GPUBuffer };
+    const m = await host().load('tiny', 'backbone');
+    await expect(host().run(m, { gray: fake })).rejects.toThrow(/input "gray" is on the GPU, but onnxruntime-node .* takes CPU tensors and this host has no readback/);
+    const gray = ramp([1, 1, 32, 32]);
+    const withReadback = new OnnxModelHost({ source: fsModelSource(dir), gateway: createNodeGateway(), readback: async () => gray });
+    const viaGpu = await withReadback.run(m, { gray: fake });
+    const direct = await host().run(m, { gray });
+    expect((viaGpu.features as CpuTensor).data).toEqual((direct.features as CpuTensor).data);
+  });
+
+  it('a MODEL value from another host still runs (the session is made again)', async () => {
+    const m = await host().load('tiny', 'backbone');
+    const other = host();
+    const { features } = await other.run(m, { gray: ramp([1, 1, 32, 32]) });
+    expect(features.shape).toEqual([1, 64, 32, 32]);
+    expect(other.sessionsCreated).toBe(1);
+  });
+
+  it('onnxruntime-web (WASM) gives the same outputs as onnxruntime-node', async () => {
+    const web = new OnnxModelHost({ source: fsModelSource(dir), gateway: createWebGateway({ prefer: 'wasm' }) });
+    const node = host();
+    const feeds = {
+      tokens: ramp([1, 64, 2, 3]), pos: ramp([1, 64, 2, 3], 0.03),
+      mask: ramp([1, 1, 2, 3]), onehot: ramp([1, 313, 2, 3], 0.07),
+    };
+    const a = await web.run(await web.load('tiny', 'color_generator'), feeds);
+    const b = await node.run(await node.load('tiny', 'color_generator'), feeds);
+    for (const k of ['gen_tokens', 'aux_logits']) {
+      const x = (a[k] as CpuTensor).data;
+      const y = (b[k] as CpuTensor).data;
+      expect(a[k].shape).toEqual(b[k].shape);
+      expect(Math.max(...x.map((v, i) => Math.abs(v - y[i])))).toBeLessThan(1e-5);
+      expect(Math.max(...x.map(Math.abs))).toBeGreaterThan(0.01); // not all zeros
+    }
+    expect((await web.load('tiny', 'refiner')).stage).toBe('refiner');
+    await web.release();
+  });
+});

@@ -1,0 +1,197 @@
+/**
+ * The ModelHost that runs DISCO's learned stages with ONNX Runtime. It reads manifests and files from
+ * a ModelSource, checks each file's SHA-256 and its graph against the stage contract, keeps one
+ * session per model file (keyed by sha256, created once, reused by every load of that file), and
+ * checks feed names and shapes before a run so errors name the stage, tensor and shapes.
+ *
+ * Usage (Node):
+ *   const host = new OnnxModelHost({ source: fsModelSource(), gateway: createNodeGateway() });
+ *   const model = await host.load('disco-lite', 'backbone');
+ *   const { features } = await host.run(model, { gray });
+ */
+import type { ModelHost, ModelSetInfo } from '../engine/context.ts';
+import type { CpuTensor, GpuTensor, Tensor } from '../values/tensor.ts';
+import type { ModelValue } from '../values/types.ts';
+import { parseManifest, stageEntryOf, verifySha256, type ModelSetManifest } from './manifest.ts';
+import type { ModelSource } from './model-source.ts';
+import type { OrtGateway, OrtSession } from './ort-gateway.ts';
+import {
+  STAGE_CONTRACT, assertStageName, checkShapes, nameDiff, shapeConflict, showShape,
+  type PortContract, type StageName,
+} from './stage-contract.ts';
+
+export interface OnnxModelHostOptions {
+  readonly source: ModelSource;
+  /** The ORT build to run on; a promise lets onnxruntime load only when the first model does. */
+  readonly gateway: OrtGateway | Promise<OrtGateway>;
+  /**
+   * Reads a GpuTensor back to the CPU when the gateway takes CPU tensors only (pass the backend's
+   * `download`). Without it, a GPU feed to a CPU gateway is an error.
+   */
+  readonly readback?: (t: GpuTensor) => Promise<CpuTensor>;
+}
+
+/** What a loaded stage's handle points at: its session and the shapes feeds are checked against. */
+interface Loaded {
+  readonly session: OrtSession;
+  readonly label: string;
+}
+
+const labelOf = (set: string, stage: string, file: string): string => `model set "${set}" stage "${stage}" (${file})`;
+
+function abortError(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r : new DOMException('the run was cancelled', 'AbortError');
+}
+
+export class OnnxModelHost implements ModelHost {
+  private readonly sessions = new Map<string, Promise<OrtSession>>();
+  /** How many ORT sessions this host created (for tests and `disco models`). */
+  sessionsCreated = 0;
+
+  constructor(private readonly opts: OnnxModelHostOptions) {}
+
+  listSets(): Promise<string[]> {
+    return this.opts.source.listSets();
+  }
+
+  async manifest(set: string): Promise<ModelSetManifest> {
+    return parseManifest(await this.opts.source.readManifest(set), this.opts.source.where(set, 'manifest.json'));
+  }
+
+  async describeSet(set: string): Promise<ModelSetInfo> {
+    const m = await this.manifest(set);
+    const stages = Object.fromEntries(Object.entries(m.stages).map(([k, e]) => [k, { file: e.file, sha256: e.sha256 }]));
+    return { name: m.name, cell: m.cell, workingSize: m.workingSize, stages };
+  }
+
+  async load(set: string, stageName: string): Promise<ModelValue> {
+    const stage = assertStageName(stageName);
+    const where = this.opts.source.where(set, 'manifest.json');
+    const m = await this.manifest(set);
+    const entry = stageEntryOf(m, stage, where);
+    const label = labelOf(set, stage, entry.file);
+    const session = await this.session(set, entry.file, entry.sha256, entry.bytes, label);
+    checkSessionContract(stage, session, label);
+    const handle: Loaded = { session, label };
+    const c = STAGE_CONTRACT[stage];
+    return {
+      set, stage, file: entry.file, sha256: entry.sha256, handle, cell: m.cell, workingSize: m.workingSize,
+      inputs: c.inputs.map((p) => p.name), outputs: c.outputs.map((p) => p.name),
+    };
+  }
+
+  async run(model: ModelValue, feeds: Record<string, Tensor>, signal?: AbortSignal): Promise<Record<string, Tensor>> {
+    if (signal?.aborted) throw abortError(signal);
+    const stage = assertStageName(model.stage);
+    const { session, label } = await this.loadedOf(model, stage);
+    const expected = expectedPorts(STAGE_CONTRACT[stage].inputs, session);
+
+    const diff = nameDiff(expected.map((p) => p.name), Object.keys(feeds));
+    if (diff) throw new Error(`${label}: wrong inputs: ${diff}`);
+    for (const [name, t] of Object.entries(feeds)) {
+      if (t.dtype !== 'float32') throw new Error(`${label}: input "${name}" must be float32, got ${t.dtype}`);
+    }
+    const shapes = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.shape]));
+    const bad = checkShapes(expected, shapes, 'input');
+    if (bad) throw new Error(`${label}: ${bad}`);
+
+    const gateway = await this.opts.gateway;
+    const ready: Record<string, Tensor> = {};
+    for (const [name, t] of Object.entries(feeds)) ready[name] = await this.placed(t, name, label, gateway);
+
+    const out = await session.run(ready);
+    if (signal?.aborted) throw abortError(signal);
+    const outPorts = expectedPorts(STAGE_CONTRACT[stage].outputs, session);
+    const missing = outPorts.filter((p) => !out[p.name]).map((p) => p.name);
+    if (missing.length) throw new Error(`${label}: the model gave no ${missing.join(', ')}`);
+    // Outputs share the letters bound by the inputs (e.g. H, W), so check them together.
+    const allShapes = { ...shapes, ...Object.fromEntries(Object.entries(out).map(([k, t]) => [k, t.shape])) };
+    const badOut = checkShapes([...expected, ...outPorts], allShapes, 'output');
+    if (badOut) throw new Error(`${label}: ${badOut}`);
+    return out;
+  }
+
+  /** Releases every session (e.g. on page exit: WASM memory never shrinks otherwise). */
+  async release(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.release()));
+  }
+
+  private session(set: string, file: string, sha256: string, bytes: number, label: string): Promise<OrtSession> {
+    let p = this.sessions.get(sha256);
+    if (!p) {
+      p = this.createSession(set, file, sha256, bytes, label);
+      this.sessions.set(sha256, p);
+      p.catch(() => this.sessions.delete(sha256)); // a failed load may be retried
+    }
+    return p;
+  }
+
+  private async createSession(set: string, file: string, sha256: string, bytes: number, label: string): Promise<OrtSession> {
+    const data = await this.opts.source.readFile(set, file);
+    const path = this.opts.source.where(set, file);
+    if (data.byteLength !== bytes) {
+      throw new Error(`${path}: the file has ${data.byteLength} bytes, the manifest says ${bytes}; it is truncated or replaced`);
+    }
+    await verifySha256(data, sha256, path);
+    const gateway = await this.opts.gateway;
+    const session = await gateway.createSession(data, label);
+    this.sessionsCreated++;
+    return session;
+  }
+
+  /** The session behind a MODEL value; a value made by another host (or before a release) is reloaded. */
+  private async loadedOf(model: ModelValue, stage: StageName): Promise<Loaded> {
+    const label = labelOf(model.set, stage, model.file);
+    const p = this.sessions.get(model.sha256);
+    if (p) {
+      const session = await p;
+      checkSessionContract(stage, session, label); // cheap; the file may have been loaded as another stage
+      return { session, label };
+    }
+    const again = await this.load(model.set, stage);
+    if (again.sha256 !== model.sha256) {
+      throw new Error(`model set "${model.set}" stage "${stage}" changed since it was loaded ` +
+        `(sha256 ${model.sha256} then, ${again.sha256} now); run Load Model Set again`);
+    }
+    return again.handle as Loaded;
+  }
+
+  private async placed(t: Tensor, name: string, label: string, gateway: OrtGateway): Promise<Tensor> {
+    if (t.location === 'cpu' || gateway.acceptsGpuTensors) return t;
+    if (!this.opts.readback) {
+      throw new Error(`${label}: input "${name}" is on the GPU, but ${gateway.description} takes CPU tensors and this host has no readback`);
+    }
+    return this.opts.readback(t);
+  }
+}
+
+/** The contract's ports, with any fixed sizes the file itself declares (a file without dynamic axes). */
+function expectedPorts(ports: readonly PortContract[], session: OrtSession): PortContract[] {
+  return ports.map((p) => {
+    const declared = session.shapes[p.name];
+    if (!declared || declared.length !== p.shape.length) return p;
+    return { name: p.name, shape: p.shape.map((d, i) => (typeof declared[i] === 'number' ? declared[i] : d)) };
+  });
+}
+
+/** Refuses a file whose graph inputs/outputs do not match the stage contract. */
+export function checkSessionContract(stage: StageName, session: OrtSession, label: string): void {
+  const c = STAGE_CONTRACT[stage];
+  const sides = [['inputs', c.inputs, session.inputNames], ['outputs', c.outputs, session.outputNames]] as const;
+  for (const [side, ports, names] of sides) {
+    const diff = nameDiff(ports.map((p) => p.name), names);
+    if (diff) {
+      throw new Error(`${label}: the ONNX graph's ${side} [${names.join(', ')}] do not match the ${stage} contract ` +
+        `[${ports.map((p) => p.name).join(', ')}]: ${diff}`);
+    }
+    for (const p of ports) {
+      const declared = session.shapes[p.name];
+      if (!declared) continue;
+      const bad = shapeConflict(p.shape, declared);
+      if (bad) throw new Error(`${label}: the ONNX graph's ${side.slice(0, -1)} "${p.name}" is ${showShape(declared)}, the ${stage} contract says ${showShape(p.shape)}: ${bad}`);
+    }
+  }
+}
