@@ -60,7 +60,7 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
 
   class Node extends LGraphNode implements DiscoNode {
     static override title = def.displayName;
-    static category = def.category;
+    static override category = def.category;
     static description = def.description;
     readonly def = def;
 
@@ -188,7 +188,7 @@ function addParamWidget(node: LGraphNode, name: string, spec: ParamSpec): void {
 }
 
 function addButton(node: LGraphNode, label: string, onClick: () => void): void {
-  const w = node.addWidget('button', label, null, onClick, {});
+  const w = node.addWidget('button', label, '', onClick, {});
   w.serialize = false;
 }
 

@@ -21,6 +21,7 @@ export class EngineClient {
   constructor(private readonly cb: EngineCallbacks) {
     this.worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: 'disco-engine' });
     this.worker.onmessage = (e: MessageEvent<FromWorker>) => this.receive(e.data);
+    this.send({ type: 'init', modelsUrl: new URL('models/', document.baseURI).href });
     this.worker.onerror = (e) => {
       const message = `the engine worker failed to start: ${e.message || 'see the console'}`;
       this.cb.ready('engine unavailable', message);

@@ -6,13 +6,16 @@
  */
 import { selectBackend } from '../../runtime/backends/select-backend.ts';
 import type { Backend } from '../../runtime/backends/backend.ts';
-import { noModels, type ModelHost } from '../../runtime/engine/context.ts';
+import type { ModelHost } from '../../runtime/engine/context.ts';
 import { Executor, RunCancelledError } from '../../runtime/engine/executor.ts';
 import type { NodeDef, Values } from '../../runtime/engine/node-def.ts';
 import { NodeRegistry } from '../../runtime/engine/registry.ts';
 import { GraphValidationError } from '../../runtime/engine/validate.ts';
 import type { ImageValue } from '../../runtime/values/types.ts';
 import { isLinkRef, type ExecGraph } from '../../runtime/workflow/exec-format.ts';
+import { fetchModelSource } from '../../runtime/onnx/fetch-model-source.ts';
+import { OnnxModelHost } from '../../runtime/onnx/model-host.ts';
+import { createWebGateway } from '../../runtime/onnx/ort-web.ts';
 import { allNodes } from '../../nodes/index.ts';
 import { BlobImageIO, thumbnailOf } from './browser-io.ts';
 import type { FromWorker, RunSummary, ToWorker } from './protocol.ts';
@@ -34,8 +37,7 @@ const registry = new NodeRegistry(allNodes.map((def): NodeDef => ({
 })));
 const executor = new Executor({ registry });
 const io = new BlobImageIO();
-// Seam: a browser ModelHost (src/runtime/onnx) plugs in here once it exists.
-const models: ModelHost = noModels;
+let models: ModelHost | undefined;
 const controllers = new Map<number, AbortController>();
 let queue: Promise<void> = Promise.resolve();
 
@@ -46,7 +48,8 @@ const backendReady: Promise<Backend> = selectBackend({ gpu: (navigator as Naviga
 
 scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const msg = e.data;
-  if (msg.type === 'cancel') controllers.get(msg.runId)?.abort();
+  if (msg.type === 'init') models = modelHost(msg.modelsUrl);
+  else if (msg.type === 'cancel') controllers.get(msg.runId)?.abort();
   else if (msg.type === 'run') {
     const ctl = new AbortController();
     controllers.set(msg.runId, ctl);
@@ -89,6 +92,18 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal)
     onNodeValues = undefined;
   }
   post({ type: 'finished', runId, summary });
+}
+
+/**
+ * Model sets fetched from `<page>/models/<set>/manifest.json`; onnxruntime-web shares the WebGPU
+ * backend's device so GPU tensors pass between our kernels and ORT without copies.
+ */
+function modelHost(modelsUrl: string): ModelHost {
+  return new OnnxModelHost({
+    source: fetchModelSource({ baseUrl: modelsUrl }),
+    gateway: backendReady.then((b) => createWebGateway({ device: 'gpu' in b ? (b as { gpu: { device: GPUDevice } }).gpu.device : undefined })),
+    readback: async (t) => (await backendReady).download(t),
+  });
 }
 
 /** The image a node's thumbnail shows: its first IMAGE output, or for output nodes its first IMAGE input. */

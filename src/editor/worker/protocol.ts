@@ -6,6 +6,8 @@ import type { NodeEvent } from '../../runtime/engine/events.ts';
 import type { ExecGraph } from '../../runtime/workflow/exec-format.ts';
 
 export type ToWorker =
+  /** First message: where model sets are served (`<page>/models/`). */
+  | { type: 'init'; modelsUrl: string }
   | { type: 'run'; runId: number; graph: ExecGraph; targets?: string[]; images: Record<string, Blob> }
   | { type: 'cancel'; runId: number };
 

@@ -1,0 +1,288 @@
+/**
+ * The editor app: wires the litegraph canvas, the palette, the top bar, the engine worker, the photo
+ * store, undo/redo and autosave. Data flows one way: UI gestures edit the litegraph graph; a run
+ * converts it to the exec graph and sends it to the worker; worker events update the StatusBoard.
+ */
+import { LGraphGroup, LGraphNode } from '@comfyorg/litegraph';
+import type { NodeDef } from '../runtime/engine/node-def.ts';
+import { NodeRegistry } from '../runtime/engine/registry.ts';
+import { formatMs } from './graph/node-draw.ts';
+import { IMAGE_PARAM, isDiscoNode, MODE, registerNodeDefs, type DiscoNode, type NodeUiHooks } from './graph/def-to-litegraph.ts';
+import { configureLiteGraph, GraphCanvas } from './graph/graph-canvas.ts';
+import { StatusBoard } from './graph/node-status.ts';
+import { graphToExec, loadIntoGraph, workflowText } from './graph/workflow-io.ts';
+import { ChangeTracker } from './history/change-tracker.ts';
+import { NODE_DRAG_TYPE, renderPalette } from './panels/palette.ts';
+import { toast } from './panels/toast.ts';
+import { Topbar } from './panels/topbar.ts';
+import { idbGet, idbPut, loadPhoto, storePhoto } from './storage/idb.ts';
+import { EngineClient } from './worker/engine-client.ts';
+
+const AUTOSAVE_KEY = 'autosave';
+
+export class EditorApp {
+  readonly registry: NodeRegistry;
+  readonly status = new StatusBoard();
+  readonly view: GraphCanvas;
+  readonly tracker: ChangeTracker;
+  readonly topbar: Topbar;
+  readonly engine: EngineClient;
+  /** Resolves once the autosaved graph (if any) is back on the canvas. */
+  readonly restored: Promise<void>;
+  private autosaveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(readonly defs: readonly NodeDef[], root: { topbar: HTMLElement; palette: HTMLElement; canvas: HTMLCanvasElement }) {
+    this.registry = new NodeRegistry(defs);
+    configureLiteGraph();
+    registerNodeDefs(defs, this.nodeHooks());
+    this.view = new GraphCanvas(root.canvas, { toast: (m) => toast(m, 'error') });
+    this.topbar = new Topbar(root.topbar, {
+      run: () => this.run(), cancel: () => this.engine.cancel(), open: () => this.openFile(), save: () => this.save(),
+      newGraph: () => this.newGraph(), undo: () => this.tracker.undo(), redo: () => this.tracker.redo(),
+    });
+    renderPalette(root.palette, defs, (type) => this.addNode(type));
+    this.status.onChange = () => {
+      this.view.redraw();
+      const p = this.status.runProgress();
+      this.topbar.setProgress(p.done, p.total);
+    };
+    this.engine = new EngineClient({
+      ready: (backend, why) => this.topbar.setBackend(backend, why ? `${backend} — WebGPU not used: ${why}` : backend),
+      event: (e) => this.status.apply(e),
+      preview: (id, bitmap) => this.status.setThumb(id, bitmap),
+      finished: (s) => {
+        this.topbar.setRunning(false);
+        if (s.cancelled) this.topbar.setStatus('Cancelled', 'error');
+        else if (s.error) {
+          this.topbar.setStatus('Run failed', 'error');
+          toast(s.error, 'error', 8000);
+        } else this.topbar.setStatus(`${s.ok ? 'Done' : 'Finished with errors'}: ${s.executed} ran, ${s.cached} cached, ${formatMs(s.ms)}`, s.ok ? 'ok' : 'error');
+      },
+    });
+    this.tracker = new ChangeTracker(() => this.snapshot(), (s) => this.restore(s), () => this.scheduleAutosave());
+    this.listen(root.canvas);
+    this.restored = this.restoreAutosave();
+  }
+
+  addNode(type: string, pos?: [number, number]): LGraphNode {
+    const node = this.view.addNode(type, pos);
+    this.tracker.check();
+    return node;
+  }
+
+  /** Runs the whole graph, or only what `targets` need. */
+  async run(targets?: string[]): Promise<void> {
+    this.tracker.check();
+    const { graph, missingTypes } = graphToExec(this.view.graph, this.registry);
+    if (missingTypes.length) toast(`Skipping nodes of unknown types: ${missingTypes.join(', ')}`, 'error');
+    if (!Object.keys(graph).length) return toast('Nothing to run: add some nodes first.');
+    const images: Record<string, Blob> = {};
+    for (const node of Object.values(graph)) {
+      const def = this.registry.get(node.type);
+      const key = def?.params[IMAGE_PARAM]?.kind === 'string' ? node.inputs[IMAGE_PARAM] : undefined;
+      if (typeof key === 'string' && key && !images[key]) {
+        const blob = await loadPhoto(key);
+        if (blob) images[key] = blob;
+      }
+    }
+    this.status.clearStates();
+    this.topbar.setRunning(true);
+    this.topbar.setStatus('Running…');
+    this.engine.run(graph, images, targets);
+  }
+
+  /** Stores a photo and points a node's image parameter at it; the photo shows as its thumbnail at once. */
+  async setPhoto(node: DiscoNode, file: File, param = IMAGE_PARAM): Promise<void> {
+    if (!file.type.startsWith('image/')) return toast(`${file.name} is not an image (${file.type || 'unknown type'})`, 'error');
+    const key = await storePhoto(file);
+    node.setParam(param, key);
+    try {
+      this.status.setThumb(String(node.id), await createImageBitmap(file, { imageOrientation: 'from-image' }));
+    } catch {
+      toast(`${file.name} cannot be decoded by this browser`, 'error');
+    }
+  }
+
+  save(): void {
+    const text = workflowText(this.view.graph, this.registry);
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+    a.download = 'workflow.json';
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+
+  openText(text: string): void {
+    try {
+      const { notes } = loadIntoGraph(this.view.graph, text, this.registry);
+      this.tracker.check();
+      toast(notes.length ? `Workflow opened (${notes.join('; ')})` : 'Workflow opened');
+    } catch (e) {
+      toast(`Cannot open this workflow: ${(e as Error).message}`, 'error', 8000);
+    }
+  }
+
+  private openFile(): void {
+    pickFile('.json,application/json', async (f) => this.openText(await f.text()));
+  }
+
+  private newGraph(): void {
+    this.view.graph.clear();
+    this.tracker.check();
+    this.view.redraw();
+  }
+
+  private nodeHooks(): NodeUiHooks {
+    return {
+      status: this.status,
+      paramChanged: () => queueMicrotask(() => this.tracker.check()),
+      runTo: (node) => void this.run([String(node.id)]),
+      pickImage: (node, param) => pickFile('image/*', (f) => this.setPhoto(node as DiscoNode, f, param)),
+      editJson: (node, param) => {
+        const d = node as DiscoNode;
+        const text = prompt(`${param} (JSON)`, JSON.stringify(d.params()[param]));
+        if (text === null) return;
+        try {
+          d.setParam(param, JSON.parse(text));
+        } catch (e) {
+          toast(`${param}: not valid JSON (${(e as Error).message})`, 'error');
+        }
+      },
+    };
+  }
+
+  /** The graph as comparable text; the view (extra.ds) is not an edit. */
+  private snapshot(): string {
+    const wf = this.view.graph.asSerialisable() as { extra?: Record<string, unknown> };
+    if (wf.extra) delete wf.extra.ds;
+    return JSON.stringify(wf);
+  }
+
+  private restore(state: string): void {
+    const ds = this.view.graph.extra.ds;
+    this.view.graph.configure(JSON.parse(state));
+    if (ds) this.view.graph.extra.ds = ds;
+    this.view.redraw();
+  }
+
+  private scheduleAutosave(): void {
+    clearTimeout(this.autosaveTimer);
+    this.autosaveTimer = setTimeout(() => {
+      idbPut('state', AUTOSAVE_KEY, workflowText(this.view.graph, this.registry)).catch((e) => toast(`Autosave failed: ${(e as Error).message}`, 'error'));
+    }, 250);
+  }
+
+  private async restoreAutosave(): Promise<void> {
+    const text = await idbGet<string>('state', AUTOSAVE_KEY).catch(() => undefined);
+    if (!text) return;
+    try {
+      loadIntoGraph(this.view.graph, text, this.registry);
+      this.tracker.reset();
+      await this.restorePhotoThumbs();
+    } catch (e) {
+      toast(`The autosaved graph could not be restored: ${(e as Error).message}`, 'error', 8000);
+    }
+    this.view.redraw();
+  }
+
+  /** Nodes whose photo is stored show it again after a reload. */
+  private async restorePhotoThumbs(): Promise<void> {
+    for (const node of this.view.graph._nodes) {
+      if (!isDiscoNode(node)) continue;
+      const key = node.params()[IMAGE_PARAM];
+      const blob = typeof key === 'string' && key ? await loadPhoto(key) : undefined;
+      if (blob) this.status.setThumb(String(node.id), await createImageBitmap(blob, { imageOrientation: 'from-image' }));
+    }
+  }
+
+  private listen(canvas: HTMLCanvasElement): void {
+    // Record an undo step after each gesture, once litegraph has applied it.
+    const check = () => setTimeout(() => this.tracker.check());
+    canvas.addEventListener('pointerup', check);
+    document.addEventListener('keyup', check);
+    document.addEventListener('keydown', (e) => this.onKey(e));
+    canvas.addEventListener('dragover', (e) => e.preventDefault());
+    canvas.addEventListener('drop', (e) => void this.onDrop(e));
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const t = e.target as HTMLElement;
+    if (t.closest('input, textarea, select, .litegraph .graphdialog')) return;
+    const mod = e.ctrlKey || e.metaKey;
+    if (!mod) return;
+    const k = e.key.toLowerCase();
+    const handled = () => {
+      e.preventDefault();
+      e.stopPropagation();
+    };
+    if (k === 'enter') {
+      handled();
+      void this.run();
+    } else if (k === 'z' && !e.shiftKey) {
+      handled();
+      this.tracker.undo();
+    } else if ((k === 'z' && e.shiftKey) || k === 'y') {
+      handled();
+      this.tracker.redo();
+    } else if (k === 's') {
+      handled();
+      this.save();
+    } else if (k === 'b' || k === 'm') {
+      handled();
+      const mode = k === 'b' ? MODE.bypass : MODE.mute;
+      for (const n of this.selectedNodes()) n.changeMode(n.mode === mode ? MODE.always : mode);
+      this.tracker.check();
+      this.view.redraw();
+    } else if (k === 'g') {
+      handled();
+      const nodes = this.selectedNodes();
+      if (!nodes.length) return toast('Select nodes to group first.');
+      const group = new LGraphGroup('Group');
+      group.resizeTo(nodes);
+      this.view.graph.add(group);
+      this.tracker.check();
+    }
+  }
+
+  private selectedNodes(): LGraphNode[] {
+    return [...this.view.canvas.selectedItems].filter((i): i is LGraphNode => i instanceof LGraphNode);
+  }
+
+  private async onDrop(e: DragEvent): Promise<void> {
+    e.preventDefault();
+    const dt = e.dataTransfer;
+    if (!dt) return;
+    const pos = this.view.toGraphPos(e);
+    const type = dt.getData(NODE_DRAG_TYPE);
+    if (type) {
+      this.addNode(type, pos);
+      return;
+    }
+    const file = dt.files[0];
+    if (!file) return;
+    if (file.type === 'application/json' || file.name.endsWith('.json')) return this.openText(await file.text());
+    if (!file.type.startsWith('image/')) return toast(`Cannot open ${file.name}: drop a workflow .json or a photo.`, 'error');
+    let target = this.view.nodeAt(e);
+    if (!isDiscoNode(target) || target.def.params[IMAGE_PARAM]?.kind !== 'string') {
+      const loader = this.defs.find((d) => d.params[IMAGE_PARAM]?.kind === 'string');
+      if (!loader) return toast('No node type loads photos yet.', 'error');
+      target = this.view.addNode(loader.id, pos);
+    }
+    await this.setPhoto(target as DiscoNode, file);
+  }
+}
+
+function pickFile(accept: string, then: (f: File) => void | Promise<void>): void {
+  for (const old of document.querySelectorAll('.hidden-file-input')) old.remove(); // a cancelled pick
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = accept;
+  input.className = 'hidden-file-input';
+  input.addEventListener('change', () => {
+    const f = input.files?.[0];
+    input.remove();
+    if (f) void then(f);
+  });
+  document.body.append(input); // in the DOM so tests (and some browsers) can reach it
+  input.click();
+}

@@ -1,0 +1,117 @@
+/**
+ * The litegraph canvas and its settings: search box on double-click and on releasing a dragged link
+ * (filtered by the link's type), a toast that says why a connection was refused, sizing to the
+ * container, and helpers to add nodes at screen positions. The only file that configures litegraph.
+ */
+import { LGraph, LGraphCanvas, LiteGraph, type LGraphNode } from '@comfyorg/litegraph';
+import '@comfyorg/litegraph/style.css';
+
+export interface GraphCanvasHooks {
+  /** A short message for the user (refused connections). */
+  toast(message: string): void;
+}
+
+export function configureLiteGraph(): void {
+  LiteGraph.auto_load_slot_types = true; // the search box can filter by slot type
+  LiteGraph.search_filter_enabled = true;
+  LiteGraph.release_link_on_empty_shows_menu = false; // we open the search box ourselves
+  LiteGraph.alt_drag_do_clone_nodes = true;
+  LiteGraph.middle_click_slot_add_default_node = true;
+}
+
+export class GraphCanvas {
+  readonly graph = new LGraph();
+  readonly canvas: LGraphCanvas;
+
+  constructor(readonly el: HTMLCanvasElement, hooks: GraphCanvasHooks) {
+    this.canvas = new LGraphCanvas(el, this.graph);
+    this.canvas.allow_searchbox = true;
+    this.canvas.show_info = false;
+    this.openSearchOnLinkRelease();
+    this.explainRefusedLinks(hooks);
+    new ResizeObserver(() => this.fit()).observe(el.parentElement!);
+    this.fit();
+  }
+
+  /** Canvas coordinates of a pointer/drag event. */
+  toGraphPos(e: MouseEvent): [number, number] {
+    const r = this.el.getBoundingClientRect();
+    const [x, y] = this.canvas.ds.convertOffsetToCanvas([e.clientX - r.left, e.clientY - r.top]);
+    return [x, y];
+  }
+
+  /** Adds a node of `type`, centred on a graph position (default: the middle of the view). */
+  addNode(type: string, pos?: [number, number]): LGraphNode {
+    const node = LiteGraph.createNode(type);
+    if (!node) throw new Error(`unknown node type "${type}"`);
+    const [cx, cy] = pos ?? this.viewCentre();
+    node.pos = [cx - node.size[0] / 2, cy - node.size[1] / 2];
+    this.graph.add(node);
+    this.canvas.selectNode(node);
+    this.canvas.setDirty(true, true);
+    return node;
+  }
+
+  nodeAt(e: MouseEvent): LGraphNode | null {
+    const [x, y] = this.toGraphPos(e);
+    return this.graph.getNodeOnPos(x, y);
+  }
+
+  redraw(): void {
+    this.canvas.setDirty(true, true);
+  }
+
+  private viewCentre(): [number, number] {
+    const r = this.el.getBoundingClientRect();
+    return this.canvas.ds.convertOffsetToCanvas([r.width / 2, r.height / 2]) as [number, number];
+  }
+
+  private fit(): void {
+    const box = this.el.parentElement!.getBoundingClientRect();
+    this.el.width = Math.max(1, Math.floor(box.width));
+    this.el.height = Math.max(1, Math.floor(box.height));
+    this.canvas.setDirty(true, true);
+    this.canvas.draw(true, true);
+  }
+
+  /** Like ComfyUI: releasing a dragged link on empty canvas opens the search box filtered by its type. */
+  private openSearchOnLinkRelease(): void {
+    const lc = this.canvas.linkConnector;
+    lc.events.addEventListener('dropped-on-canvas', (ev) => {
+      const first = lc.renderLinks[0];
+      if (!first) return;
+      const e = ev.detail;
+      const type = String(first.fromSlot.type);
+      const opts = lc.state.connectingTo === 'input'
+        ? { node_from: first.node as LGraphNode, slot_from: first.fromSlot as never, type_filter_in: type }
+        : { node_to: first.node as LGraphNode, slot_from: first.fromSlot as never, type_filter_out: type };
+      this.canvas.showSearchBox(e as MouseEvent, { ...opts, do_type_filter: true, show_all_if_empty: true } as never);
+    });
+  }
+
+  /** litegraph silently ignores a drop on an incompatible slot; say why. */
+  private explainRefusedLinks(hooks: GraphCanvasHooks): void {
+    const lc = this.canvas.linkConnector;
+    let created = false;
+    lc.events.addEventListener('link-created', () => (created = true));
+    lc.events.addEventListener('after-drop-links', (ev) => {
+      const wasCreated = created;
+      created = false;
+      const first = ev.detail.renderLinks[0];
+      if (wasCreated || !first) return;
+      const { canvasX, canvasY } = ev.detail.event;
+      const target = this.graph.getNodeOnPos(canvasX, canvasY);
+      if (!target || target === first.node) return;
+      const type = String(first.fromSlot.type);
+      if (lc.state.connectingTo !== 'output') {
+        const slot = target.getInputOnPos?.([canvasX, canvasY]);
+        const accepts = (target.inputs ?? []).map((i) => String(i.type));
+        if (slot) hooks.toast(`Cannot connect ${type} to input "${slot.name}" of ${target.title}: it takes ${slot.type}.`);
+        else if (!accepts.includes(type)) hooks.toast(`${target.title} has no ${type} input${accepts.length ? ` (it takes ${[...new Set(accepts)].join(', ')})` : ''}.`);
+      } else {
+        const slot = target.getOutputOnPos?.([canvasX, canvasY]);
+        if (slot) hooks.toast(`Cannot connect output "${slot.name}" (${slot.type}) of ${target.title} to a ${type} input.`);
+      }
+    });
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The top bar: file actions, run/cancel, the whole-run progress bar, run summary and the active
+ * backend. Plain DOM; the app wires the callbacks and calls the setters.
+ */
+export interface TopbarActions {
+  run(): void;
+  cancel(): void;
+  open(): void;
+  save(): void;
+  newGraph(): void;
+  undo(): void;
+  redo(): void;
+}
+
+export class Topbar {
+  private readonly runBtn: HTMLButtonElement;
+  private readonly cancelBtn: HTMLButtonElement;
+  private readonly bar: HTMLDivElement;
+  private readonly status: HTMLSpanElement;
+  private readonly backend: HTMLSpanElement;
+
+  constructor(host: HTMLElement, a: TopbarActions) {
+    host.replaceChildren();
+    const brand = el('span', 'brand', 'Disco Nodes');
+    const button = (label: string, title: string, onClick: () => void, cls = '') => {
+      const b = el('button', cls, label) as HTMLButtonElement;
+      b.title = title;
+      b.addEventListener('click', onClick);
+      return b;
+    };
+    const files = el('div', 'group');
+    files.append(
+      button('New', 'Start an empty graph', a.newGraph),
+      button('Open…', 'Open a workflow JSON (or drop it on the canvas)', a.open),
+      button('Save', 'Download the workflow as JSON (Ctrl+S)', a.save),
+      button('Undo', 'Ctrl+Z', a.undo),
+      button('Redo', 'Ctrl+Shift+Z', a.redo),
+    );
+    this.runBtn = button('▶ Run', 'Run the graph (Ctrl+Enter)', a.run, 'primary');
+    this.runBtn.id = 'run-button';
+    this.cancelBtn = button('■ Cancel', 'Stop the run', a.cancel);
+    this.cancelBtn.id = 'cancel-button';
+    this.cancelBtn.disabled = true;
+    const progress = el('div', 'progress');
+    this.bar = el('div', 'progress-fill') as HTMLDivElement;
+    progress.append(this.bar);
+    this.status = el('span', 'run-status', 'Ready');
+    this.status.id = 'run-status';
+    this.backend = el('span', 'backend', 'starting engine…');
+    this.backend.id = 'backend';
+    const runGroup = el('div', 'group');
+    runGroup.append(this.runBtn, this.cancelBtn, progress, this.status);
+    host.append(brand, files, runGroup, this.backend);
+  }
+
+  setRunning(running: boolean): void {
+    this.runBtn.disabled = running;
+    this.cancelBtn.disabled = !running;
+    document.body.classList.toggle('running', running);
+  }
+
+  setProgress(done: number, total: number): void {
+    this.bar.style.width = `${total ? Math.min(100, (100 * done) / total) : 0}%`;
+  }
+
+  setStatus(text: string, kind: 'info' | 'ok' | 'error' = 'info'): void {
+    this.status.textContent = text;
+    this.status.dataset.kind = kind;
+  }
+
+  setBackend(text: string, detail?: string): void {
+    this.backend.textContent = text;
+    this.backend.title = detail ?? text;
+  }
+}
+
+function el(tag: string, cls: string, text = ''): HTMLElement {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text) e.textContent = text;
+  return e;
+}

@@ -1,0 +1,90 @@
+/**
+ * Serves the editor with Vite's dev server on a free port and drives Debian's Chromium through
+ * playwright-core (software WebGPU via --enable-unsafe-webgpu). Collects page errors so a test can
+ * assert there were none.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SHOTS = join(ROOT, 'test-results', 'screenshots');
+
+export interface Harness {
+  url: string;
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught page errors and console errors, in order. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const server: ViteDevServer = await createServer({
+    root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error',
+    server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false },
+  });
+  await server.listen();
+  const addr = server.httpServer!.address();
+  if (!addr || typeof addr === 'string') throw new Error('vite did not report a port');
+  const url = `http://127.0.0.1:${addr.port}/`;
+
+  const userDir = await mkdtemp(join(tmpdir(), 'disco-chromium-'));
+  await mkdir(SHOTS, { recursive: true });
+  const context = await chromium.launchPersistentContext(userDir, {
+    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 800 }, acceptDownloads: true,
+    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-gpu-sandbox', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  const watch = (p: Page) => {
+    p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    p.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+  };
+  watch(page);
+  return {
+    url, context, page, errors,
+    async close() {
+      await context.close().catch(() => undefined);
+      await server.close();
+      await rm(userDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until the editor object exists and its autosave restore has finished. */
+export async function waitForEditor(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as any).discoEditor !== undefined);
+  await page.evaluate(() => (window as any).discoEditor.restored);
+}
+
+/** Screen position (page pixels) of a node's input or output slot centre. */
+export async function slotScreenPos(page: Page, nodeId: number, kind: 'input' | 'output', slot: number): Promise<{ x: number; y: number }> {
+  return page.evaluate(([id, k, s]) => {
+    const app = (window as any).discoEditor;
+    const node = app.view.graph.getNodeById(id);
+    const p = k === 'input' ? node.getInputPos(s) : node.getOutputPos(s);
+    const [ox, oy] = app.view.canvas.ds.convertCanvasToOffset(p);
+    const r = app.view.el.getBoundingClientRect();
+    return { x: r.left + ox, y: r.top + oy };
+  }, [nodeId, kind, slot] as const);
+}
+
+/** Screen position of a node's widget (by label), at its centre. */
+export async function widgetScreenPos(page: Page, nodeId: number, name: string): Promise<{ x: number; y: number }> {
+  return page.evaluate(([id, n]) => {
+    const app = (window as any).discoEditor;
+    const node = app.view.graph.getNodeById(id);
+    const w = node.widgets.find((x: any) => x.name === n);
+    if (!w) throw new Error(`node ${id} has no widget "${n}"`);
+    const [ox, oy] = app.view.canvas.ds.convertCanvasToOffset([node.pos[0] + node.size[0] / 2, node.pos[1] + w.y + 10]);
+    const r = app.view.el.getBoundingClientRect();
+    return { x: r.left + ox, y: r.top + oy };
+  }, [nodeId, name] as const);
+}
