@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { colorfulness } from './colorfulness.ts';
-import { image } from './test-images.fixture.ts';
+import { image, texA } from './test-images.fixture.ts';
 
 const pixels2x2 = (p: number[][]) => image(2, 2, (x, y, c) => p[y * 2 + x][c]);
 
@@ -20,5 +20,10 @@ describe('colorfulness', () => {
     // means 50 and 50, variances 2500 and 2500 -> sqrt(5000) + 0.3 sqrt(5000)
     const cf = colorfulness(pixels2x2([[200, 100, 50], [200, 100, 50], [100, 100, 100], [100, 100, 100]]));
     expect(cf).toBeCloseTo(91.923882, 5);
+  });
+
+  it('matches numpy (population std) on a textured image: 157.30323606417866', () => {
+    // rg = R-G, yb = (R+G)/2-B as float; sqrt(rg.std()**2 + yb.std()**2) + 0.3*sqrt(rg.mean()**2 + yb.mean()**2)
+    expect(colorfulness(texA(16, 13))).toBeCloseTo(157.30323606417866, 10);
   });
 });

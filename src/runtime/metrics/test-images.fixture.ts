@@ -24,3 +24,7 @@ export const texB = (w: number, h: number): ImageValue =>
 
 /** A smooth gradient with a colour cast: G(x, y, c) = (9x + 4y + 40c) mod 256. */
 export const gradient = (w: number, h: number): ImageValue => image(w, h, (x, y, c) => (9 * x + 4 * y + 40 * c) % 256);
+
+/** The gradient with structured noise: clamp(G + ((xy + 7c) mod 40) - 20, 0, 255). */
+export const gradientNoisy = (w: number, h: number): ImageValue =>
+  image(w, h, (x, y, c) => Math.min(255, Math.max(0, ((9 * x + 4 * y + 40 * c) % 256) + ((x * y + 7 * c) % 40) - 20)));
