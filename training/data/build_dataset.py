@@ -1,0 +1,261 @@
+#!/usr/bin/python3
+"""Build the DISCO-lite photo set from Debian packages (see /work/shared/notes/data.md).
+
+  /usr/bin/python3 training/data/build_dataset.py [--cache .cache/disco-data]
+
+Downloads the packages with `apt-get download` into <cache>/debs, unpacks them, keeps natural colour
+photos (heuristic below), and writes copies resized to short side 256 to <cache>/train and <cache>/eval
+plus <cache>/licenses.tsv (split, file, package, path in package, licence from the package's copyright
+file). Training packages and evaluation packages are disjoint; the evaluation set is never trained on.
+"""
+import argparse
+import fnmatch
+import io
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import zlib
+
+TRAIN_PACKAGES = ["gcompris-qt-data", "lomiri-wallpapers-16.04", "mate-backgrounds",
+                  "plasma-workspace-wallpapers", "lomiri-wallpapers-20.04"]
+EVAL_PACKAGES = ["opencv-doc", "python3-skimage", "palapeli-data"]
+SHORT_SIDE = 256
+MIN_SHORT_SIDE = 128
+IMAGE_EXT = (".jpg", ".jpeg", ".png", ".webp")
+
+# where each package keeps its photos (prefixes inside the unpacked package)
+PHOTO_DIRS = {
+    "gcompris-qt-data": ["usr/share/gcompris-qt/rcc/"],
+    "lomiri-wallpapers-16.04": ["usr/share/backgrounds/"],
+    "lomiri-wallpapers-20.04": ["usr/share/backgrounds/"],
+    "mate-backgrounds": ["usr/share/backgrounds/"],
+    "plasma-workspace-wallpapers": ["usr/share/wallpapers/"],
+    "opencv-doc": ["usr/share/doc/opencv-doc/examples/data/"],
+    "python3-skimage": ["usr/lib/python3/dist-packages/skimage/data/"],
+    "palapeli-data": ["usr/share/palapeli/collection/"],
+}
+
+
+# ------------------------------------------------------------------ Qt resource (.rcc) bundles
+
+def read_rcc(data):
+    """Yield (path, bytes) for every file in a Qt .rcc bundle (format versions 1-3, zlib or raw)."""
+    if data[:4] != b"qres":
+        raise ValueError("not a Qt resource file (no 'qres' magic)")
+    version, tree_off, data_off, names_off = struct.unpack(">IIII", data[4:20])
+    node_size = 14 if version == 1 else 22
+
+    def name_at(off):
+        n = struct.unpack(">H", data[names_off + off: names_off + off + 2])[0]
+        start = names_off + off + 6  # length (2), hash (4), then UTF-16BE
+        return data[start: start + 2 * n].decode("utf-16-be")
+
+    def walk(index, prefix):
+        base = tree_off + index * node_size
+        name_off, flags = struct.unpack(">IH", data[base: base + 6])
+        name = name_at(name_off) if index else ""
+        path = f"{prefix}/{name}" if name else prefix
+        if flags & 0x02:  # directory
+            count, first = struct.unpack(">II", data[base + 6: base + 14])
+            for child in range(first, first + count):
+                yield from walk(child, path)
+            return
+        off = struct.unpack(">I", data[base + 10: base + 14])[0]
+        size = struct.unpack(">I", data[data_off + off: data_off + off + 4])[0]
+        blob = data[data_off + off + 4: data_off + off + 4 + size]
+        if flags & 0x01:  # zlib (qCompress: 4-byte big-endian length, then a zlib stream)
+            blob = zlib.decompress(blob[4:])
+        elif flags & 0x04:  # zstd: not used by the packages we read
+            return
+        yield path, blob
+
+    yield from walk(0, "")
+
+
+# ------------------------------------------------------------------ licences (DEP-5 copyright files)
+
+def parse_copyright(path):
+    """[(globs, licence)] in file order from a machine-readable debian/copyright."""
+    stanzas, cur = [], {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    for block in re.split(r"\n\s*\n", text):
+        files = re.search(r"^Files:\s*(.*(?:\n[ \t]+.*)*)", block, re.M)
+        lic = re.search(r"^License:\s*(.*)", block, re.M)
+        if files and lic:
+            stanzas.append((files.group(1).split(), lic.group(1).strip()))
+    del cur
+    return stanzas
+
+
+def licence_for(stanzas, source_path):
+    """The last stanza whose glob matches the file (DEP-5 rule); globs may be relative to the source tree,
+    so a glob matches any path suffix."""
+    found = None
+    for globs, lic in stanzas:
+        for g in globs:
+            if g == "*" or fnmatch.fnmatch(source_path, g) or fnmatch.fnmatch(source_path, "*/" + g):
+                found = lic
+    return found or "unknown"
+
+
+# ------------------------------------------------------------------ photo heuristic
+
+def is_photo(img):
+    """data.md's heuristic: opaque, colour, large enough, and the 8 most frequent 15-bit colours cover
+    less than 35% of the pixels (drawings and flat graphics have few dominant colours)."""
+    import numpy as np
+    if min(img.size) < MIN_SHORT_SIDE:
+        return False
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        alpha = np.asarray(img.convert("RGBA"))[..., 3]
+        if (alpha < 250).mean() > 0.01:
+            return False
+    rgb = img.convert("RGB")
+    rgb.thumbnail((256, 256))
+    a = np.asarray(rgb).astype(np.int32)
+    chroma = (a.max(2) - a.min(2)).mean()
+    if chroma < 6:  # grayscale or nearly so
+        return False
+    q = ((a[..., 0] >> 3) << 10) | ((a[..., 1] >> 3) << 5) | (a[..., 2] >> 3)
+    counts = np.bincount(q.ravel(), minlength=1 << 15)
+    top8 = np.sort(counts)[-8:].sum() / q.size
+    return top8 < 0.35
+
+
+# ------------------------------------------------------------------ package walking
+
+def download_and_unpack(pkg, cache):
+    debs = os.path.join(cache, "debs")
+    os.makedirs(debs, exist_ok=True)
+    have = [f for f in os.listdir(debs) if f.startswith(pkg + "_") and f.endswith(".deb")]
+    if not have:
+        r = subprocess.run(["apt-get", "download", pkg], cwd=debs, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"apt-get download {pkg} failed: {r.stderr.strip()}")
+        have = [f for f in os.listdir(debs) if f.startswith(pkg + "_") and f.endswith(".deb")]
+    out = os.path.join(cache, "unpacked", pkg)
+    if not os.path.isdir(out):
+        os.makedirs(out)
+        subprocess.run(["dpkg-deb", "-x", os.path.join(debs, sorted(have)[-1]), out], check=True)
+    return out, sorted(have)[-1]
+
+
+def candidates(pkg, root):
+    """Yield (path in package or bundle, source path for licence lookup, bytes)."""
+    for prefix in PHOTO_DIRS[pkg]:
+        top = os.path.join(root, prefix)
+        for dirpath, _, files in sorted(os.walk(top)):
+            for fn in sorted(files):
+                full = os.path.join(dirpath, fn)
+                rel = os.path.relpath(full, root)
+                if pkg == "gcompris-qt-data" and fn.endswith(".rcc"):
+                    with open(full, "rb") as f:
+                        for path, blob in read_rcc(f.read()):
+                            if path.lower().endswith(IMAGE_EXT):
+                                # bundle paths look like /gcompris/src/activities/<name>/resource/...
+                                src = path.split("/gcompris/", 1)[-1].lstrip("/")
+                                yield f"{rel}:{path}", src, blob
+                elif fn.lower().endswith(IMAGE_EXT):
+                    with open(full, "rb") as f:
+                        yield rel, rel, f.read()
+
+
+def plasma_keep_largest(items):
+    """Plasma wallpapers come in many resolutions; keep the largest file per wallpaper."""
+    best = {}
+    for rel, src, blob in items:
+        m = re.search(r"wallpapers/([^/]+)/contents/images(?:_dark)?/(\d+)x(\d+)\.", rel)
+        if not m:
+            continue  # screenshots
+        key, area = m.group(1) + ("_dark" if "images_dark" in rel else ""), int(m.group(2)) * int(m.group(3))
+        if key not in best or area > best[key][0]:
+            best[key] = (area, rel, src, blob)
+    return [(rel, src, blob) for _, rel, src, blob in best.values()]
+
+
+def plasma_licence(root, rel):
+    m = re.search(r"usr/share/wallpapers/([^/]+)/", rel)
+    meta = os.path.join(root, "usr/share/wallpapers", m.group(1), "metadata.json") if m else ""
+    if os.path.isfile(meta):
+        with open(meta) as f:
+            lic = json.load(f).get("KPlugin", {}).get("License")
+        if lic:
+            return lic
+    return None
+
+
+def save_resized(img, path):
+    from PIL import Image
+    img = img.convert("RGB")
+    w, h = img.size
+    s = SHORT_SIDE / min(w, h)
+    img = img.resize((max(SHORT_SIDE, round(w * s)), max(SHORT_SIDE, round(h * s))), Image.LANCZOS)
+    img.save(path, quality=95)
+
+
+def build(cache):
+    from PIL import Image, features
+    if not features.check("webp"):
+        raise RuntimeError("Pillow lacks WebP support (needed for gcompris photos): apt-get install python3-pil")
+    rows = []
+    for split, packages in (("train", TRAIN_PACKAGES), ("eval", EVAL_PACKAGES)):
+        out_dir = os.path.join(cache, split)
+        os.makedirs(out_dir, exist_ok=True)
+        for pkg in packages:
+            root, deb = download_and_unpack(pkg, cache)
+            cfile = os.path.join(root, "usr/share/doc", pkg, "copyright")
+            stanzas = parse_copyright(cfile) if os.path.isfile(cfile) else []
+            items = list(candidates(pkg, root))
+            if pkg == "plasma-workspace-wallpapers":
+                items = plasma_keep_largest(items)
+            kept = 0
+            for rel, src, blob in items:
+                try:
+                    img = Image.open(io.BytesIO(blob))
+                    img.load()
+                except Exception:
+                    continue
+                if not is_photo(img):
+                    continue
+                name = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{pkg}__{rel.split(':')[-1].strip('/')}")
+                name = os.path.splitext(name)[0] + ".jpg"
+                save_resized(img, os.path.join(out_dir, name))
+                lic = (plasma_licence(root, rel) if pkg == "plasma-workspace-wallpapers" else None) \
+                    or licence_for(stanzas, src)
+                rows.append((split, name, pkg, deb, rel, lic))
+                kept += 1
+            print(f"build_dataset: {split}: {pkg}: kept {kept} of {len(items)} images", flush=True)
+    with open(os.path.join(cache, "licenses.tsv"), "w") as f:
+        f.write("split\tfile\tpackage\tdeb\tpath_in_package\tlicense\n")
+        for r in rows:
+            f.write("\t".join(r) + "\n")
+    n_train = sum(1 for r in rows if r[0] == "train")
+    print(f"build_dataset: {n_train} train and {len(rows) - n_train} eval photos in {cache}")
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description="Build the DISCO-lite train/eval photo sets from Debian packages.")
+    p.add_argument("--cache", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                  "..", "..", ".cache", "disco-data"))
+    args = p.parse_args(argv)
+    try:
+        import numpy  # noqa: F401
+        import PIL  # noqa: F401
+    except ImportError as e:
+        print(f"build_dataset: {e.name} is missing: run \"sudo apt-get install python3-pil python3-numpy\"",
+              file=sys.stderr)
+        return 2
+    try:
+        build(os.path.abspath(args.cache))
+    except (RuntimeError, ValueError) as e:
+        print(f"build_dataset: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
