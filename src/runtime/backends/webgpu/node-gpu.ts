@@ -4,6 +4,8 @@
  */
 import { requestDevice, WebGpuUnavailable, type AcquiredDevice } from './device.ts';
 
+const liveInstances = new Set<unknown>();
+
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 export async function requestNodeDevice(): Promise<AcquiredDevice & { close(): void }> {
@@ -21,5 +23,14 @@ export async function requestNodeDevice(): Promise<AcquiredDevice & { close(): v
   Object.assign(globalThis, mod.globals);
   const gpu = mod.create([]);
   const acquired = await requestDevice(gpu as unknown as GPU);
-  return { ...acquired, close: () => acquired.device.destroy() };
+  // Keep the Dawn instance reachable while the device lives: if the GC collects it, dawn.node
+  // tears the instance down under the device and the process aborts (futex/mutex errors).
+  liveInstances.add(gpu);
+  return {
+    ...acquired,
+    close: () => {
+      acquired.device.destroy();
+      liveInstances.delete(gpu);
+    },
+  };
 }
