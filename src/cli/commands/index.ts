@@ -1,5 +1,6 @@
 /** The `disco` subcommands and the usage text. */
 import { colorizeCommand } from './colorize.ts';
+import { evalCommand } from './eval.ts';
 import { inspectCommand } from './inspect.ts';
 import { modelsCommand } from './models.ts';
 import { runCommand } from './run.ts';
@@ -18,6 +19,7 @@ export const commands: Record<string, Command> = {
   colorize: colorizeCommand,
   inspect: inspectCommand,
   models: modelsCommand,
+  eval: evalCommand,
 };
 
 export function usage(): string {
@@ -32,6 +34,10 @@ Usage:
       List the nodes, parameters and models of a workflow (also one embedded in a PNG).
   disco models list | import <checkpoint> [--name disco-official]
       List the installed model sets, or import the official DISCO checkpoint.
+  disco eval <folder> [--models <set>] [--oracle-anchors] [--workflow <file>] [--limit N] [--json out.json]
+      Turn each photo gray, colorize it, and score it against the original (PSNR, SSIM,
+      colourfulness, CIEDE2000), beside the gray photo's own scores. --oracle-anchors takes
+      the anchor colours from the original.
 
 Common options:
   --backend cpu|webgpu   kernels for the parameter-free stages (default cpu in Node)
