@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import { createServer, type PluginOption, type ViteDevServer } from 'vite';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -22,9 +22,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(opts: { plugins?: PluginOption[] } = {}): Promise<Harness> {
   const server: ViteDevServer = await createServer({
-    root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error',
+    root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', plugins: opts.plugins,
     server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false },
   });
   await server.listen();
@@ -59,8 +59,10 @@ export async function startHarness(): Promise<Harness> {
 }
 
 /** Waits until the editor object exists and its autosave restore has finished. */
-export async function waitForEditor(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as any).discoEditor !== undefined);
+export async function waitForEditor(page: Page, errors: string[] = []): Promise<void> {
+  await page.waitForFunction(() => (window as any).discoEditor !== undefined, null, { timeout: 20_000 }).catch((e) => {
+    throw new Error(`the editor did not start: ${(e as Error).message}\npage errors:\n${errors.join('\n')}`);
+  });
   await page.evaluate(() => (window as any).discoEditor.restored);
 }
 
@@ -70,7 +72,8 @@ export async function slotScreenPos(page: Page, nodeId: number, kind: 'input' | 
     const app = (window as any).discoEditor;
     const node = app.view.graph.getNodeById(id);
     const p = k === 'input' ? node.getInputPos(s) : node.getOutputPos(s);
-    const [ox, oy] = app.view.canvas.ds.convertCanvasToOffset(p);
+    const { offset, scale } = app.view.canvas.ds;
+    const [ox, oy] = [(p[0] + offset[0]) * scale, (p[1] + offset[1]) * scale];
     const r = app.view.el.getBoundingClientRect();
     return { x: r.left + ox, y: r.top + oy };
   }, [nodeId, kind, slot] as const);
@@ -83,7 +86,8 @@ export async function widgetScreenPos(page: Page, nodeId: number, name: string):
     const node = app.view.graph.getNodeById(id);
     const w = node.widgets.find((x: any) => x.name === n);
     if (!w) throw new Error(`node ${id} has no widget "${n}"`);
-    const [ox, oy] = app.view.canvas.ds.convertCanvasToOffset([node.pos[0] + node.size[0] / 2, node.pos[1] + w.y + 10]);
+    const { offset, scale } = app.view.canvas.ds;
+    const [ox, oy] = [(node.pos[0] + node.size[0] / 2 + offset[0]) * scale, (node.pos[1] + w.y + 10 + offset[1]) * scale];
     const r = app.view.el.getBoundingClientRect();
     return { x: r.left + ox, y: r.top + oy };
   }, [nodeId, name] as const);

@@ -36,8 +36,7 @@ export class GraphCanvas {
   /** Canvas coordinates of a pointer/drag event. */
   toGraphPos(e: MouseEvent): [number, number] {
     const r = this.el.getBoundingClientRect();
-    const [x, y] = this.canvas.ds.convertOffsetToCanvas([e.clientX - r.left, e.clientY - r.top]);
-    return [x, y];
+    return this.fromScreen(e.clientX - r.left, e.clientY - r.top);
   }
 
   /** Adds a node of `type`, centred on a graph position (default: the middle of the view). */
@@ -63,7 +62,13 @@ export class GraphCanvas {
 
   private viewCentre(): [number, number] {
     const r = this.el.getBoundingClientRect();
-    return this.canvas.ds.convertOffsetToCanvas([r.width / 2, r.height / 2]) as [number, number];
+    return this.fromScreen(r.width / 2, r.height / 2);
+  }
+
+  /** Element pixels to graph coordinates. */
+  private fromScreen(x: number, y: number): [number, number] {
+    const { offset, scale } = this.canvas.ds;
+    return [x / scale - offset[0], y / scale - offset[1]];
   }
 
   private fit(): void {
@@ -89,29 +94,33 @@ export class GraphCanvas {
     });
   }
 
-  /** litegraph silently ignores a drop on an incompatible slot; say why. */
+  /**
+   * litegraph silently ignores a drop on an incompatible slot; say why. We look at the drag just
+   * before litegraph handles the pointerup, and at the link count just after.
+   */
   private explainRefusedLinks(hooks: GraphCanvasHooks): void {
     const lc = this.canvas.linkConnector;
-    let created = false;
-    lc.events.addEventListener('link-created', () => (created = true));
-    lc.events.addEventListener('after-drop-links', (ev) => {
-      const wasCreated = created;
-      created = false;
-      const first = ev.detail.renderLinks[0];
-      if (wasCreated || !first) return;
-      const { canvasX, canvasY } = ev.detail.event;
-      const target = this.graph.getNodeOnPos(canvasX, canvasY);
-      if (!target || target === first.node) return;
+    this.el.addEventListener('pointerup', (e) => {
+      const first = lc.renderLinks[0];
+      if (!first) return;
       const type = String(first.fromSlot.type);
-      if (lc.state.connectingTo !== 'output') {
-        const slot = target.getInputOnPos?.([canvasX, canvasY]);
-        const accepts = (target.inputs ?? []).map((i) => String(i.type));
-        if (slot) hooks.toast(`Cannot connect ${type} to input "${slot.name}" of ${target.title}: it takes ${slot.type}.`);
-        else if (!accepts.includes(type)) hooks.toast(`${target.title} has no ${type} input${accepts.length ? ` (it takes ${[...new Set(accepts)].join(', ')})` : ''}.`);
-      } else {
-        const slot = target.getOutputOnPos?.([canvasX, canvasY]);
-        if (slot) hooks.toast(`Cannot connect output "${slot.name}" (${slot.type}) of ${target.title} to a ${type} input.`);
-      }
-    });
+      const toInput = lc.state.connectingTo !== 'output';
+      const source = first.node;
+      const links = this.graph.links.size;
+      const [x, y] = this.toGraphPos(e);
+      setTimeout(() => {
+        const target = this.graph.getNodeOnPos(x, y);
+        if (this.graph.links.size !== links || !target || target === source) return;
+        if (toInput) {
+          const slot = target.getInputOnPos?.([x, y]);
+          const accepts = [...new Set((target.inputs ?? []).map((i) => String(i.type)))];
+          if (slot && String(slot.type) !== type) hooks.toast(`Cannot connect ${type} to input "${slot.name}" of ${target.title}: it takes ${slot.type}.`);
+          else if (!slot && !accepts.includes(type)) hooks.toast(`${target.title} has no ${type} input${accepts.length ? ` (it takes ${accepts.join(', ')})` : ''}.`);
+        } else {
+          const slot = target.getOutputOnPos?.([x, y]);
+          if (slot && String(slot.type) !== type) hooks.toast(`Cannot connect output "${slot.name}" (${slot.type}) of ${target.title} to a ${type} input.`);
+        }
+      });
+    }, true);
   }
 }
