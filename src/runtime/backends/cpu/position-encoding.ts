@@ -10,7 +10,7 @@ export const POS_FEATS = 32;
 const f = Math.fround;
 
 /** dim_i = 10000^(2*floor(i/2)/32) in float32, i = 0..31. */
-export function posencDims(): Float32Array {
+export function posencDims(): Float32Array<ArrayBuffer> {
   const d = new Float32Array(POS_FEATS);
   for (let i = 0; i < POS_FEATS; i++) d[i] = f(Math.pow(10000, f(f(2 * Math.floor(i / 2)) / POS_FEATS)));
   return d;

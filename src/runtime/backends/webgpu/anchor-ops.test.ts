@@ -43,7 +43,7 @@ describe('anchor ops on WebGPU vs the CPU reference', () => {
   ] as const)('kmeansAssign labels: %s', async (_name, make, k) => {
     const gpu = await getGpuBackend();
     const tokens = make();
-    const centres = cpuTensor([k, 64], randomTokens(64, 1, k, 11).data.map((v, i) => v * 0.5 + tokens.data[i % tokens.data.length]));
+    const centres = cpuTensor([k, 64], (randomTokens(64, 1, k, 11).data as Float32Array).map((v, i) => v * 0.5 + tokens.data[i % tokens.data.length]));
     const got = await gpu.download(await gpu.kmeansAssign(tokens, centres));
     const want = (await cpuAnchorOps.kmeansAssign(tokens, centres)) as CpuTensor;
     expect(got.dtype).toBe('int32');

@@ -31,7 +31,7 @@ export function gpuAnchorOps(gpu: GpuContext): AnchorOps {
     const labels = gpu.gpuTensor([n], 'int32', 'kmeans labels');
     try {
       return await kmeansLoop(rows, opts, async (cs) => {
-        gpu.device.queue.writeBuffer(centres, 0, cs);
+        gpu.device.queue.writeBuffer(centres, 0, cs.buffer as ArrayBuffer, cs.byteOffset, cs.byteLength);
         dispatchAssign(gpu, tok.buffer, centres, labels.buffer, n, c, opts.k);
         return (await gpu.download(labels)).data as Int32Array;
       });
