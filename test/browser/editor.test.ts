@@ -60,7 +60,7 @@ describe('editor in Chromium', () => {
     await page.mouse.down();
     await page.mouse.move(badIn.x, badIn.y, { steps: 8 });
     await page.mouse.up();
-    await expect.poll(() => page.locator('.toast.error').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.toast.error').count(), { message: 'a refused connection shows a toast' }).toBeGreaterThan(0);
     expect(await editor<number>('return app.view.graph.links.size')).toBe(0);
 
     // Connect load-image → rgb-to-lab by dragging with the mouse.

@@ -100,12 +100,16 @@ export class GraphCanvas {
    */
   private explainRefusedLinks(hooks: GraphCanvasHooks): void {
     const lc = this.canvas.linkConnector;
-    this.el.addEventListener('pointerup', (e) => {
+    // litegraph may reset the connector before our pointerup runs, so remember the drag while it moves.
+    let drag: { type: string; toInput: boolean; source: unknown } | undefined;
+    this.el.addEventListener('pointermove', () => {
       const first = lc.renderLinks[0];
-      if (!first) return;
-      const type = String(first.fromSlot.type);
-      const toInput = lc.state.connectingTo !== 'output';
-      const source = first.node;
+      drag = first ? { type: String(first.fromSlot.type), toInput: lc.state.connectingTo !== 'output', source: first.node } : undefined;
+    }, true);
+    this.el.addEventListener('pointerup', (e) => {
+      if (!drag) return;
+      const { type, toInput, source } = drag;
+      drag = undefined;
       const links = this.graph.links.size;
       const [x, y] = this.toGraphPos(e);
       setTimeout(() => {
