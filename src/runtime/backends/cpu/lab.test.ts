@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadVector } from '../../../../test/helpers/vectors.ts';
-import type { ImageValue } from '../../values/types.ts';
+import { rgbHwcToImage } from '../../../../test/helpers/images.ts';
 import { cpuColorOps } from './color-ops.ts';
 import { dropChromaImage, imageHasColor, labToRgbFloat, rgbToLabImage } from './lab.ts';
-
-/** HWC RGB ints -> RGBA ImageValue. */
-export function rgbHwcToImage(rgb: ArrayLike<number>, width: number, height: number): ImageValue {
-  const data = new Uint8ClampedArray(width * height * 4);
-  for (let p = 0; p < width * height; p++) {
-    data.set([rgb[3 * p], rgb[3 * p + 1], rgb[3 * p + 2], 255], 4 * p);
-  }
-  return { width, height, data };
-}
 
 function maxDiffPlanesVsHwc(planes: ArrayLike<number>, hwc: ArrayLike<number>, n: number, c: number): number {
   let m = 0;

@@ -1,0 +1,193 @@
+/**
+ * Every colour kernel against the CPU reference on small inputs, on the real WebGPU adapter.
+ * Float results: 1e-5 relative (Lab values up to 100 and ab up to ~110 give an absolute bound per op,
+ * stated at each check). uint8 outputs may differ by 1 where a value sits on an integer boundary
+ * (float32 on the GPU vs float64 in the reference); label outputs must match exactly.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getGpuBackend } from '../../../../test/helpers/gpu.ts';
+import { loadVector } from '../../../../test/helpers/vectors.ts';
+import { cpuTensor, cpuTensorI32, type CpuTensor, type Tensor } from '../../values/tensor.ts';
+import type { AnchorsValue, ImageValue } from '../../values/types.ts';
+import type { Backend } from '../backend.ts';
+import { createCpuBackend } from '../cpu/cpu-backend.ts';
+import { rgbHwcToImage } from '../../../../test/helpers/images.ts';
+
+let gpu: Awaited<ReturnType<typeof getGpuBackend>>;
+const cpu: Backend = createCpuBackend();
+const gpuErrors: string[] = [];
+beforeAll(async () => {
+  gpu = await getGpuBackend();
+  // WebGPU validation errors do not throw; collect them so a broken shader fails the test.
+  gpu.gpu.device.addEventListener('uncapturederror', (e) => gpuErrors.push((e as GPUUncapturedErrorEvent).error.message));
+});
+afterEach(() => { expect(gpuErrors.splice(0)).toEqual([]); });
+
+const down = (t: Tensor) => gpu.download(t);
+/** Max of |a-b| / max(1, |b|). */
+function relErr(a: CpuTensor, b: CpuTensor): number {
+  expect(a.shape).toEqual(b.shape);
+  let m = 0;
+  for (let i = 0; i < a.data.length; i++) m = Math.max(m, Math.abs(a.data[i] - b.data[i]) / Math.max(1, Math.abs(b.data[i])));
+  return m;
+}
+function imageDiff(a: ImageValue, b: ImageValue): number {
+  expect([a.width, a.height]).toEqual([b.width, b.height]);
+  let m = 0;
+  for (let i = 0; i < a.data.length; i++) m = Math.max(m, Math.abs(a.data[i] - b.data[i]));
+  return m;
+}
+
+/** A deterministic pseudo-random stream. */
+function rand(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+const photo = rgbHwcToImage(loadVector('lab_rgb2lab', 'rgb_u8').data, 32, 32);
+const randomTensor = (shape: number[], lo: number, hi: number, seed = 1) => {
+  const r = rand(seed);
+  return cpuTensor(shape, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => lo + (hi - lo) * r()));
+};
+
+describe('colour space on WebGPU', () => {
+  it('rgbToLab matches the reference', async () => {
+    const g = await down(await gpu.rgbToLab(photo));
+    // WGSL pow() (used for the 2.4 gamma and the cube root) is only accurate to a few ULP of its
+    // exp2/log2 form: measured 3.2e-5 relative on SwiftShader, far inside the 0.25 L / 0.6 ab budget.
+    expect(relErr(g, (await cpu.rgbToLab(photo)) as CpuTensor)).toBeLessThan(1e-4);
+  });
+
+  it('labToRgb matches the reference within one level', async () => {
+    const lab = randomTensor([1, 3, 32, 48], 0, 1, 7);
+    for (let i = 0; i < 32 * 48; i++) { lab.data[i] *= 100; lab.data[1536 + i] = lab.data[1536 + i] * 200 - 100; lab.data[3072 + i] = lab.data[3072 + i] * 200 - 100; }
+    const before = gpu.gpu.readbacks;
+    const g = await gpu.labToRgb(lab);
+    expect(gpu.gpu.readbacks - before).toBe(1);
+    expect(imageDiff(g, await cpu.labToRgb(lab))).toBeLessThanOrEqual(1);
+  });
+
+  it('normalises and slices on the GPU', async () => {
+    const lab = await gpu.rgbToLab(photo);
+    const before = gpu.gpu.readbacks;
+    const ab = await gpu.sliceChannels(lab, 1, 2);
+    const abN = await gpu.normalizeLab(ab, 'ab');
+    const L = await gpu.denormalizeLab(await gpu.normalizeLab(await gpu.sliceChannels(lab, 0, 1), 'L'), 'L');
+    expect(abN.location).toBe('gpu');
+    expect(gpu.gpu.readbacks).toBe(before);
+    const cpuLab = (await cpu.rgbToLab(photo)) as CpuTensor;
+    const refAb = (await cpu.normalizeLab(await cpu.sliceChannels(cpuLab, 1, 2), 'ab')) as CpuTensor;
+    expect(relErr(await down(abN), refAb)).toBeLessThan(1e-5 * 110);
+    expect(relErr(await down(L), (await cpu.sliceChannels(cpuLab, 0, 1)) as CpuTensor)).toBeLessThan(1e-4);
+  });
+
+  it('dropChroma matches the reference within one level and keeps alpha', async () => {
+    const withAlpha = { ...photo, data: photo.data.map((v, i) => (i % 4 === 3 ? 200 : v)) };
+    const g = await gpu.dropChroma(withAlpha);
+    expect(imageDiff(g, await cpu.dropChroma(withAlpha))).toBeLessThanOrEqual(1);
+    expect(g.data[3]).toBe(200);
+  });
+});
+
+describe('resize on WebGPU', () => {
+  const t = randomTensor([1, 2, 37, 53], -1, 1, 3);
+
+  it.each([
+    ['down', { width: 32, height: 16 }, {}],
+    ['up', { width: 64, height: 61 }, {}],
+    ['crop + pad', { width: 20, height: 12 }, { from: { width: 40, height: 30 }, padTo: { width: 32, height: 32 } }],
+  ] as const)('%s matches the reference', async (_name, size, opts) => {
+    const g = await down(await gpu.resize(t, size, opts));
+    expect(relErr(g, (await cpu.resize(t, size, opts)) as CpuTensor)).toBeLessThan(1e-5);
+  });
+
+  it('resizeToWorking keeps data on the GPU and matches the reference', async () => {
+    const lab = { lab: await gpu.rgbToLab(photo), content: { width: 32, height: 32 } };
+    const before = gpu.gpu.readbacks;
+    const w = await gpu.resizeToWorking({ ...lab, content: { width: 32, height: 20 } }, 48, true);
+    expect(gpu.gpu.readbacks).toBe(before);
+    expect(w.content).toEqual({ width: 48, height: 30 });
+    const ref = await cpu.resizeToWorking({ lab: (await cpu.rgbToLab(photo)), content: { width: 32, height: 20 } }, 48, true);
+    expect(relErr(await down(w.lab), ref.lab as CpuTensor)).toBeLessThan(1e-4);
+  });
+
+  it('recombine matches the reference within one level', async () => {
+    const lab = await cpu.rgbToLab(photo);
+    const abN = randomTensor([1, 2, 16, 16], -0.5, 0.5, 9);
+    const content = { width: 16, height: 12 };
+    const g = await gpu.recombine({ lab: await gpu.upload(lab), content: { width: 32, height: 32 } }, await gpu.upload(abN), content);
+    const c = await cpu.recombine({ lab, content: { width: 32, height: 32 } }, abN, content);
+    expect(imageDiff(g, c)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('ab bins on WebGPU', () => {
+  const pairs = (key: string, P: number) => {
+    const v = loadVector('gamut', key).data;
+    return cpuTensor([1, 2, 1, P], Float32Array.from({ length: 2 * P }, (_, i) => v[(i % P) * 2 + Math.floor(i / P)]));
+  };
+
+  it('encodes exactly like the reference (including exact ties)', async () => {
+    for (const [key, P] of [['ab_norm', 50], ['tie_ab_norm', 6]] as const) {
+      const g = await down(await gpu.encodeAb(pairs(key, P)));
+      expect(Array.from(g.data)).toEqual(Array.from(((await cpu.encodeAb(pairs(key, P))) as CpuTensor).data));
+    }
+    const field = randomTensor([1, 2, 32, 32], -0.9, 0.9, 5);
+    expect(Array.from((await down(await gpu.encodeAb(field))).data)).toEqual(Array.from(((await cpu.encodeAb(field)) as CpuTensor).data));
+  });
+
+  it('soft-encodes like the reference (1e-6)', async () => {
+    const g = await down(await gpu.softEncodeAb(pairs('ab_norm', 50)));
+    expect(relErr(g, (await cpu.softEncodeAb(pairs('ab_norm', 50))) as CpuTensor)).toBeLessThan(1e-6);
+  });
+
+  it('decodes like the reference', async () => {
+    const labels = cpuTensorI32([1, 1, 4, 8], Int32Array.from({ length: 32 }, (_, i) => (i * 37) % 313));
+    const g = await down(await gpu.decodeBins(labels));
+    expect(relErr(g, (await cpu.decodeBins(labels)) as CpuTensor)).toBeLessThan(1e-6);
+    const bad = await down(await gpu.decodeBins(cpuTensorI32([1, 1, 1, 1], Int32Array.from([313]))));
+    expect(Number.isNaN(bad.data[0])).toBe(true);
+  });
+
+  it('softmax and top-k match the reference', async () => {
+    const lg = loadVector('anchor_colors', 'logits');
+    const logits = cpuTensor(lg.shape, lg.data as Float32Array);
+    const p = await gpu.softmaxChannels(logits);
+    const ref = (await cpu.softmaxChannels(logits)) as CpuTensor;
+    expect(relErr(await down(p), ref)).toBeLessThan(1e-5);
+    const top = await gpu.topBins(p, 10);
+    expect(Array.from((await down(top.bins)).data)).toEqual(Array.from(loadVector('anchor_colors', 'top10').data));
+    expect(relErr(await down(top.probs), (await cpu.topBins(ref, 10)).probs as CpuTensor)).toBeLessThan(1e-5);
+  });
+});
+
+describe('anchor colours on WebGPU', () => {
+  const lg = loadVector('anchor_colors', 'logits');
+  const logits = cpuTensor(lg.shape, lg.data as Float32Array);
+  const anchors: AnchorsValue = {
+    gridH: 4, gridW: 4,
+    anchors: [0, 3, 5, 9, 14].map((cell) => ({ cell, x: 0, y: 0, source: 'auto' as const })).concat([{ cell: 2, x: 0, y: 0, source: 'user' as const, ab: [20, 30] as never }]),
+  };
+
+  it.each([0, 1, 2, 5])('variant %i agrees with the reference', async (variant) => {
+    const g = await gpu.anchorColors(await gpu.softmaxChannels(logits), anchors, { variant });
+    const c = await cpu.anchorColors(await cpu.softmaxChannels(logits), anchors, { variant });
+    expect(g).toEqual(c);
+  });
+
+  it('reference-ab mode and generator inputs agree with the reference', async () => {
+    const ref = randomTensor([1, 2, 4, 4], -0.6, 0.6, 11);
+    const g = await gpu.anchorColors(await gpu.softmaxChannels(logits), anchors, { variant: 0, referenceAb: await gpu.upload(ref) });
+    const c = await cpu.anchorColors(logits, anchors, { variant: 0, referenceAb: ref });
+    expect(g).toEqual(c);
+    const gi = await gpu.anchorInputs(g, 4, 4), ci = await cpu.anchorInputs(c, 4, 4);
+    expect(gi.onehot.location).toBe('gpu');
+    expect(Array.from((await down(gi.onehot)).data)).toEqual(Array.from((ci.onehot as CpuTensor).data));
+    expect(Array.from((await down(gi.mask)).data)).toEqual(Array.from((ci.mask as CpuTensor).data));
+  });
+
+  it('renders the colour distribution like the reference', async () => {
+    const g = await gpu.renderColorDist(await gpu.softmaxChannels(logits), 4);
+    const c = await cpu.renderColorDist(await cpu.softmaxChannels(logits), 4);
+    expect(imageDiff(g, c)).toBeLessThanOrEqual(1);
+  });
+});
