@@ -1,7 +1,7 @@
 /** CPU reference implementations of SuperpixelOps (the array kernels live in the files imported below). */
 import { cpuTensor, cpuTensorI32, type Tensor } from '../../values/tensor.ts';
 import type { ImageValue } from '../../values/types.ts';
-import { gridOf, pixelChannels, spGrid, tokenChannels, type SuperpixelOps } from '../ops/superpixel-ops.ts';
+import { gridOf, OVERLAY_RGB, pixelChannels, spGrid, tokenChannels, type SuperpixelOps } from '../ops/superpixel-ops.ts';
 import { checkPropagateOptions, propagateArrays } from './propagate.ts';
 import { checkSlicOptions, slicArrays } from './slic.ts';
 import { spDiffuseArrays } from './sp-diffuse.ts';
@@ -60,7 +60,7 @@ export const cpuSuperpixelOps: SuperpixelOps = {
     return cpuTensor([1, 2, h, w], propagateArrays(f32(tokens, 'colour propagation tokens'), C, h, w, seeds, opts));
   },
 
-  async drawSuperpixelBoundaries(image, assoc, cell, rgb) {
+  async superpixelOverlay(image, assoc, cell, rgb = OVERLAY_RGB) {
     checkImage(image);
     const g = spGrid(assoc, cell);
     return drawBoundaries(image, hardLabelsArrays(f32(assoc, 'association map'), g), g.H, g.W, rgb);

@@ -66,11 +66,11 @@ export interface SuperpixelOps {
    */
   propagateSeeds(tokens: Tensor, seeds: readonly ColorSeed[], opts: PropagateOptions): Promise<Tensor>;
   /**
-   * The image with hard-label boundaries drawn in `rgb`: labels (hardLabels at the map's size) are
+   * The image with hard-label boundaries drawn in `rgb` (default OVERLAY_RGB): labels (hardLabels at the map's size) are
    * upsampled nearest to the image size; a pixel is drawn when its label differs from the pixel to
    * its right or below. Reads back on WebGPU (an ImageValue lives on the CPU).
    */
-  drawSuperpixelBoundaries(image: ImageValue, assoc: Tensor, cell: number, rgb: readonly [number, number, number]): Promise<ImageValue>;
+  superpixelOverlay(image: ImageValue, assoc: Tensor, cell: number, rgb?: readonly [number, number, number]): Promise<ImageValue>;
 }
 
 /** The grid an association map defines. */
@@ -125,6 +125,9 @@ export function seedIndex(seeds: readonly ColorSeed[], h: number, w: number): In
 
 /** Neighbour offset of channel k (SPEC §0). */
 export const kOffset = (k: number): [number, number] => [Math.floor(k / 3) - 1, (k % 3) - 1];
+
+/** Default boundary colour of superpixelOverlay (yellow). */
+export const OVERLAY_RGB: readonly [number, number, number] = [255, 230, 0];
 
 /** Lab units per feature unit in slicAffinity (so SLIC distances come out of order 1). */
 export const SLIC_COLOR_UNIT = 10;
