@@ -1,0 +1,91 @@
+/**
+ * User Anchors: anchors placed by hand (the editor's anchor overlay writes the `anchors` list).
+ * Each entry is `{ x, y, color?: '#rrggbb', ab?: [a, b], locked? }` in normalised image coordinates;
+ * the colour becomes Lab ab by the colour kernels' sRGB->Lab; an entry without colour lets the
+ * model choose it. The token grid comes from the optional `grid` input, else from gridH x gridW.
+ */
+import { defineNode, int, json, type Params } from '../../runtime/engine/node-def.ts';
+import { rgbToLabPixel } from '../../runtime/backends/cpu/lab.ts';
+import { cellAt } from '../../runtime/values/anchors.ts';
+import type { Anchor, AnchorsValue, TokensValue } from '../../runtime/values/types.ts';
+import { ANCHORS, TOKENS } from '../../runtime/values/value-types.ts';
+
+const ID = 'disco/user-anchors';
+
+export interface UserAnchorSpec {
+  x: number;
+  y: number;
+  color?: string;
+  ab?: [number, number];
+  locked?: boolean;
+}
+
+/** Checks one entry of the list; returns what is wrong with it, or undefined. */
+function entryProblem(e: unknown, i: number): string | undefined {
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) return `anchor ${i} must be an object like {"x": 0.5, "y": 0.5, "color": "#ff0000"}`;
+  const { x, y, color, ab, locked } = e as Record<string, unknown>;
+  for (const [name, v] of [['x', x], ['y', y]] as const) {
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) return `anchor ${i}: ${name} must be a number in 0..1 (normalised image coordinates), got ${JSON.stringify(v)}`;
+  }
+  if (color !== undefined && ab !== undefined) return `anchor ${i}: give either color or ab, not both`;
+  if (color !== undefined && (typeof color !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(color))) {
+    return `anchor ${i}: color must look like #a1b2c3, got ${JSON.stringify(color)}`;
+  }
+  if (ab !== undefined && !(Array.isArray(ab) && ab.length === 2 && ab.every((v) => typeof v === 'number' && Math.abs(v) <= 128))) {
+    return `anchor ${i}: ab must be two numbers in -128..128 (Lab a and b), got ${JSON.stringify(ab)}`;
+  }
+  if (locked !== undefined && typeof locked !== 'boolean') return `anchor ${i}: locked must be true or false, got ${JSON.stringify(locked)}`;
+  return undefined;
+}
+
+function listProblem(list: unknown): string | undefined {
+  if (!Array.isArray(list)) return `anchors must be a list of {x, y, color} entries, got ${JSON.stringify(list)}`;
+  for (let i = 0; i < list.length; i++) {
+    const p = entryProblem(list[i], i);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+/** sRGB '#rrggbb' -> Lab [a, b]. */
+export function hexToAb(hex: string): [number, number] {
+  const v = (i: number) => parseInt(hex.slice(i, i + 2), 16) / 255;
+  const [, a, b] = rgbToLabPixel(v(1), v(3), v(5));
+  return [a, b];
+}
+
+export const userAnchors = defineNode({
+  id: ID,
+  version: 1,
+  displayName: 'User Anchors',
+  category: 'DISCO/anchors',
+  description: 'Anchors placed by hand, each with an optional colour, on the token grid.',
+  inputs: {
+    grid: { type: TOKENS, optional: true, description: 'Tokens whose h x w grid the anchors go on (else gridH x gridW).' },
+  },
+  params: {
+    anchors: json({ default: [], description: 'List of {x, y, color: "#rrggbb" | ab: [a, b], locked?}; x, y in 0..1.' }),
+    gridH: int({ default: 16, min: 1, max: 256, description: 'Token rows when no grid input is connected.' }),
+    gridW: int({ default: 16, min: 1, max: 256, description: 'Token columns when no grid input is connected.' }),
+  },
+  outputs: {
+    anchors: { type: ANCHORS, description: "The anchors, source 'user'." },
+  },
+  validate: (params: Params) => listProblem(params.anchors),
+  execute(ctx, inputs, params) {
+    const problem = listProblem(params.anchors);
+    if (problem) throw new Error(`${ID}: ${problem}`);
+    const grid = inputs.grid as TokensValue | undefined;
+    const [gridH, gridW] = grid ? [grid.tokens.shape[2], grid.tokens.shape[3]] : [params.gridH as number, params.gridW as number];
+    const byCell = new Map<number, Anchor>();
+    for (const e of params.anchors as UserAnchorSpec[]) {
+      const cell = cellAt(e.x, e.y, gridH, gridW);
+      if (byCell.has(cell)) ctx.warn(`two user anchors fall in token ${cell}; the later one is kept`);
+      const ab = e.ab ? ([e.ab[0], e.ab[1]] as const) : e.color ? hexToAb(e.color) : undefined;
+      byCell.delete(cell); // keep list order: the later anchor takes the later position
+      byCell.set(cell, { cell, x: e.x, y: e.y, source: 'user', ...(ab ? { ab } : {}), ...(e.locked ? { locked: true } : {}) });
+    }
+    const value: AnchorsValue = { gridH, gridW, anchors: [...byCell.values()] };
+    return { anchors: value };
+  },
+});
