@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getGpuBackend } from '../../../../test/helpers/gpu.ts';
 import { loadVector } from '../../../../test/helpers/vectors.ts';
 import { cpuTensor, cpuTensorI32, type CpuTensor, type Tensor } from '../../values/tensor.ts';
-import type { AnchorsValue, ImageValue } from '../../values/types.ts';
+import type { Anchor, AnchorsValue, ImageValue } from '../../values/types.ts';
 import type { Backend } from '../backend.ts';
 import { createCpuBackend } from '../cpu/cpu-backend.ts';
 import { rgbHwcToImage } from '../../../../test/helpers/images.ts';
@@ -165,7 +165,10 @@ describe('anchor colours on WebGPU', () => {
   const logits = cpuTensor(lg.shape, lg.data as Float32Array);
   const anchors: AnchorsValue = {
     gridH: 4, gridW: 4,
-    anchors: [0, 3, 5, 9, 14].map((cell) => ({ cell, x: 0, y: 0, source: 'auto' as const })).concat([{ cell: 2, x: 0, y: 0, source: 'user' as const, ab: [20, 30] as never }]),
+    anchors: [
+      ...[0, 3, 5, 9, 14].map((cell): Anchor => ({ cell, x: 0, y: 0, source: 'auto' })),
+      { cell: 2, x: 0, y: 0, source: 'user', ab: [20, 30] },
+    ],
   };
 
   it.each([0, 1, 2, 5])('variant %i agrees with the reference', async (variant) => {
