@@ -7,6 +7,7 @@
  *   that Lab image converted back to RGB (so with oracle anchors the "colorized" result is the
  *   ground truth, round-tripped through Lab);
  * - disco/anchor-colors passes through and has the `mode` parameter eval switches;
+ * - test/half halves the image (a result smaller than the photo);
  * - test/save is the output node.
  */
 import { choice, defineNode, str, type NodeDef } from '../../src/runtime/engine/node-def.ts';
@@ -42,10 +43,20 @@ const anchorColors = defineNode({
   execute: (_ctx, i) => ({ image: i.image }),
 });
 
+/** Halves the image (OpenCV uint8 INTER_LINEAR), like a workflow that outputs at working size. */
+const half = defineNode({
+  id: 'test/half', version: 1, displayName: 'Half', category: 'test', description: 'half size',
+  inputs: { image: { type: IMAGE } }, params: {}, outputs: { image: { type: IMAGE } },
+  execute: async (ctx, i) => {
+    const image = i.image as ImageValue;
+    return { image: await ctx.backend.resizeImage(image, { width: image.width / 2, height: image.height / 2 }) };
+  },
+});
+
 const save = defineNode({
   id: 'test/save', version: 1, displayName: 'Save', category: 'test', description: 'output',
   inputs: { image: { type: IMAGE } }, params: {}, outputs: { image: { type: IMAGE } }, isOutput: true,
   execute: (_ctx, i) => ({ image: i.image }),
 });
 
-export const evalToyNodes: readonly NodeDef[] = [loadImage, toLab, spPool, anchorColors, save];
+export const evalToyNodes: readonly NodeDef[] = [loadImage, toLab, spPool, anchorColors, half, save];

@@ -81,7 +81,7 @@ beforeAll(async () => {
   photos = join(dir, 'photos');
   await mkdir(photos);
   await sharp(colourful(32, 24, 1), { raw: { width: 32, height: 24, channels: 3 } }).png().toFile(join(photos, 'a.png'));
-  await sharp(colourful(24, 20, 2), { raw: { width: 24, height: 20, channels: 3 } }).jpeg({ quality: 95 }).toFile(join(photos, 'b.jpg'));
+  await sharp(colourful(24, 22, 2), { raw: { width: 24, height: 22, channels: 3 } }).jpeg({ quality: 95 }).toFile(join(photos, 'b.jpg'));
   await writeFile(join(photos, 'notes.txt'), 'not a photo');
 });
 
@@ -98,7 +98,7 @@ describe('disco eval', () => {
 
     const report = JSON.parse(await readFile(json, 'utf8')) as { photos: Row[]; mean: Omit<Row, 'photo' | 'width' | 'height'>; oracleAnchors: boolean };
     expect(report.oracleAnchors).toBe(false);
-    expect(report.photos.map((r) => [r.photo, r.width, r.height])).toEqual([['a.png', 32, 24], ['b.jpg', 24, 20]]);
+    expect(report.photos.map((r) => [r.photo, r.width, r.height])).toEqual([['a.png', 32, 24], ['b.jpg', 24, 22]]);
     for (const row of report.photos) {
       expect(row.result).toEqual(row.gray);
       expect(typeof row.gray.psnr).toBe('number');
@@ -136,6 +136,20 @@ describe('disco eval', () => {
     expect(stdout).toMatch(/^a\.png\s/m);
     expect(stdout).not.toMatch(/^b\.jpg\s/m);
     expect(stdout).toMatch(/^mean \(1\)\s/m);
+  });
+
+  it('scores a result of another size against the photo resized to it', async () => {
+    const wf = await writeWorkflow('half.json', {
+      nodes: [{ id: 1, type: 'disco/load-image' }, { id: 2, type: 'test/half' }, { id: 3, type: 'test/save' }],
+      links: [[1, 'image', 2, 'image'], [2, 'image', 3, 'image']],
+    });
+    const json = join(dir, 'half-scores.json');
+    const { stdout } = await runEval([photos, '--workflow', wf, '--json', json]);
+    expect(stdout).toMatch(/^a\.png @16x12\s/m);
+    const report = JSON.parse(await readFile(json, 'utf8')) as { photos: (Row & { comparedAt: unknown })[] };
+    expect(report.photos.map((r) => r.comparedAt)).toEqual([{ width: 16, height: 12 }, { width: 12, height: 11 }]);
+    // Gray-then-halve vs halve-then-gray: nearly the same image, so the two rows nearly agree.
+    for (const row of report.photos) expect(Math.abs((row.result.psnr as number) - (row.gray.psnr as number))).toBeLessThan(1);
   });
 
   it('names the problem: no sp-pool for oracle anchors, no Load Model Set for --models', async () => {
