@@ -3,9 +3,14 @@
  * execution providers ['webgpu', 'wasm'] when WebGPU gives an adapter, else ['wasm']. One of the two
  * files that import onnxruntime (see ort-gateway.ts).
  *
- * GPU tensors, when WebGPU is active:
+ * GPU tensors, when WebGPU is active and our backend's `device` is given (else feeds and outputs are
+ * CPU tensors, even if ORT computes on WebGPU):
  * - a GpuTensor feed is wrapped with `ort.Tensor.fromGpuBuffer` (no copy). Its buffer must belong to
- *   the GPUDevice ORT uses: pass our backend's device as `device` so both share one.
+ *   the GPUDevice ORT uses: pass our backend's device as `device` so both share one. ORT's JSEP build
+ *   ignores a preset `env.webgpu.device` and asks `env.webgpu.adapter` for a new device, so we hand it
+ *   an adapter stand-in whose requestDevice() returns ours (ORT then reads that device's limits and
+ *   features, and sets its `onuncapturederror` to a logger). The first gateway's device wins: ORT
+ *   initialises WebGPU once per page/worker.
  * - outputs are requested as 'gpu-buffer' and handed on as our GpuTensor around ORT's buffer (no
  *   readback). We never call the ORT tensor's dispose(): the buffer then stays valid until our backend's
  *   `release` destroys it, like any other GpuTensor. An output ORT produced on the CPU (an op that fell
@@ -37,13 +42,31 @@ async function webGpuUsable(): Promise<boolean> {
   }
 }
 
+/** Makes ORT's WebGPU backend adopt `device` (see the file comment). */
+function shareDevice(device: GPUDevice): void {
+  const current = ort.env.webgpu.adapter as unknown as { sharedDevice?: GPUDevice } | undefined;
+  if (current?.sharedDevice === device) return;
+  if (current) throw new Error('onnxruntime-web already uses another WebGPU device in this page or worker');
+  const standIn = {
+    sharedDevice: device,
+    limits: device.limits,
+    features: device.features,
+    info: (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo,
+    requestDevice: async () => device,
+  };
+  ort.env.webgpu.adapter = standIn as unknown as GPUAdapter;
+}
+
 export async function createWebGateway(opts: WebGatewayOptions = {}): Promise<OrtGateway> {
   if (opts.wasmPaths) ort.env.wasm.wasmPaths = opts.wasmPaths;
   if (opts.threads) ort.env.wasm.numThreads = opts.threads;
   const webgpu = opts.prefer !== 'wasm' && (opts.device !== undefined || (await webGpuUsable()));
-  if (webgpu && opts.device) ort.env.webgpu.device = opts.device;
+  // GPU tensors cross the boundary only on a shared device: outputs on ORT's own device would be
+  // buffers our backend cannot use, so without `device` ORT computes on WebGPU but returns CPU tensors.
+  const shared = webgpu && opts.device !== undefined;
+  if (shared) shareDevice(opts.device!);
   const options: ort.InferenceSession.SessionOptions = webgpu
-    ? { executionProviders: ['webgpu', 'wasm'], graphOptimizationLevel: 'all', preferredOutputLocation: 'gpu-buffer' }
+    ? { executionProviders: ['webgpu', 'wasm'], graphOptimizationLevel: 'all', ...(shared ? { preferredOutputLocation: 'gpu-buffer' } : {}) }
     : { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(f: () => Promise<T>): Promise<T> => {
@@ -52,8 +75,8 @@ export async function createWebGateway(opts: WebGatewayOptions = {}): Promise<Or
     return next;
   };
   return {
-    description: `onnxruntime-web (${webgpu ? 'webgpu, wasm fallback' : 'wasm'})`,
-    acceptsGpuTensors: webgpu,
+    description: `onnxruntime-web (${shared ? 'webgpu on the shared device' : webgpu ? 'webgpu, CPU tensors' : 'wasm'})`,
+    acceptsGpuTensors: shared,
     async createSession(bytes, label) {
       let session: ort.InferenceSession;
       try {
@@ -61,14 +84,14 @@ export async function createWebGateway(opts: WebGatewayOptions = {}): Promise<Or
       } catch (e) {
         throw new Error(`${label}: onnxruntime-web could not load the model: ${(e as Error).message}`);
       }
-      return wrap(session, label, webgpu, serial);
+      return wrap(session, label, shared, serial);
     },
   };
 }
 
-function toOrt(t: Tensor, name: string, label: string, webgpu: boolean): ort.Tensor {
+function toOrt(t: Tensor, name: string, label: string, shared: boolean): ort.Tensor {
   if (t.location === 'cpu') return new ort.Tensor(t.dtype, t.data, t.shape);
-  if (!webgpu) throw new Error(`${label}: input "${name}" is on the GPU but onnxruntime-web runs on WASM here; read it back first`);
+  if (!shared) throw new Error(`${label}: input "${name}" is on the GPU but onnxruntime-web does not share our WebGPU device here; read it back first`);
   return ort.Tensor.fromGpuBuffer(t.buffer, { dataType: t.dtype, dims: t.shape });
 }
 
@@ -81,7 +104,7 @@ async function fromOrt(t: ort.Tensor, name: string): Promise<Tensor> {
 }
 
 function wrap(
-  session: ort.InferenceSession, label: string, webgpu: boolean,
+  session: ort.InferenceSession, label: string, shared: boolean,
   serial: <T>(f: () => Promise<T>) => Promise<T>,
 ): OrtSession {
   return {
@@ -90,7 +113,7 @@ function wrap(
     shapes: { ...shapesFromMetadata(session.inputMetadata), ...shapesFromMetadata(session.outputMetadata) },
     run: (feeds) => serial(async () => {
       const ortFeeds: Record<string, ort.Tensor> = {};
-      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(t, name, label, webgpu);
+      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(t, name, label, shared);
       const out = await session.run(ortFeeds);
       const result: Record<string, Tensor> = {};
       for (const [name, t] of Object.entries(out)) result[name] = await fromOrt(t, name);
