@@ -1,4 +1,6 @@
 /** The io node definitions, in menu order. */
 import type { NodeDef } from '../../runtime/engine/node-def.ts';
+import { loadImage } from './load-image.ts';
+import { saveImage } from './save-image.ts';
 
-export const ioNodes: NodeDef[] = [];
+export const ioNodes: NodeDef[] = [loadImage, saveImage];

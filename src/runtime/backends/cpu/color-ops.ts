@@ -70,6 +70,7 @@ export const cpuColorOps: ColorOps = {
       checkGrid(ref.shape, anchors, 2, 'anchorColors (reference ab)');
       return assignAnchorColors(anchors, (cell) => referenceBinAt(ref, cell));
     }
+    if (!probs) throw new Error('anchorColors: colour probabilities are needed unless a reference ab is given');
     const p = asCpu(probs, 'anchorColors');
     checkGrid(p.shape, anchors, NUM_BINS, 'anchorColors (probabilities)');
     const top = topBinsTensor(p, NUM_CANDIDATES).bins;

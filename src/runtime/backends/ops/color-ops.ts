@@ -81,9 +81,10 @@ export interface ColorOps {
   topBins(probs: Tensor, k: number): Promise<TopBins>;
   /**
    * Sets `bin` and `ab` on every anchor: user anchors (source 'user' with ab) keep their colour (bin =
-   * its nearest); others take the variant's pick from `probs` [1,313,h,w], or the reference ab.
+   * its nearest); others take the variant's pick from `probs` [1,313,h,w], or the reference ab
+   * (then `probs` may be undefined).
    */
-  anchorColors(probs: Tensor, anchors: AnchorsValue, opts: AnchorColorOptions): Promise<AnchorsValue>;
+  anchorColors(probs: Tensor | undefined, anchors: AnchorsValue, opts: AnchorColorOptions): Promise<AnchorsValue>;
   /** The generator's anchor inputs for a gridH x gridW token grid; every anchor must have a bin. */
   anchorInputs(anchors: AnchorsValue, gridH: number, gridW: number): Promise<AnchorInputs>;
   /** A picture of a colour distribution: per token its top-k bins as swatches, bar length = probability. */

@@ -194,6 +194,7 @@ export function gpuColorOps(gpu: GpuContext): ColorOps {
         const ref = referenceAb.location === 'cpu' ? referenceAb : await gpu.download(referenceAb);
         return assignAnchorColors(anchors, (cell) => referenceBinAt(ref, cell));
       }
+      if (!probs) throw new Error('anchorColors: colour probabilities are needed unless a reference ab is given');
       checkGrid(probs.shape, anchors, NUM_BINS, 'anchorColors (probabilities)');
       const top = topBinsDispatch(probs, NUM_CANDIDATES);
       top.probs.buffer.destroy();
