@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyModelsCopy, tinyModelsDir } from '../../../test/helpers/tiny-models.ts';
@@ -83,6 +83,24 @@ describe('OnnxModelHost', () => {
     const h = host(d);
     await expect(h.load('tiny', 'refiner')).rejects.toThrow(/model set "tiny" has no "refiner" stage/);
     await expect(h.load('tiny', 'backbone')).resolves.toMatchObject({ stage: 'backbone' });
+  });
+
+  it('checks feeds against fixed sizes the manifest declares', async () => {
+    const d = await tinyModelsCopy();
+    const mpath = join(d, 'tiny', 'manifest.json');
+    const m = JSON.parse(await readFile(mpath, 'utf8'));
+    m.stages.spixelnet.inputs[0].shape = ['N', 1, 32, 32];
+    await writeFile(mpath, JSON.stringify(m));
+    const h = host(d);
+    const model = await h.load('tiny', 'spixelnet');
+    await expect(h.run(model, { gray: ramp([1, 1, 16, 16]) })).rejects.toThrow('input "gray" expects [N,1,32,32], got [1,1,16,16] (axis 2 is 16, not 32)');
+    await expect(h.run(model, { gray: ramp([1, 1, 32, 32]) })).resolves.toHaveProperty('assoc');
+  });
+
+  it('names a model file the manifest lists but the folder lacks', async () => {
+    const d = await tinyModelsCopy();
+    await rm(join(d, 'tiny', 'color_modeler.onnx'));
+    await expect(host(d).load('tiny', 'color_modeler')).rejects.toThrow(/tiny\/color_modeler\.onnx: cannot read the model file: ENOENT/);
   });
 
   it('refuses an ONNX file whose graph names break the stage contract', async () => {

@@ -17,7 +17,7 @@ import type { ModelSource } from './model-source.ts';
 import type { OrtGateway, OrtSession } from './ort-gateway.ts';
 import {
   STAGE_CONTRACT, assertStageName, checkShapes, nameDiff, shapeConflict, showShape,
-  type PortContract, type StageName,
+  type Dim, type PortContract, type StageName,
 } from './stage-contract.ts';
 
 export interface OnnxModelHostOptions {
@@ -35,6 +35,8 @@ export interface OnnxModelHostOptions {
 interface Loaded {
   readonly session: OrtSession;
   readonly label: string;
+  readonly inputs: readonly PortContract[];
+  readonly outputs: readonly PortContract[];
 }
 
 const labelOf = (set: string, stage: string, file: string): string => `model set "${set}" stage "${stage}" (${file})`;
@@ -46,6 +48,8 @@ function abortError(signal: AbortSignal): Error {
 
 export class OnnxModelHost implements ModelHost {
   private readonly sessions = new Map<string, Promise<OrtSession>>();
+  /** Handles this host made, so a MODEL value from another host (or a released one) is reloaded. */
+  private readonly handles = new WeakSet<object>();
   /** How many ORT sessions this host created (for tests and `disco models`). */
   sessionsCreated = 0;
 
@@ -73,8 +77,14 @@ export class OnnxModelHost implements ModelHost {
     const label = labelOf(set, stage, entry.file);
     const session = await this.session(set, entry.file, entry.sha256, entry.bytes, label);
     checkSessionContract(stage, session, label);
-    const handle: Loaded = { session, label };
     const c = STAGE_CONTRACT[stage];
+    // Feeds are checked against the contract with any fixed sizes the manifest or the file declares.
+    const handle: Loaded = {
+      session, label,
+      inputs: expectedPorts(c.inputs, [entry.inputs, session.shapes]),
+      outputs: expectedPorts(c.outputs, [entry.outputs, session.shapes]),
+    };
+    this.handles.add(handle);
     return {
       set, stage, file: entry.file, sha256: entry.sha256, handle, cell: m.cell, workingSize: m.workingSize,
       inputs: c.inputs.map((p) => p.name), outputs: c.outputs.map((p) => p.name),
@@ -84,8 +94,7 @@ export class OnnxModelHost implements ModelHost {
   async run(model: ModelValue, feeds: Record<string, Tensor>, signal?: AbortSignal): Promise<Record<string, Tensor>> {
     if (signal?.aborted) throw abortError(signal);
     const stage = assertStageName(model.stage);
-    const { session, label } = await this.loadedOf(model, stage);
-    const expected = expectedPorts(STAGE_CONTRACT[stage].inputs, session);
+    const { session, label, inputs: expected, outputs: outPorts } = await this.loadedOf(model, stage);
 
     const diff = nameDiff(expected.map((p) => p.name), Object.keys(feeds));
     if (diff) throw new Error(`${label}: wrong inputs: ${diff}`);
@@ -102,7 +111,6 @@ export class OnnxModelHost implements ModelHost {
 
     const out = await session.run(ready);
     if (signal?.aborted) throw abortError(signal);
-    const outPorts = expectedPorts(STAGE_CONTRACT[stage].outputs, session);
     const missing = outPorts.filter((p) => !out[p.name]).map((p) => p.name);
     if (missing.length) throw new Error(`${label}: the model gave no ${missing.join(', ')}`);
     // Outputs share the letters bound by the inputs (e.g. H, W), so check them together.
@@ -142,15 +150,10 @@ export class OnnxModelHost implements ModelHost {
     return session;
   }
 
-  /** The session behind a MODEL value; a value made by another host (or before a release) is reloaded. */
+  /** The loaded stage behind a MODEL value; a value made by another host (or before a release) is reloaded. */
   private async loadedOf(model: ModelValue, stage: StageName): Promise<Loaded> {
-    const label = labelOf(model.set, stage, model.file);
-    const p = this.sessions.get(model.sha256);
-    if (p) {
-      const session = await p;
-      checkSessionContract(stage, session, label); // cheap; the file may have been loaded as another stage
-      return { session, label };
-    }
+    const h = model.handle as Loaded;
+    if (h && typeof h === 'object' && this.handles.has(h) && this.sessions.has(model.sha256)) return h;
     const again = await this.load(model.set, stage);
     if (again.sha256 !== model.sha256) {
       throw new Error(`model set "${model.set}" stage "${stage}" changed since it was loaded ` +
@@ -168,12 +171,18 @@ export class OnnxModelHost implements ModelHost {
   }
 }
 
-/** The contract's ports, with any fixed sizes the file itself declares (a file without dynamic axes). */
-function expectedPorts(ports: readonly PortContract[], session: OrtSession): PortContract[] {
+/** The contract's ports, with any fixed sizes a manifest or the file declares (exported without dynamic axes). */
+function expectedPorts(
+  ports: readonly PortContract[],
+  declarations: readonly (readonly PortContract[] | Readonly<Record<string, readonly Dim[]>>)[],
+): PortContract[] {
   return ports.map((p) => {
-    const declared = session.shapes[p.name];
-    if (!declared || declared.length !== p.shape.length) return p;
-    return { name: p.name, shape: p.shape.map((d, i) => (typeof declared[i] === 'number' ? declared[i] : d)) };
+    let shape = [...p.shape];
+    for (const d of declarations) {
+      const declared = Array.isArray(d) ? (d as readonly PortContract[]).find((x) => x.name === p.name)?.shape : (d as Record<string, readonly Dim[]>)[p.name];
+      if (declared && declared.length === shape.length) shape = shape.map((x, i) => (typeof declared[i] === 'number' ? declared[i] : x));
+    }
+    return { name: p.name, shape };
   });
 }
 
