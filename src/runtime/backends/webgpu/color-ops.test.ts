@@ -12,6 +12,13 @@ import type { Anchor, AnchorsValue, ImageValue } from '../../values/types.ts';
 import type { Backend } from '../backend.ts';
 import { createCpuBackend } from '../cpu/cpu-backend.ts';
 import { rgbHwcToImage } from '../../../../test/helpers/images.ts';
+import { runNode } from '../../../../test/helpers/node-ctx.ts';
+import { labToGray } from '../../../nodes/color/lab-to-gray.ts';
+import { normalizeAb } from '../../../nodes/color/normalize-ab.ts';
+import { recombine } from '../../../nodes/color/recombine.ts';
+import { resizeToWorking } from '../../../nodes/color/resize-to-working.ts';
+import { rgbToLab } from '../../../nodes/color/rgb-to-lab.ts';
+import type { GrayValue, LabValue } from '../../values/types.ts';
 
 let gpu: Awaited<ReturnType<typeof getGpuBackend>>;
 const cpu: Backend = createCpuBackend();
@@ -192,5 +199,23 @@ describe('anchor colours on WebGPU', () => {
     const g = await gpu.renderColorDist(await gpu.softmaxChannels(logits), 4);
     const c = await cpu.renderColorDist(await cpu.softmaxChannels(logits), 4);
     expect(imageDiff(g, c)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('colour nodes on WebGPU', () => {
+  it('photo -> working size -> recombine reads back once (the final IMAGE) and matches the CPU', async () => {
+    const chain = async (backend: Backend) => {
+      const run = (def: Parameters<typeof runNode>[0], inputs: Record<string, unknown>, params: Record<string, unknown> = {}) =>
+        runNode(def, inputs, params, [], undefined, backend);
+      const lab = (await run(rgbToLab, { image: photo })).lab as LabValue;
+      const working = (await run(resizeToWorking, { lab }, { size: 48, keepAspect: true })).lab as LabValue;
+      const gray = (await run(labToGray, { lab: working })).gray as GrayValue;
+      const abN = (await run(normalizeAb, { lab: working })).ab_n as Tensor;
+      return (await run(recombine, { photo: lab, working: gray, ab: abN })).image as ImageValue;
+    };
+    const before = gpu.gpu.readbacks;
+    const g = await chain(gpu);
+    expect(gpu.gpu.readbacks - before).toBe(1);
+    expect(imageDiff(g, await chain(cpu))).toBeLessThanOrEqual(1);
   });
 });
