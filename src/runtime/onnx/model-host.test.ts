@@ -158,6 +158,16 @@ describe('OnnxModelHost', () => {
     expect(other.sessionsCreated).toBe(1);
   });
 
+  it('after release, a MODEL value runs on a new session', async () => {
+    const h = host();
+    const m = await h.load('tiny', 'backbone');
+    await h.release();
+    await h.load('tiny', 'backbone'); // a new session for the same file; the old value must not reach the released one
+    const { features } = await h.run(m, { gray: ramp([1, 1, 32, 32]) });
+    expect(features.shape).toEqual([1, 64, 32, 32]);
+    expect(h.sessionsCreated).toBe(2);
+  });
+
   it('onnxruntime-web (WASM) gives the same outputs as onnxruntime-node', async () => {
     const web = new OnnxModelHost({ source: fsModelSource(dir), gateway: createWebGateway({ prefer: 'wasm' }) });
     const node = host();

@@ -153,7 +153,8 @@ export class OnnxModelHost implements ModelHost {
   /** The loaded stage behind a MODEL value; a value made by another host (or before a release) is reloaded. */
   private async loadedOf(model: ModelValue, stage: StageName): Promise<Loaded> {
     const h = model.handle as Loaded;
-    if (h && typeof h === 'object' && this.handles.has(h) && this.sessions.has(model.sha256)) return h;
+    const current = this.sessions.get(model.sha256);
+    if (h && typeof h === 'object' && this.handles.has(h) && current && (await current) === h.session) return h;
     const again = await this.load(model.set, stage);
     if (again.sha256 !== model.sha256) {
       throw new Error(`model set "${model.set}" stage "${stage}" changed since it was loaded ` +
