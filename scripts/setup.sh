@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium libvulkan1 python3-torch python3-onnx python3-numpy)
+APT_PACKAGES=(chromium libvulkan1 python3-torch python3-onnx python3-numpy python3-pil)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

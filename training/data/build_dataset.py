@@ -92,12 +92,19 @@ def parse_copyright(path):
 
 
 def licence_for(stanzas, source_path):
-    """The last stanza whose glob matches the file (DEP-5 rule); globs may be relative to the source tree,
-    so a glob matches any path suffix."""
+    """The last stanza whose glob matches the file (DEP-5 rule). Globs are relative to the source tree
+    and may name the original extension (gcompris converts to WebP at build time), so a glob matches
+    any path suffix, any extension of the same stem, and a wildcard-free glob matches by file name."""
+    stem = os.path.splitext(source_path)[0]
+    variants = {source_path} | {stem + e for e in (".jpg", ".jpeg", ".png", ".svg", ".webp")}
+    names = {os.path.basename(v) for v in variants}
     found = None
     for globs, lic in stanzas:
         for g in globs:
-            if g == "*" or fnmatch.fnmatch(source_path, g) or fnmatch.fnmatch(source_path, "*/" + g):
+            hit = g == "*" or any(fnmatch.fnmatch(v, g) or fnmatch.fnmatch(v, "*/" + g) for v in variants)
+            if not hit and not any(c in g for c in "*?["):
+                hit = os.path.basename(g) in names
+            if hit:
                 found = lic
     return found or "unknown"
 

@@ -1,0 +1,210 @@
+#!/usr/bin/python3
+"""Train "disco-lite" on CPU and export it to models/disco-lite/ (one command, fixed seed, time-bounded).
+
+  /usr/bin/python3 training/data/build_dataset.py          # once: photos into .cache/disco-data
+  /usr/bin/python3 training/train_default.py [--minutes 45]
+
+Recipe (SPEC's, scaled to a CPU): phase 1 trains SpixelNet alone with a SpixelFCN-style
+reconstruction loss (Lab colour + position through SP-pooling then SP-diffusion); phase 2 freezes it and
+trains backbone, colour modeler, colour generator and refiner jointly on random crops:
+  - modeler: cross-entropy of its 313-bin logits against soft-encoded ground-truth token colours, with
+    class rebalancing (lambda 0.5, prior from the training pixels);
+  - generator: anchors from k-means on the ground-truth token colours (K random in 1..8, the member
+    with the largest superpixel), their ground-truth bins as the one-hot hint; its aux head gets the
+    same rebalanced cross-entropy on all tokens;
+  - refiner: L1 on ab/110.
+Spectral norm is on the same 23 convs as in the official model. Training stops on wall time, then the
+model is evaluated on the held-out set and exported with the standard exporter.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LITE = dict(spixel=[8, 16, 32, 48, 64], backbone=[16, 32, 64, 96], backbone_mid_blocks=1,
+            refiner=[16, 32, 64], refiner_res_blocks=2, encoder_layers=2, ffn=128)
+W_CE, W_AUX, W_L1 = 1.0, 0.5, 10.0
+SPIXEL_POS_WEIGHT = 0.1
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--minutes", type=float, default=45.0, help="training wall-time budget (both phases)")
+    p.add_argument("--spixel-fraction", type=float, default=0.12, help="share of the budget for SpixelNet")
+    p.add_argument("--crop", type=int, default=96, help="training crop size (multiple of 16)")
+    p.add_argument("--batch", type=int, default=6)
+    p.add_argument("--eval-limit", type=int, default=0, help="evaluate on the first N eval photos only (smoke runs)")
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--data", default=os.path.join(ROOT, ".cache", "disco-data"))
+    p.add_argument("--work", default=os.path.join(ROOT, ".cache", "disco-lite"), help="log + checkpoint folder")
+    p.add_argument("--out", default=os.path.join(ROOT, "models"))
+    p.add_argument("--name", default="disco-lite")
+    args = p.parse_args(argv)
+
+    try:
+        import torch
+    except ImportError:
+        print('PyTorch is not installed: run "sudo apt-get install python3-torch python3-onnx"', file=sys.stderr)
+        return 2
+    from disco import ops
+    from disco.checkpoint import apply_spectral_norm, save_official
+    from disco.data import CropSampler, class_prior, list_images, load_rgb
+    from disco.evaluate import evaluate_folder
+    from disco.export import export_model_set
+    from disco.model import DiscoNet, make_config, position_encoding
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(os.cpu_count())
+    os.makedirs(args.work, exist_ok=True)
+    log_path = os.path.join(args.work, "train.log")
+    log = open(log_path, "w")
+
+    def say(msg):
+        line = f"[{time.strftime('%H:%M:%S')}] {msg}"
+        print(line, flush=True)
+        log.write(line + "\n")
+        log.flush()
+
+    train_files = list_images(os.path.join(args.data, "train"))
+    images = [load_rgb(f) for f in train_files]
+    prior = class_prior(images)
+    weights = ops.rebalance_weights(prior)
+    say(f"{len(images)} training photos; threads {torch.get_num_threads()}; config {json.dumps(LITE)}")
+
+    config = make_config(**LITE)
+    model = apply_spectral_norm(DiscoNet(config))
+    n_params = sum(p.numel() for p in model.parameters())
+    say(f"disco-lite: {n_params} parameters")
+    g = torch.Generator().manual_seed(args.seed)
+    sampler = CropSampler(images, args.crop, g)
+    budget = args.minutes * 60
+    t0 = time.time()
+
+    # ---------------- phase 1: SpixelNet, SpixelFCN-style reconstruction of Lab colour and position
+    spx = model.segnet
+    opt = torch.optim.Adam(spx.parameters(), lr=1e-3)
+    H = args.crop
+    yy, xx = torch.meshgrid(torch.arange(H, dtype=torch.float32), torch.arange(H, dtype=torch.float32), indexing="ij")
+    xy = torch.stack([yy, xx])[None] / 16.0  # position in cell units
+    step = 0
+    spx_end = budget * args.spixel_fraction
+    spx.train()
+    while time.time() - t0 < spx_end:
+        gray, ab = sampler.sample(args.batch)
+        feat = torch.cat([gray, ab, xy.expand(gray.shape[0], -1, -1, -1)], 1)
+        assoc = spx(gray)
+        tok, _ = ops.sp_pool(feat, assoc)
+        rec = ops.sp_diffuse(tok, assoc)
+        loss_col = (rec[:, :3] - feat[:, :3]).norm(dim=1).mean()
+        loss_pos = (rec[:, 3:] - feat[:, 3:]).norm(dim=1).mean()
+        loss = loss_col + SPIXEL_POS_WEIGHT * loss_pos
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 25 == 0:
+            say(f"spixel step {step} loss {loss.item():.4f} colour {loss_col.item():.4f} pos {loss_pos.item():.4f} "
+                f"t {time.time() - t0:.0f}s")
+    spixel_steps = step
+    say(f"spixel phase done: {spixel_steps} steps")
+    spx.eval()
+    for prm in spx.parameters():
+        prm.requires_grad_(False)
+
+    # ---------------- phase 2: backbone + modeler + generator + refiner
+    colour_params = [p for n, p in model.named_parameters() if not n.startswith("segnet.")]
+    opt = torch.optim.Adam(colour_params, lr=args.lr, betas=(0.9, 0.99))
+    h = H // 16
+    pos = position_encoding(h, h).expand(args.batch, -1, -1, -1)
+    step = 0
+    p2_start = time.time()
+    p2_budget = budget - (p2_start - t0)
+    last_ckpt = time.time()
+    ckpt_path = os.path.join(args.work, "checkpoint.pth.tar")
+    model.repnet.train(), model.enhanceNet.train(), model.wildpath.train(), model.hintpath.train()
+
+    def rebalanced_ce(logits, target_soft):
+        logp = torch.log_softmax(logits, 1)
+        w = weights[target_soft.argmax(1)]  # (N,h,w)
+        return -(w * (target_soft * logp).sum(1)).mean()
+
+    while time.time() - p2_start < p2_budget:
+        frac = (time.time() - p2_start) / p2_budget
+        for group in opt.param_groups:
+            group["lr"] = args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+        gray, ab = sampler.sample(args.batch)
+        with torch.no_grad():
+            assoc = spx(gray)
+            sizes = ops.sp_sizes(assoc)
+            p_ab, _ = ops.sp_pool(ab, assoc)
+            target = ops.soft_encode(p_ab * 110)
+            labels = target.argmax(1)
+            masks = []
+            for i in range(args.batch):
+                k = 1 + int(torch.randint(8, (1,), generator=g))
+                x = p_ab[i].reshape(2, -1).t()
+                lab = ops.kmeans(x, k, g)
+                masks.append(ops.pick_anchors(lab, sizes[i].reshape(-1), k).reshape(1, h, h))
+            mask = torch.stack(masks)
+            onehot = ops.onehot_bins(labels, mask)
+        tokens, _ = ops.sp_pool(model.backbone(gray), assoc)
+        _, logits = model.color_modeler(tokens, pos)
+        gen, aux = model.color_generator(tokens, pos, mask, onehot)
+        pred = model.refiner(gray, ops.sp_diffuse(gen, assoc))
+        loss_ce = rebalanced_ce(logits, target)
+        loss_aux = rebalanced_ce(aux, target)
+        loss_l1 = (pred - ab).abs().mean()
+        loss = W_CE * loss_ce + W_AUX * loss_aux + W_L1 * loss_l1
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 25 == 0:
+            say(f"colour step {step} loss {loss.item():.4f} ce {loss_ce.item():.4f} aux {loss_aux.item():.4f} "
+                f"l1 {loss_l1.item():.4f} lr {opt.param_groups[0]['lr']:.2e} t {time.time() - t0:.0f}s")
+        if time.time() - last_ckpt > 300:
+            save_official(model, ckpt_path, epoch=step, best_loss=loss.item(), config=config)
+            last_ckpt = time.time()
+    colour_steps = step
+    train_seconds = time.time() - t0
+    model.eval()
+    save_official(model, ckpt_path, epoch=colour_steps, best_loss=loss.item(), config=config)
+    say(f"training done: spixel {spixel_steps} steps, colour {colour_steps} steps, {train_seconds / 60:.1f} min; "
+        f"checkpoint {ckpt_path}")
+
+    # ---------------- evaluation on the held-out set, then export
+    quality = evaluate_folder(model, os.path.join(args.data, "eval"), limit=args.eval_limit or None)
+    quality["trainingSeconds"] = round(train_seconds)
+    say("quality " + json.dumps(quality))
+    n_train = len(images)
+    source = (f"Trained from scratch by training/train_default.py (seed {args.seed}, torch "
+              f"{torch.__version__}, {torch.get_num_threads()} CPU threads, {train_seconds / 60:.1f} min wall "
+              f"time): {n_train} photos from the Debian packages gcompris-qt-data, lomiri-wallpapers-16.04, "
+              f"mate-backgrounds, plasma-workspace-wallpapers, lomiri-wallpapers-20.04 "
+              f"(training/data/build_dataset.py); random {args.crop}x{args.crop} crops, batch {args.batch}. "
+              f"SpixelNet: {spixel_steps} steps of SpixelFCN-style Lab+position reconstruction loss; then "
+              f"backbone/modeler/generator/refiner jointly for {colour_steps} steps (rebalanced 313-bin "
+              f"cross-entropy, anchors from k-means on ground-truth token colours, L1 on ab). "
+              f"Widths: {json.dumps(LITE)}.")
+    licence = ("Weights: trained on photos under GPL-2+/GPL-3(+)/LGPL-3/CC-BY-SA-4.0/CC-BY/public-domain terms "
+               "(per-file list in .cache/disco-data/licenses.tsv, made by training/data/build_dataset.py); "
+               "whether these terms reach the trained weights is unsettled, so treat them as derived from "
+               "GPL-3 and CC-BY-SA-4.0 material. Code: MIT.")
+    manifest = export_model_set(model, args.out, args.name,
+                                "DISCO-lite: the DISCO pipeline with small internal widths, trained on CPU "
+                                "from scratch on ~300 photos; a working stand-in for the official weights, "
+                                "far less accurate.", source, licence, quality)
+    total = sum(s["bytes"] for s in manifest["stages"].values())
+    say(f"exported {args.name} ({total / 1e6:.2f} MB) to {os.path.join(args.out, args.name)}")
+    log.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
