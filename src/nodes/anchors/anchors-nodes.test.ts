@@ -121,7 +121,26 @@ describe('disco/user-anchors', () => {
     expect(warnings[0]).toMatch(/two user anchors fall in token 0/);
   });
 
+  it('turns remove entries into suppressed tokens; the later entry of a token wins', async () => {
+    const params = {
+      anchors: [
+        { x: 0.1, y: 0.1, remove: true }, // token 0, then re-added below
+        { x: 0.9, y: 0.1, color: '#00ff00' }, // token 3, then removed below
+        { x: 0.6, y: 0.6, remove: true }, // token 10
+        { x: 0.2, y: 0.2, ab: [10, 20] },
+        { x: 0.8, y: 0.2, remove: true },
+      ],
+    };
+    const out = anchorsOf(await run(userAnchors, {}, { ...params, gridH: 4, gridW: 4 }));
+    expect(out.anchors).toEqual([{ cell: 0, x: 0.2, y: 0.2, source: 'user', ab: [10, 20] }]);
+    expect([...out.suppressed!].sort((a, b) => a - b)).toEqual([3, 10]);
+    const none = anchorsOf(await run(userAnchors, {}, { anchors: [{ x: 0.5, y: 0.5 }] }));
+    expect(none.suppressed).toBeUndefined();
+  });
+
   it.each([
+    [[{ x: 0.5, y: 0.5, remove: false }], /remove must be true when given/],
+    [[{ x: 0.5, y: 0.5, remove: true, color: '#ff0000' }], /a remove entry takes no color, ab or locked/],
     [[{ x: 1.2, y: 0 }], /anchor 0: x must be a number in 0\.\.1/],
     [[{ x: 0.5, y: 0.5 }, { x: 0.5, y: -0.1 }], /anchor 1: y must be a number in 0\.\.1/],
     [[{ x: 0.5, y: 0.5, color: '#ggg000' }], /color must look like #a1b2c3/],
@@ -153,6 +172,19 @@ describe('disco/merge-anchors', () => {
       { cell: 2, x: 0.2, y: 0.8, source: 'user', cluster: 1 },
     ]);
     expect(out.clusters).toBe(auto.clusters);
+  });
+
+  it('drops the automatic anchors of suppressed tokens and adds nothing there', async () => {
+    const user: AnchorsValue = { gridH: 2, gridW: 2, anchors: [{ cell: 2, x: 0.2, y: 0.8, source: 'user', ab: [1, 2] }], suppressed: [1, 0] };
+    const out = anchorsOf(await run(mergeAnchorsNode, { auto, user }));
+    expect(out.anchors).toEqual([auto.anchors[2], { cell: 2, x: 0.2, y: 0.8, source: 'user', ab: [1, 2], cluster: 1 }]);
+    expect(out.suppressed).toBeUndefined();
+  });
+
+  it('moves an automatic anchor: remove at the old token, a user anchor at the new one (user-anchors to merge)', async () => {
+    const moved = anchorsOf(await run(userAnchors, {}, { gridH: 2, gridW: 2, anchors: [{ x: 0.75, y: 0.25, remove: true }, { x: 0.3, y: 0.7, ab: [40, 40] }] }));
+    const out = anchorsOf(await run(mergeAnchorsNode, { auto, user: moved }));
+    expect(out.anchors.map((a) => [a.cell, a.source])).toEqual([[0, 'auto'], [3, 'auto'], [2, 'user']]);
   });
 
   it('refuses anchors on different grids', async () => {

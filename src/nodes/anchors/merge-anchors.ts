@@ -1,7 +1,8 @@
 /**
  * Merge Anchors: the user's anchors on top of automatic ones. A user anchor replaces every automatic
  * anchor in its token (so a doubled automatic anchor, M = 2, becomes one user anchor); the others
- * stay. User anchors take the cluster label of their token when the automatic side has labels.
+ * stay. A token the user suppressed (a `remove` entry) loses its automatic anchors and gets none.
+ * User anchors take the cluster label of their token when the automatic side has labels.
  */
 import { defineNode } from '../../runtime/engine/node-def.ts';
 import { checkAnchorGrid } from '../../runtime/values/anchors.ts';
@@ -12,7 +13,7 @@ const ID = 'disco/merge-anchors';
 
 export function mergeAnchors(auto: AnchorsValue, user: AnchorsValue): AnchorsValue {
   checkAnchorGrid(user, auto.gridH, auto.gridW, `${ID}: the user anchors`);
-  const userCells = new Set(user.anchors.map((a) => a.cell));
+  const userCells = new Set([...user.anchors.map((a) => a.cell), ...(user.suppressed ?? [])]);
   const labelled = user.anchors.map((a): Anchor => (auto.clusters ? { ...a, cluster: auto.clusters[a.cell] } : a));
   return {
     gridH: auto.gridH,

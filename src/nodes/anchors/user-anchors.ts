@@ -2,7 +2,9 @@
  * User Anchors: anchors placed by hand (the editor's anchor overlay writes the `anchors` list).
  * Each entry is `{ x, y, color?: '#rrggbb', ab?: [a, b], locked? }` in normalised image coordinates;
  * the colour becomes Lab ab by the colour kernels' sRGB->Lab; an entry without colour lets the
- * model choose it. The token grid comes from the optional `grid` input, else from gridH x gridW.
+ * model choose it. An entry `{ x, y, remove: true }` adds no anchor: it takes its token away from the
+ * automatic anchors (Merge Anchors drops them), so a user can delete or move an automatic anchor.
+ * The token grid comes from the optional `grid` input, else from gridH x gridW.
  */
 import { defineNode, int, json, type Params } from '../../runtime/engine/node-def.ts';
 import { rgbToLabPixel } from '../../runtime/backends/cpu/lab.ts';
@@ -18,12 +20,14 @@ export interface UserAnchorSpec {
   color?: string;
   ab?: [number, number];
   locked?: boolean;
+  /** Suppress the automatic anchor of this token instead of adding one (no colour, no lock). */
+  remove?: true;
 }
 
 /** Checks one entry of the list; returns what is wrong with it, or undefined. */
 function entryProblem(e: unknown, i: number): string | undefined {
   if (typeof e !== 'object' || e === null || Array.isArray(e)) return `anchor ${i} must be an object like {"x": 0.5, "y": 0.5, "color": "#ff0000"}`;
-  const { x, y, color, ab, locked } = e as Record<string, unknown>;
+  const { x, y, color, ab, locked, remove } = e as Record<string, unknown>;
   for (const [name, v] of [['x', x], ['y', y]] as const) {
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) return `anchor ${i}: ${name} must be a number in 0..1 (normalised image coordinates), got ${JSON.stringify(v)}`;
   }
@@ -35,6 +39,8 @@ function entryProblem(e: unknown, i: number): string | undefined {
     return `anchor ${i}: ab must be two numbers in -128..128 (Lab a and b), got ${JSON.stringify(ab)}`;
   }
   if (locked !== undefined && typeof locked !== 'boolean') return `anchor ${i}: locked must be true or false, got ${JSON.stringify(locked)}`;
+  if (remove !== undefined && remove !== true) return `anchor ${i}: remove must be true when given, got ${JSON.stringify(remove)}`;
+  if (remove && (color !== undefined || ab !== undefined || locked)) return `anchor ${i}: a remove entry takes no color, ab or locked`;
   return undefined;
 }
 
@@ -64,7 +70,7 @@ export const userAnchors = defineNode({
     grid: { type: TOKENS, optional: true, description: 'Tokens whose h x w grid the anchors go on (else gridH x gridW).' },
   },
   params: {
-    anchors: json({ default: [], description: 'List of {x, y, color: "#rrggbb" | ab: [a, b], locked?}; x, y in 0..1.' }),
+    anchors: json({ default: [], description: 'List of {x, y, color: "#rrggbb" | ab: [a, b], locked?} or {x, y, remove: true}; x, y in 0..1.' }),
     gridH: int({ default: 16, min: 1, max: 256, description: 'Token rows when no grid input is connected.' }),
     gridW: int({ default: 16, min: 1, max: 256, description: 'Token columns when no grid input is connected.' }),
   },
@@ -77,15 +83,18 @@ export const userAnchors = defineNode({
     if (problem) throw new Error(`${ID}: ${problem}`);
     const grid = inputs.grid as TokensValue | undefined;
     const [gridH, gridW] = grid ? [grid.tokens.shape[2], grid.tokens.shape[3]] : [params.gridH as number, params.gridW as number];
-    const byCell = new Map<number, Anchor>();
+    // A remove entry is a null in the token's slot: a later entry in the same token replaces it, and vice versa.
+    const byCell = new Map<number, Anchor | null>();
     for (const e of params.anchors as UserAnchorSpec[]) {
       const cell = cellAt(e.x, e.y, gridH, gridW);
-      if (byCell.has(cell)) ctx.warn(`two user anchors fall in token ${cell}; the later one is kept`);
+      if (byCell.get(cell)) ctx.warn(`two user anchors fall in token ${cell}; the later one is kept`);
       const ab = e.ab ? ([e.ab[0], e.ab[1]] as const) : e.color ? hexToAb(e.color) : undefined;
       byCell.delete(cell); // keep list order: the later anchor takes the later position
-      byCell.set(cell, { cell, x: e.x, y: e.y, source: 'user', ...(ab ? { ab } : {}), ...(e.locked ? { locked: true } : {}) });
+      byCell.set(cell, e.remove ? null : { cell, x: e.x, y: e.y, source: 'user', ...(ab ? { ab } : {}), ...(e.locked ? { locked: true } : {}) });
     }
-    const value: AnchorsValue = { gridH, gridW, anchors: [...byCell.values()] };
+    const anchors = [...byCell.values()].filter((a): a is Anchor => a !== null);
+    const suppressed = [...byCell].filter(([, a]) => a === null).map(([cell]) => cell);
+    const value: AnchorsValue = { gridH, gridW, anchors, ...(suppressed.length ? { suppressed } : {}) };
     return { anchors: value };
   },
 });

@@ -85,6 +85,8 @@ export interface AnchorsValue {
   readonly anchors: readonly Anchor[];
   /** Per-token k-means cluster label (length gridH*gridW), when the locator made the anchors. */
   readonly clusters?: Int32Array;
+  /** Tokens the user took away from the automatic anchors (User Anchors' `remove` entries); Merge Anchors drops those. */
+  readonly suppressed?: readonly number[];
 }
 
 /** MODEL: one loaded learned stage of a model set. The session handle is the runtime's business. */
