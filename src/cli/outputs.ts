@@ -11,8 +11,9 @@ import type { ExecGraph } from '../runtime/workflow/exec-format.ts';
 import { serializeWorkflow } from '../runtime/workflow/load.ts';
 import { writePngTextChunks } from '../runtime/workflow/png-chunks.ts';
 import type { Workflow } from '../runtime/workflow/schema.ts';
-import { nodeRegistry } from './execute.ts';
+import { execGraphOf, nodeRegistry } from './execute.ts';
 import { encodePng } from './image-io.ts';
+import { rebaseImagePaths } from './workflow-file.ts';
 
 /** Writes `bytes` to `path` atomically: a temporary file beside it, then a rename. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
@@ -41,7 +42,13 @@ export function resultImage(result: RunResult, graph: ExecGraph): { nodeId: stri
   throw new Error('the workflow produced no image: it needs a Save Image or Preview Image node fed by an image');
 }
 
-export async function pngWithWorkflow(image: ImageValue, wf: Workflow, graph: ExecGraph): Promise<Uint8Array> {
+/**
+ * Writes the result as PNG with its workflow embedded. Image paths in the embedded workflow are
+ * made relative to the PNG's folder (from `baseDir`, the workflow's), so the PNG re-runs from there.
+ */
+export async function writeResultPng(path: string, image: ImageValue, wf: Workflow, baseDir: string): Promise<void> {
+  const portable = rebaseImagePaths(wf, baseDir, dirname(path), nodeRegistry());
   const png = await encodePng(image);
-  return writePngTextChunks(png, { workflow: serializeWorkflow(wf), prompt: JSON.stringify(graph) });
+  const prompt = JSON.stringify(execGraphOf(portable));
+  await writeFileAtomic(path, writePngTextChunks(png, { workflow: serializeWorkflow(portable), prompt }));
 }

@@ -3,7 +3,7 @@
  * before a run: the input photo and `--set node.param=value`.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { NodeRegistry } from '../runtime/engine/registry.ts';
 import { setParam } from '../runtime/workflow/build.ts';
 import { loadWorkflow } from '../runtime/workflow/load.ts';
@@ -66,4 +66,18 @@ export function withSetting(wf: Workflow, setting: string, registry: NodeRegistr
     // Not JSON: a plain string such as a file name.
   }
   return setParam(wf, nodeId, param, value, registry);
+}
+
+/**
+ * Makes Load Image paths relative to `toDir` (where a PNG embedding the workflow is written), so the
+ * PNG re-runs from its own folder. `fromDir` is what the paths are relative to now.
+ */
+export function rebaseImagePaths(wf: Workflow, fromDir: string, toDir: string, registry: NodeRegistry): Workflow {
+  return loadImageNodes(wf).reduce((w, id) => {
+    const node = w.nodes.find((n) => String(n.id) === id)!;
+    const ref = (node.properties?.params as Record<string, unknown> | undefined)?.image;
+    if (typeof ref !== 'string' || ref === '') return w;
+    const absolute = isAbsolute(ref) ? ref : resolve(fromDir, ref);
+    return setParam(w, id, 'image', relative(toDir, absolute) || '.', registry);
+  }, wf);
 }

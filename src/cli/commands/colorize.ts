@@ -10,7 +10,7 @@ import type { Workflow } from '../../runtime/workflow/schema.ts';
 import { backendOption, commonOptions, intOption, parse } from '../args.ts';
 import { executeWorkflow, execGraphOf, labeller, nodeRegistry } from '../execute.ts';
 import { createNodeBackend } from '../node-host.ts';
-import { pngWithWorkflow, resultImage, writeFileAtomic } from '../outputs.ts';
+import { resultImage, writeResultPng } from '../outputs.ts';
 import { ProgressBar } from '../progress.ts';
 import { readWorkflowFile, withInput, withSetting } from '../workflow-file.ts';
 import { UsageError } from './index.ts';
@@ -48,7 +48,7 @@ export async function colorizeCommand(args: string[]): Promise<number> {
       }).finally(() => progress.end());
       const { image } = resultImage(result, graph);
       const path = diverse > 1 ? output.replace(/(\.png)?$/i, `.c${v}.png`) : output;
-      await writeFileAtomic(path, await pngWithWorkflow(image, variant, graph));
+      await writeResultPng(path, image, variant, file.baseDir);
       process.stderr.write(`wrote ${path} (${image.width}x${image.height})\n`);
     }
     return 0;

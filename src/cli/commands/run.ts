@@ -4,7 +4,7 @@ import { backendOption, commonOptions, intOption, parse } from '../args.ts';
 import { dumpRun } from '../dump.ts';
 import { executeWorkflow, execGraphOf, labeller, nodeRegistry } from '../execute.ts';
 import { createNodeBackend } from '../node-host.ts';
-import { pngWithWorkflow, resultImage, writeFileAtomic } from '../outputs.ts';
+import { resultImage, writeResultPng } from '../outputs.ts';
 import { ProgressBar } from '../progress.ts';
 import { readWorkflowFile, withInput, withSetting } from '../workflow-file.ts';
 
@@ -32,7 +32,7 @@ export async function runCommand(args: string[]): Promise<number> {
     }).finally(() => progress.end());
     if (values.output) {
       const { image } = resultImage(result, graph);
-      await writeFileAtomic(resolve(values.output), await pngWithWorkflow(image, wf, graph));
+      await writeResultPng(resolve(values.output), image, wf, file.baseDir);
       process.stderr.write(`wrote ${values.output} (${image.width}x${image.height})\n`);
     }
     if (values.dump) {
