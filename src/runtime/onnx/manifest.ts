@@ -74,6 +74,9 @@ export function stageEntryOf(m: ModelSetManifest, stage: StageName, where: strin
 
 export async function sha256Bytes(bytes: Uint8Array): Promise<string> {
   // WebCrypto: the same call in browsers and in Node >= 20 (globalThis.crypto).
+  if (!globalThis.crypto?.subtle) {
+    throw new Error('cannot check model files: WebCrypto is unavailable (browsers offer it only in secure contexts: serve the editor over https or from localhost)');
+  }
   const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
