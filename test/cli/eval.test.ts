@@ -4,9 +4,7 @@
  * test does not depend on model files. What it proves:
  * - the workflow is fed the GRAY photo, not the original: an identity workflow scores exactly the
  *   gray baseline (were the original fed, PSNR would be Infinity);
- * - --oracle-anchors loads the ORIGINAL photo into a copied input path linked to sp-pool's `ab`, and
- *   switches anchor-colors to 'reference-ab': the stand-in then returns the ground truth (via Lab),
- *   so PSNR jumps far above the gray baseline and ΔE00 drops below 1;
+ * - (--oracle-anchors is tested with the real nodes in eval-oracle.test.ts);
  * - the table (rows, mean row), --limit, --json, photo filtering and the error messages.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,18 +16,16 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NodeRegistry } from '../../src/runtime/engine/registry.ts';
 import { buildWorkflow, type WorkflowSpec } from '../../src/runtime/workflow/build.ts';
 import { serializeWorkflow } from '../../src/runtime/workflow/load.ts';
-import { toExecGraph } from '../../src/runtime/workflow/to-exec.ts';
 import { evalToyNodes } from './eval-toy-nodes.fixture.ts';
 
 vi.mock('../../src/nodes/index.ts', async () => ({ allNodes: (await import('./eval-toy-nodes.fixture.ts')).evalToyNodes }));
 const { evalCommand } = await import('../../src/cli/commands/eval.ts');
-const { oracleVariant } = await import('../../src/cli/eval/oracle-anchors.ts');
 
 const registry = new NodeRegistry(evalToyNodes);
 let dir: string;
 let photos: string;
 
-/** Load Image -> SP-Pool (ab unlinked) -> Anchor Colors -> Save, plus a To Lab the oracle variant copies. */
+/** Load Image -> SP-Pool (ab unlinked) -> Anchor Colors -> Save, plus an unused To Lab. */
 const toyWorkflow: WorkflowSpec = {
   nodes: [
     { id: 1, type: 'disco/load-image' },
@@ -116,20 +112,6 @@ describe('disco eval', () => {
     expect(lines.find((l) => l.startsWith('a.png'))).toContain(` ${(a.gray.psnr as number).toFixed(2)} `);
   });
 
-  it('--oracle-anchors wires the original photo into sp-pool\'s ab: the result is the ground truth', async () => {
-    const wf = await writeWorkflow('oracle.json', toyWorkflow);
-    const json = join(dir, 'oracle-scores.json');
-    expect((await runEval([photos, '--workflow', wf, '--oracle-anchors', '--json', json])).code).toBe(0);
-    const report = JSON.parse(await readFile(json, 'utf8')) as { photos: Row[]; oracleAnchors: boolean };
-    expect(report.oracleAnchors).toBe(true);
-    for (const row of report.photos) {
-      expect(row.result.psnr as number).toBeGreaterThan((row.gray.psnr as number) + 15);
-      expect(row.result.deltaE00).toBeLessThan(1);
-      expect(row.result.ssim).toBeGreaterThan(0.99);
-      expect(Math.abs(row.result.colorfulness - row.truthColorfulness)).toBeLessThan(1);
-    }
-  });
-
   it('--limit takes the first N photos by name', async () => {
     const wf = await writeWorkflow('limit.json', toyWorkflow);
     const { stdout } = await runEval([photos, '--workflow', wf, '--limit', '1']);
@@ -152,30 +134,15 @@ describe('disco eval', () => {
     for (const row of report.photos) expect(Math.abs((row.result.psnr as number) - (row.gray.psnr as number))).toBeLessThan(1);
   });
 
-  it('names the problem: no sp-pool for oracle anchors, no Load Model Set for --models', async () => {
+  it('names the problem: missing node types for oracle anchors, no Load Model Set for --models', async () => {
     const noPool = await writeWorkflow('no-pool.json', {
       nodes: [{ id: 1, type: 'disco/load-image' }, { id: 2, type: 'test/save' }],
       links: [[1, 'image', 2, 'image']],
     });
     await expect(runEval([photos, '--workflow', noPool, '--oracle-anchors']))
-      .rejects.toThrow('--oracle-anchors: the workflow has no SP-Pool node (disco/sp-pool) to receive the true colours');
+      .rejects.toThrow('--oracle-anchors: needs node types this version does not have: disco/rgb-to-lab, disco/resize-to-working, disco/normalize-ab');
     await expect(runEval([photos, '--workflow', noPool, '--models', 'tiny']))
       .rejects.toThrow('--models needs a Load Model Set node (disco/load-model-set), and this workflow has none');
-  });
-});
-
-describe('oracleVariant', () => {
-  it('copies Load Image -> To Lab, links the copy into sp-pool.ab and sets anchor-colors to reference-ab', () => {
-    const v = oracleVariant(buildWorkflow(toyWorkflow, registry), registry);
-    const { graph } = toExecGraph(v.workflow, registry);
-    expect(v.grayImageNode).toBe('1');
-    expect(graph[v.referenceImageNode].type).toBe('disco/load-image');
-    const abLink = graph['3'].inputs.ab as [string, number];
-    expect(graph[abLink[0]].type).toBe('test/to-lab');
-    expect(graph[abLink[0]].inputs.image).toEqual([v.referenceImageNode, 0]);
-    expect(graph['3'].inputs.image).toEqual(['1', 0]);
-    expect(graph['4'].inputs.mode).toBe('reference-ab');
-    expect(Object.keys(graph)).toHaveLength(7);
   });
 });
 
