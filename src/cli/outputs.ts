@@ -3,7 +3,7 @@
  * text chunks, as ComfyUI does), written to a temporary file and renamed so a failed write never
  * leaves a half-written file behind.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { RunResult } from '../runtime/engine/executor.ts';
 import type { ImageValue } from '../runtime/values/types.ts';
@@ -51,4 +51,16 @@ export async function writeResultPng(path: string, image: ImageValue, wf: Workfl
   const png = await encodePng(image);
   const prompt = JSON.stringify(execGraphOf(portable));
   await writeFileAtomic(path, writePngTextChunks(png, { workflow: serializeWorkflow(portable), prompt }));
+}
+
+/**
+ * Where a Save Image node's result goes when no --output is given: `<prefix>_NNNNN.png` in `dir`,
+ * with the next free counter (ComfyUI's convention), so earlier results are never overwritten.
+ */
+export async function nextSavePath(dir: string, prefix: string): Promise<string> {
+  const existing = await readdir(dir).catch(() => [] as string[]);
+  const pattern = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_(\\d{5})\\.png$`);
+  const used = existing.map((f) => pattern.exec(f)?.[1]).filter(Boolean).map(Number);
+  const next = (used.length ? Math.max(...used) : 0) + 1;
+  return join(dir, `${prefix}_${String(next).padStart(5, '0')}.png`);
 }

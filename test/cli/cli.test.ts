@@ -79,4 +79,13 @@ describe('disco CLI', () => {
     const again = await disco(['run', out, '-o', join(dir, 'again.png')], { cwd: dir });
     expect(again.code, again.stderr).toBe(0);
   });
+
+  it('without --output writes each Save Image result as <prefix>_NNNNN.png, never overwriting', async () => {
+    const dir = tmp();
+    for (const n of [1, 2]) {
+      const r = await disco(['run', `${process.cwd()}/workflows/user-guided.json`], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`wrote user-guided_0000${n}\\.png \\(451x300\\)`));
+    }
+  });
 });

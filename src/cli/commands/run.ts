@@ -1,10 +1,11 @@
 /** `disco run <workflow.json|png> [--input img] [--output png] [--set id.param=value]... [--dump dir]` */
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import type { ImageValue } from '../../runtime/values/types.ts';
 import { backendOption, commonOptions, intOption, parse } from '../args.ts';
 import { dumpRun } from '../dump.ts';
 import { executeWorkflow, execGraphOf, labeller, nodeRegistry } from '../execute.ts';
 import { createNodeBackend } from '../node-host.ts';
-import { resultImage, writeResultPng } from '../outputs.ts';
+import { nextSavePath, resultImage, writeResultPng } from '../outputs.ts';
 import { ProgressBar } from '../progress.ts';
 import { readWorkflowFile, withInput, withSetting } from '../workflow-file.ts';
 
@@ -34,6 +35,15 @@ export async function runCommand(args: string[]): Promise<number> {
       const { image } = resultImage(result, graph);
       await writeResultPng(resolve(values.output), image, wf, file.baseDir);
       process.stderr.write(`wrote ${values.output} (${image.width}x${image.height})\n`);
+    } else {
+      // Without --output, every Save Image node writes <prefix>_NNNNN.png in the current folder.
+      for (const id of result.targets.filter((t) => graph[t].type === 'disco/save-image')) {
+        const image = result.outputs[id]?.image as ImageValue | undefined;
+        if (!image) continue;
+        const path = await nextSavePath(process.cwd(), String(graph[id].inputs.filename_prefix ?? 'disco'));
+        await writeResultPng(path, image, wf, file.baseDir);
+        process.stderr.write(`wrote ${relative(process.cwd(), path)} (${image.width}x${image.height})\n`);
+      }
     }
     if (values.dump) {
       const files = await dumpRun(resolve(values.dump), result, graph, backend);
