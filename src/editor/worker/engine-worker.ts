@@ -12,12 +12,13 @@ import type { NodeDef, Values } from '../../runtime/engine/node-def.ts';
 import { NodeRegistry } from '../../runtime/engine/registry.ts';
 import { GraphValidationError } from '../../runtime/engine/validate.ts';
 import type { ImageValue } from '../../runtime/values/types.ts';
-import { isLinkRef, type ExecGraph } from '../../runtime/workflow/exec-format.ts';
 import { fetchModelSource } from '../../runtime/onnx/fetch-model-source.ts';
 import { OnnxModelHost } from '../../runtime/onnx/model-host.ts';
 import { createWebGateway } from '../../runtime/onnx/ort-web.ts';
 import { allNodes } from '../../nodes/index.ts';
 import { BlobImageIO, thumbnailOf } from './browser-io.ts';
+import { inspect, type LastRun } from './inspect.ts';
+import { inputsOf, previewImage } from './node-values.ts';
 import type { FromWorker, RunSummary, ToWorker } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -40,6 +41,8 @@ const io = new BlobImageIO();
 let models: ModelHost | undefined;
 const controllers = new Map<number, AbortController>();
 let queue: Promise<void> = Promise.resolve();
+/** The last run's values, for the viewer's inspect requests. */
+let last: LastRun | undefined;
 
 const backendReady: Promise<Backend> = selectBackend({ gpu: (navigator as Navigator & { gpu?: GPU }).gpu }).then(({ backend, fallbackReason }) => {
   post({ type: 'ready', backend: backend.description, fallbackReason });
@@ -54,6 +57,15 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
     const ctl = new AbortController();
     controllers.set(msg.runId, ctl);
     queue = queue.then(() => run(msg, ctl.signal)).finally(() => controllers.delete(msg.runId));
+  } else if (msg.type === 'inspect') {
+    queue = queue.then(async () => {
+      try {
+        const { result, transfer } = await inspect(msg.query, last, await backendReady, registry);
+        post({ type: 'inspected', reqId: msg.reqId, result }, transfer);
+      } catch (e) {
+        post({ type: 'inspected', reqId: msg.reqId, error: (e as Error).message });
+      }
+    });
   }
 };
 
@@ -79,8 +91,9 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal)
     // Cached and bypassed nodes did not execute: preview them from the run's values.
     for (const [id, outputs] of result.values) {
       const def = registry.get(graph[id].type)!;
-      sendPreview(id, previewImage(def, inputsOf(graph, id, def, result.values), outputs));
+      sendPreview(id, previewImage(def, inputsOf(graph, id, def, result.values, registry), outputs));
     }
+    last = { graph, values: result.values, keys: result.keys };
     summary = { ok: result.ok, cancelled: false, executed: result.executed.length, cached: result.cached.length, ms: performance.now() - t0 };
   } catch (e) {
     const cancelled = e instanceof RunCancelledError;
@@ -104,25 +117,4 @@ function modelHost(modelsUrl: string): ModelHost {
     gateway: backendReady.then((b) => createWebGateway({ device: 'gpu' in b ? (b as { gpu: { device: GPUDevice } }).gpu.device : undefined })),
     readback: async (t) => (await backendReady).download(t),
   });
-}
-
-/** The image a node's thumbnail shows: its first IMAGE output, or for output nodes its first IMAGE input. */
-function previewImage(def: NodeDef, inputs: Values, outputs: Values): ImageValue | undefined {
-  const out = Object.entries(def.outputs).find(([, p]) => p.type.name === 'IMAGE');
-  if (out) return outputs[out[0]] as ImageValue | undefined;
-  if (!def.isOutput) return undefined;
-  const inp = Object.entries(def.inputs).find(([, p]) => p.type.name === 'IMAGE');
-  return inp ? (inputs[inp[0]] as ImageValue | undefined) : undefined;
-}
-
-function inputsOf(graph: ExecGraph, id: string, def: NodeDef, values: ReadonlyMap<string, Values>): Values {
-  const inputs: Values = {};
-  for (const name of Object.keys(def.inputs)) {
-    const v = graph[id].inputs[name];
-    if (!isLinkRef(v)) continue;
-    const src = graph[v[0]];
-    const srcDef = src && registry.get(src.type);
-    if (srcDef) inputs[name] = values.get(v[0])?.[Object.keys(srcDef.outputs)[v[1]]];
-  }
-  return inputs;
 }

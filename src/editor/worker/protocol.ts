@@ -1,15 +1,37 @@
 /**
  * Messages between the UI thread and the engine worker. The UI sends the exec graph plus the image
  * blobs it refers to; the worker answers with per-node events, preview bitmaps and a run summary.
+ * The viewer also asks about the last run's values (`inspect`), answered in order after any run.
  */
 import type { NodeEvent } from '../../runtime/engine/events.ts';
+import type { AnchorsValue } from '../../runtime/values/types.ts';
 import type { ExecGraph } from '../../runtime/workflow/exec-format.ts';
 
 export type ToWorker =
   /** First message: where model sets are served (`<page>/models/`). */
   | { type: 'init'; modelsUrl: string }
   | { type: 'run'; runId: number; graph: ExecGraph; targets?: string[]; images: Record<string, Blob> }
-  | { type: 'cancel'; runId: number };
+  | { type: 'cancel'; runId: number }
+  | { type: 'inspect'; reqId: number; query: InspectQuery };
+
+/** What the viewer can ask about a node of the last run. `knownKey`: skip the data if it is still this value. */
+export type InspectQuery =
+  /** The node's image (its first IMAGE output, or an output node's IMAGE input) at full size. */
+  | { kind: 'image'; nodeId: string }
+  /** An AFFINITY node's hard superpixel labels [H*W] and association map [9*H*W]. */
+  | { kind: 'affinity'; nodeId: string; knownKey?: string }
+  /** A node's first ANCHORS output. */
+  | { kind: 'anchors'; nodeId: string }
+  /** The top-10 bins of a node's first COLOR_DIST output, for every superpixel. */
+  | { kind: 'topBins'; nodeId: string; knownKey?: string };
+
+export type InspectResult =
+  | { kind: InspectQuery['kind']; key: string; unchanged: true }
+  | { kind: 'image'; key: string; unchanged?: undefined; bitmap: ImageBitmap; width: number; height: number }
+  | { kind: 'affinity'; key: string; unchanged?: undefined; H: number; W: number; cell: number; labels: Int32Array; assoc: Float32Array }
+  | { kind: 'anchors'; key: string; unchanged?: undefined; value: AnchorsValue }
+  /** bins and probs are [k, h, w] (row-major per rank): rank r of token t at r*h*w + t. */
+  | { kind: 'topBins'; key: string; unchanged?: undefined; h: number; w: number; k: number; bins: Int32Array; probs: Float32Array };
 
 export interface RunSummary {
   readonly ok: boolean;
@@ -25,4 +47,5 @@ export type FromWorker =
   | { type: 'ready'; backend: string; fallbackReason?: string }
   | { type: 'event'; runId: number; event: NodeEvent }
   | { type: 'preview'; runId: number; nodeId: string; bitmap: ImageBitmap; width: number; height: number }
-  | { type: 'finished'; runId: number; summary: RunSummary };
+  | { type: 'finished'; runId: number; summary: RunSummary }
+  | { type: 'inspected'; reqId: number; result?: InspectResult; error?: string };

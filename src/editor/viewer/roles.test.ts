@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { allNodes } from '../../nodes/index.ts';
+import { NodeRegistry } from '../../runtime/engine/registry.ts';
+import { loadWorkflow, toExecGraph } from '../../runtime/workflow/index.ts';
+import { findRoles } from './roles.ts';
+
+const registry = new NodeRegistry(allNodes);
+const exec = (file: string) => toExecGraph(loadWorkflow(readFileSync(new URL(`../../../workflows/${file}`, import.meta.url), 'utf8'), { registry }).workflow, registry).graph;
+
+describe('findRoles', () => {
+  it('finds the parts of the training-free user-guided workflow', () => {
+    expect(findRoles(exec('user-guided.json'))).toEqual({ userAnchors: '8', affinity: '6', photo: '1', result: '11' });
+  });
+
+  it('finds the parts of the automatic DISCO workflow', () => {
+    expect(findRoles(exec('disco-auto.json'))).toEqual({
+      userAnchors: '12', autoAnchors: '11', anchorColors: '14', colorDist: '10', affinity: '7', photo: '1', result: '19',
+    });
+  });
+
+  it('leaves out what a graph does not have', () => {
+    expect(findRoles({})).toEqual({});
+  });
+});
