@@ -17,8 +17,14 @@ import { toast } from './panels/toast.ts';
 import { Topbar } from './panels/topbar.ts';
 import { idbGet, idbPut, loadPhoto, storePhoto } from './storage/idb.ts';
 import { EngineClient } from './worker/engine-client.ts';
+import type { RunSummary } from './worker/protocol.ts';
 
 const AUTOSAVE_KEY = 'autosave';
+
+export interface EditorOptions {
+  /** Key of the autosaved graph in browser storage; null turns autosave and its restore off (embeds). */
+  readonly autosaveKey?: string | null;
+}
 
 export class EditorApp {
   readonly registry: NodeRegistry;
@@ -29,9 +35,14 @@ export class EditorApp {
   readonly engine: EngineClient;
   /** Resolves once the autosaved graph (if any) is back on the canvas. */
   readonly restored: Promise<void>;
+  /** The engine's backend once the worker reports it; `onBackend` is told too (the embed API). */
+  backend: { name: string; fallbackReason?: string } | undefined;
+  onBackend: ((b: { name: string; fallbackReason?: string }) => void) | undefined;
   private autosaveTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly autosaveKey: string | null;
 
-  constructor(readonly defs: readonly NodeDef[], root: { topbar: HTMLElement; palette: HTMLElement; canvas: HTMLCanvasElement }) {
+  constructor(readonly defs: readonly NodeDef[], root: { topbar: HTMLElement; palette: HTMLElement; canvas: HTMLCanvasElement }, opts: EditorOptions = {}) {
+    this.autosaveKey = opts.autosaveKey === undefined ? AUTOSAVE_KEY : opts.autosaveKey;
     this.registry = new NodeRegistry(defs);
     configureLiteGraph();
     registerNodeDefs(defs, this.nodeHooks());
@@ -47,7 +58,11 @@ export class EditorApp {
       this.topbar.setProgress(p.done, p.total);
     };
     this.engine = new EngineClient({
-      ready: (backend, why) => this.topbar.setBackend(backend, why ? `${backend} — WebGPU not used: ${why}` : backend),
+      ready: (backend, why) => {
+        this.topbar.setBackend(backend, why ? `${backend} — WebGPU not used: ${why}` : backend);
+        this.backend = { name: backend, fallbackReason: why };
+        this.onBackend?.(this.backend);
+      },
       event: (e) => this.status.apply(e),
       preview: (id, bitmap) => this.status.setThumb(id, bitmap),
       finished: (s) => {
@@ -70,12 +85,12 @@ export class EditorApp {
     return node;
   }
 
-  /** Runs the whole graph, or only what `targets` need. */
-  async run(targets?: string[]): Promise<void> {
+  /** Runs the whole graph, or only what `targets` need; resolves with the summary (undefined: nothing to run). */
+  async run(targets?: string[]): Promise<RunSummary | undefined> {
     this.tracker.check();
     const { graph, missingTypes } = graphToExec(this.view.graph, this.registry);
     if (missingTypes.length) toast(`Skipping nodes of unknown types: ${missingTypes.join(', ')}`, 'error');
-    if (!Object.keys(graph).length) return toast('Nothing to run: add some nodes first.');
+    if (!Object.keys(graph).length) return void toast('Nothing to run: add some nodes first.');
     const images: Record<string, Blob> = {};
     for (const node of Object.values(graph)) {
       const def = this.registry.get(node.type);
@@ -88,7 +103,7 @@ export class EditorApp {
     this.status.clearStates();
     this.topbar.setRunning(true);
     this.topbar.setStatus('Running…');
-    this.engine.run(graph, images, targets);
+    return this.engine.run(graph, images, targets);
   }
 
   /** Stores a photo and points a node's image parameter at it; the photo shows as its thumbnail at once. */
@@ -168,12 +183,13 @@ export class EditorApp {
   private scheduleAutosave(): void {
     clearTimeout(this.autosaveTimer);
     this.autosaveTimer = setTimeout(() => {
-      idbPut('state', AUTOSAVE_KEY, workflowText(this.view.graph, this.registry)).catch((e) => toast(`Autosave failed: ${(e as Error).message}`, 'error'));
+      if (this.autosaveKey === null) return;
+      idbPut('state', this.autosaveKey, workflowText(this.view.graph, this.registry)).catch((e) => toast(`Autosave failed: ${(e as Error).message}`, 'error'));
     }, 250);
   }
 
   private async restoreAutosave(): Promise<void> {
-    const text = await idbGet<string>('state', AUTOSAVE_KEY).catch(() => undefined);
+    const text = this.autosaveKey === null ? undefined : await idbGet<string>('state', this.autosaveKey).catch(() => undefined);
     if (!text) return;
     try {
       loadIntoGraph(this.view.graph, text, this.registry);
