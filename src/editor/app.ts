@@ -38,6 +38,8 @@ export class EditorApp {
   /** The engine's backend once the worker reports it; `onBackend` is told too (the embed API). */
   backend: { name: string; fallbackReason?: string } | undefined;
   onBackend: ((b: { name: string; fallbackReason?: string }) => void) | undefined;
+  /** Told when any run ends (from run(), the Run button or a node's "run to here"): the embed API. */
+  onRunFinished: ((s: RunSummary) => void) | undefined;
   private autosaveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly autosaveKey: string | null;
 
@@ -72,6 +74,7 @@ export class EditorApp {
           this.topbar.setStatus('Run failed', 'error');
           toast(s.error, 'error', 8000);
         } else this.topbar.setStatus(`${s.ok ? 'Done' : 'Finished with errors'}: ${s.executed} ran, ${s.cached} cached, ${formatMs(s.ms)}`, s.ok ? 'ok' : 'error');
+        this.onRunFinished?.(s);
       },
     });
     this.tracker = new ChangeTracker(() => this.snapshot(), (s) => this.restore(s), () => this.scheduleAutosave());
