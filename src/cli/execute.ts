@@ -50,10 +50,11 @@ export async function executeWorkflow(wf: Workflow, opts: ExecuteOptions): Promi
   const graph = execGraphOf(wf);
   const executor = opts.executor ?? new Executor({ registry: nodeRegistry() });
   const usesModels = Object.values(graph).some((n) => n.type === 'disco/load-model-set');
+  const backend = opts.backend ?? createCpuBackend();
   const result = await executor.run(graph, {
     targets: opts.targets,
-    backend: opts.backend ?? createCpuBackend(),
-    models: opts.models ?? (usesModels ? await createNodeModels() : undefined),
+    backend,
+    models: opts.models ?? (usesModels ? await createNodeModels(undefined, backend) : undefined),
     io: createNodeIO({ baseDir: opts.baseDir, pixelLimit: opts.pixelLimit }),
     signal: opts.signal,
     onEvent: opts.onEvent,

@@ -46,7 +46,7 @@ export async function createNodeBackend(kind: 'cpu' | 'webgpu'): Promise<{ backe
 }
 
 /** Model sets from the repository's `models/` folder (or `modelsDir`), run by onnxruntime-node. */
-export async function createNodeModels(modelsDir?: string): Promise<ModelHost> {
+export async function createNodeModels(modelsDir?: string, backend?: Backend): Promise<ModelHost> {
   const { createFsModelHost } = await import('./fs-models.ts');
-  return createFsModelHost(modelsDir);
+  return createFsModelHost(modelsDir, backend);
 }
