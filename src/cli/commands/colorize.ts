@@ -7,9 +7,9 @@ import { basename, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Executor } from '../../runtime/engine/executor.ts';
 import type { Workflow } from '../../runtime/workflow/schema.ts';
-import { backendOption, commonOptions, intOption, parse } from '../args.ts';
+import { backendOption, commonOptions, intOption, memoryOption, parse } from '../args.ts';
 import { executeWorkflow, execGraphOf, labeller, nodeRegistry } from '../execute.ts';
-import { createNodeBackend } from '../node-host.ts';
+import { createNodeBackend, createNodeModels } from '../node-host.ts';
 import { resultImage, writeResultPng } from '../outputs.ts';
 import { ProgressBar } from '../progress.ts';
 import { readWorkflowFile, withInput, withSetting } from '../workflow-file.ts';
@@ -38,13 +38,15 @@ export async function colorizeCommand(args: string[]): Promise<number> {
 
   const { backend, close } = await createNodeBackend(backendOption(values.backend));
   const executor = new Executor({ registry });
+  const models = await createNodeModels(undefined, backend); // one ONNX session per model file for all variants
   try {
     for (const [v, variant] of variants.entries()) {
       const graph = execGraphOf(variant);
       const progress = new ProgressBar(process.stderr, labeller(graph));
       const { result } = await executeWorkflow(variant, {
-        baseDir: file.baseDir, backend, executor, onEvent: progress.onEvent,
+        baseDir: file.baseDir, backend, executor, models, onEvent: progress.onEvent,
         pixelLimit: intOption(values['max-pixels'], 'max-pixels', 1, 2 ** 31),
+        memoryBudget: memoryOption(values['max-memory']), modelsDir: values['models-dir'], source: values.workflow ?? DEFAULT_WORKFLOW,
       }).finally(() => progress.end());
       const { image } = resultImage(result, graph);
       const path = diverse > 1 ? output.replace(/(\.png)?$/i, `.c${v}.png`) : output;
