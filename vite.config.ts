@@ -7,6 +7,10 @@ export default defineConfig({
   base: './',
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   worker: { format: 'es' },
-  build: { outDir: 'dist', target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 4000 },
+  // Two pages share one code base: the editor, and the plugin panel that hosts (Photopea…) open.
+  build: {
+    outDir: 'dist', target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 4000,
+    rollupOptions: { input: { main: 'index.html', plugin: 'plugin.html' } },
+  },
   server: { port: 5173, strictPort: false },
 });
