@@ -10,7 +10,7 @@ import { formatMs } from './graph/node-draw.ts';
 import { IMAGE_PARAM, isDiscoNode, MODE, registerNodeDefs, type DiscoNode, type NodeUiHooks } from './graph/def-to-litegraph.ts';
 import { configureLiteGraph, GraphCanvas } from './graph/graph-canvas.ts';
 import { StatusBoard } from './graph/node-status.ts';
-import { graphToExec, loadIntoGraph, workflowText } from './graph/workflow-io.ts';
+import { graphToExec, graphToWorkflow, loadIntoGraph, workflowText } from './graph/workflow-io.ts';
 import { ChangeTracker } from './history/change-tracker.ts';
 import { NODE_DRAG_TYPE, renderPalette } from './panels/palette.ts';
 import { toast } from './panels/toast.ts';
@@ -18,6 +18,14 @@ import { Topbar } from './panels/topbar.ts';
 import { idbGet, idbPut, loadPhoto, storePhoto } from './storage/idb.ts';
 import { EngineClient } from './worker/engine-client.ts';
 import type { RunSummary } from './worker/protocol.ts';
+import type { ExecGraph } from '../runtime/workflow/exec-format.ts';
+import { setParam } from '../runtime/workflow/build.ts';
+import { loadWorkflow } from '../runtime/workflow/load.ts';
+import type { Workflow } from '../runtime/workflow/schema.ts';
+import { EXAMPLES, examplePhotoUrl } from './panels/examples.ts';
+import { download, pngWithWorkflow, workflowInPng } from './storage/png-export.ts';
+import { DiverseGallery } from './viewer/diverse.ts';
+import { ViewerController } from './viewer/viewer-controller.ts';
 
 const AUTOSAVE_KEY = 'autosave';
 
@@ -33,6 +41,8 @@ export class EditorApp {
   readonly tracker: ChangeTracker;
   readonly topbar: Topbar;
   readonly engine: EngineClient;
+  readonly viewer: ViewerController;
+  readonly diverse: DiverseGallery;
   /** Resolves once the autosaved graph (if any) is back on the canvas. */
   readonly restored: Promise<void>;
   /** The engine's backend once the worker reports it; `onBackend` is told too (the embed API). */
@@ -41,9 +51,10 @@ export class EditorApp {
   /** Told when any run ends (from run(), the Run button or a node's "run to here"): the embed API. */
   onRunFinished: ((s: RunSummary) => void) | undefined;
   private autosaveTimer: ReturnType<typeof setTimeout> | undefined;
+  private rerunTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly autosaveKey: string | null;
 
-  constructor(readonly defs: readonly NodeDef[], root: { topbar: HTMLElement; palette: HTMLElement; canvas: HTMLCanvasElement }, opts: EditorOptions = {}) {
+  constructor(readonly defs: readonly NodeDef[], root: { topbar: HTMLElement; palette: HTMLElement; canvas: HTMLCanvasElement; viewer?: HTMLElement }, opts: EditorOptions = {}) {
     this.autosaveKey = opts.autosaveKey === undefined ? AUTOSAVE_KEY : opts.autosaveKey;
     this.registry = new NodeRegistry(defs);
     configureLiteGraph();
@@ -52,7 +63,8 @@ export class EditorApp {
     this.topbar = new Topbar(root.topbar, {
       run: () => this.run(), cancel: () => this.engine.cancel(), open: () => this.openFile(), save: () => this.save(),
       newGraph: () => this.newGraph(), undo: () => this.tracker.undo(), redo: () => this.tracker.redo(),
-    });
+      example: (name) => void this.openExample(name), exportPng: () => void this.exportPng(), diverse: () => void this.diverse.run(),
+    }, EXAMPLES.map((e) => e.name));
     renderPalette(root.palette, defs, (type) => this.addNode(type));
     this.status.onChange = () => {
       this.view.redraw();
@@ -77,7 +89,16 @@ export class EditorApp {
         this.onRunFinished?.(s);
       },
     });
-    this.tracker = new ChangeTracker(() => this.snapshot(), (s) => this.restore(s), () => this.scheduleAutosave());
+    this.tracker = new ChangeTracker(() => this.snapshot(), (s) => this.restore(s), () => {
+      this.scheduleAutosave();
+      this.viewer.syncAnchors();
+    });
+    const say = (m: string, kind?: 'info' | 'error') => toast(m, kind);
+    this.viewer = new ViewerController({
+      graph: this.view.graph, engine: this.engine, execGraph: () => graphToExec(this.view.graph, this.registry).graph,
+      commit: () => this.tracker.check(), editedAnchors: () => this.scheduleRerun(), toast: say,
+    }, root.viewer ?? document.createElement('div'));
+    this.diverse = new DiverseGallery({ engine: this.engine, run: (edit) => this.run(undefined, edit), toast: say }, this.viewer);
     this.listen(root.canvas);
     this.restored = this.restoreAutosave();
   }
@@ -88,12 +109,17 @@ export class EditorApp {
     return node;
   }
 
-  /** Runs the whole graph, or only what `targets` need; resolves with the summary (undefined: nothing to run). */
-  async run(targets?: string[]): Promise<RunSummary | undefined> {
+  /**
+   * Runs the whole graph, or only what `targets` need; resolves with the summary (undefined: nothing
+   * to run). `edit` may change the exec graph on its way to the worker (the canvas stays as it is).
+   */
+  async run(targets?: string[], edit?: (g: ExecGraph) => void): Promise<RunSummary | undefined> {
+    clearTimeout(this.rerunTimer);
     this.tracker.check();
     const { graph, missingTypes } = graphToExec(this.view.graph, this.registry);
     if (missingTypes.length) toast(`Skipping nodes of unknown types: ${missingTypes.join(', ')}`, 'error');
     if (!Object.keys(graph).length) return void toast('Nothing to run: add some nodes first.');
+    edit?.(graph);
     const images: Record<string, Blob> = {};
     for (const node of Object.values(graph)) {
       const def = this.registry.get(node.type);
@@ -106,7 +132,54 @@ export class EditorApp {
     this.status.clearStates();
     this.topbar.setRunning(true);
     this.topbar.setStatus('Running…');
-    return this.engine.run(graph, images, targets);
+    const summary = await this.engine.run(graph, images, targets);
+    if (!summary.cancelled) await this.viewer.afterRun();
+    return summary;
+  }
+
+  /** After an anchor edit: rerun in 400 ms (a burst of edits makes one run) if auto-run is on. */
+  scheduleRerun(): void {
+    clearTimeout(this.rerunTimer);
+    if (this.topbar.autoRun.checked) this.rerunTimer = setTimeout(() => void this.run(), 400);
+  }
+
+  /** Opens an example workflow; Load Image nodes get the photo already loaded, else the bundled example photo. */
+  async openExample(name: string): Promise<void> {
+    const ex = EXAMPLES.find((e) => e.name === name);
+    if (!ex) return toast(`No example named ${name}`, 'error');
+    const isKey = (k: unknown): k is string => typeof k === 'string' && /^[0-9a-f]{64}$/.test(k);
+    const current = this.view.graph._nodes.filter(isDiscoNode).map((n) => n.params()[IMAGE_PARAM]).find(isKey);
+    let { workflow } = loadWorkflow(ex.text, { registry: this.registry });
+    for (const node of workflow.nodes) {
+      const ref = (node.properties?.params as Record<string, unknown> | undefined)?.[IMAGE_PARAM];
+      if (node.type !== 'disco/load-image' || typeof ref !== 'string' || isKey(ref)) continue;
+      const url = current ? undefined : examplePhotoUrl(ref);
+      const key = current ?? (url ? await storePhoto(await (await fetch(url)).blob()) : undefined);
+      if (key) workflow = setParam(workflow, node.id, IMAGE_PARAM, key, this.registry);
+    }
+    this.openWorkflow(workflow, `Example ${name} opened`);
+    await this.restorePhotoThumbs();
+  }
+
+  /** Downloads the result (or the viewed image) as PNG with the workflow embedded. */
+  async exportPng(): Promise<void> {
+    const nodeId = this.viewer.roles.result ?? this.viewer.viewedNode;
+    if (!nodeId) return toast('Run a workflow with a result first.', 'error');
+    try {
+      const r = await this.engine.inspect({ kind: 'image', nodeId });
+      if (r.kind !== 'image' || r.unchanged) return;
+      const blob = await pngWithWorkflow(r.bitmap, graphToWorkflow(this.view.graph, this.registry), graphToExec(this.view.graph, this.registry).graph);
+      download(blob, 'disco-result.png');
+    } catch (e) {
+      toast(`Export failed: ${(e as Error).message}`, 'error');
+    }
+  }
+
+  private openWorkflow(workflow: Workflow, message: string, notes: readonly string[] = []): void {
+    loadIntoGraph(this.view.graph, workflow, this.registry);
+    this.tracker.check();
+    this.view.redraw();
+    toast(notes.length ? `${message} (${notes.join('; ')})` : message);
   }
 
   /** Stores a photo and points a node's image parameter at it; the photo shows as its thumbnail at once. */
@@ -155,6 +228,7 @@ export class EditorApp {
       status: this.status,
       paramChanged: () => queueMicrotask(() => this.tracker.check()),
       runTo: (node) => void this.run([String(node.id)]),
+      view: (node) => void this.viewer.view(String(node.id)),
       pickImage: (node, param) => pickFile('image/*', (f) => this.setPhoto(node as DiscoNode, f, param)),
       editJson: (node, param) => {
         const d = node as DiscoNode;
@@ -228,6 +302,13 @@ export class EditorApp {
     const t = e.target as HTMLElement;
     if (t.closest('input, textarea, select, .litegraph .graphdialog')) return;
     const mod = e.ctrlKey || e.metaKey;
+    const digit = /^Digit([1-9])$/.exec(e.code);
+    if (digit && !mod && !e.altKey) {
+      e.preventDefault();
+      if (e.shiftKey) this.viewer.bindSlot(Number(digit[1]), this.selectedNodes()[0]);
+      else this.viewer.showSlot(Number(digit[1]));
+      return;
+    }
     if (!mod) return;
     const k = e.key.toLowerCase();
     const handled = () => {
@@ -280,6 +361,12 @@ export class EditorApp {
     const file = dt.files[0];
     if (!file) return;
     if (file.type === 'application/json' || file.name.endsWith('.json')) return this.openText(await file.text());
+    try {
+      const embedded = await workflowInPng(file, this.registry);
+      if (embedded) return this.openWorkflow(embedded.workflow, `Workflow opened from ${file.name}`, embedded.notes);
+    } catch (err) {
+      return toast(`${file.name} carries a workflow that cannot be opened: ${(err as Error).message}`, 'error', 8000);
+    }
     if (!file.type.startsWith('image/')) return toast(`Cannot open ${file.name}: drop a workflow .json or a photo.`, 'error');
     let target = this.view.nodeAt(e);
     if (!isDiscoNode(target) || target.def.params[IMAGE_PARAM]?.kind !== 'string') {

@@ -3,7 +3,13 @@ import { allNodes } from '../nodes/index.ts';
 import { EditorApp } from './app.ts';
 import './styles.css';
 
+// The viewer column sits right of the graph (see styles.css, #app's grid).
+const viewer = document.createElement('aside');
+viewer.id = 'viewer';
+document.getElementById('app')!.append(viewer);
+
 const app = new EditorApp(allNodes, {
+  viewer,
   topbar: document.getElementById('topbar')!,
   palette: document.getElementById('palette')!,
   canvas: document.getElementById('graph-canvas') as HTMLCanvasElement,

@@ -16,6 +16,8 @@ export interface NodeUiHooks {
   paramChanged(node: LGraphNode, name: string): void;
   /** "Run to this node" from the context menu. */
   runTo(node: LGraphNode): void;
+  /** Shows the node's image in the large viewer (thumbnail click, "View" in the menu). */
+  view(node: LGraphNode): void;
   /** Opens a file picker and stores the photo for this node's image parameter. */
   pickImage(node: LGraphNode, param: string): void;
   /** Edits a JSON parameter (no inline widget for structured data). */
@@ -131,6 +133,12 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
       if (thumb && !this.flags.collapsed) drawThumbnail(ctx, this, hooks.status.get(this.id)?.thumb);
     }
 
+    /** A click on the thumbnail shows the image in the viewer; litegraph still selects the node. */
+    override onMouseDown(_e: unknown, pos: [number, number]): boolean {
+      if (thumb && !this.flags.collapsed && pos[1] >= this.size[1] - THUMB_H - 6) hooks.view(this);
+      return false;
+    }
+
     override onDrawForeground(ctx: CanvasRenderingContext2D): void {
       drawNodeStatus(ctx, this, hooks.status.get(this.id));
     }
@@ -142,6 +150,7 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
       };
       options.unshift(
         { content: 'Run to this node', callback: () => hooks.runTo(this) },
+        ...(thumb ? [{ content: 'View', callback: () => hooks.view(this) }] : []),
         { content: this.mode === MODE.bypass ? 'Un-bypass (Ctrl+B)' : 'Bypass (Ctrl+B)', callback: toggle(MODE.bypass) },
         { content: this.mode === MODE.mute ? 'Unmute (Ctrl+M)' : 'Mute (Ctrl+M)', callback: toggle(MODE.mute) },
         null,

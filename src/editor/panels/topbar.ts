@@ -10,16 +10,24 @@ export interface TopbarActions {
   newGraph(): void;
   undo(): void;
   redo(): void;
+  /** Opens an example workflow by name. */
+  example(name: string): void;
+  /** Downloads the result as a PNG with the workflow embedded. */
+  exportPng(): void;
+  /** Runs the anchor colour variants and shows them as a gallery. */
+  diverse(): void;
 }
 
 export class Topbar {
+  /** "Auto-run": rerun shortly after each anchor edit. */
+  readonly autoRun: HTMLInputElement;
   private readonly runBtn: HTMLButtonElement;
   private readonly cancelBtn: HTMLButtonElement;
   private readonly bar: HTMLDivElement;
   private readonly status: HTMLSpanElement;
   private readonly backend: HTMLSpanElement;
 
-  constructor(host: HTMLElement, a: TopbarActions) {
+  constructor(host: HTMLElement, a: TopbarActions, examples: readonly string[] = []) {
     host.replaceChildren();
     const brand = el('span', 'brand', 'Disco Nodes');
     const button = (label: string, title: string, onClick: () => void, cls = '') => {
@@ -48,8 +56,24 @@ export class Topbar {
     this.status.id = 'run-status';
     this.backend = el('span', 'backend', 'starting engine…');
     this.backend.id = 'backend';
+    const menu = el('select', 'examples') as HTMLSelectElement;
+    menu.id = 'examples-menu';
+    menu.title = 'Open an example workflow (your photo stays)';
+    menu.append(new Option('Examples…', ''), ...examples.map((n) => new Option(n, n)));
+    menu.addEventListener('change', () => {
+      if (menu.value) a.example(menu.value);
+      menu.value = '';
+    });
+    files.append(menu, button('Export PNG', 'Download the result as PNG with the workflow inside (drop it back to reopen)', a.exportPng));
+    const auto = el('label', 'toggle', '') as HTMLLabelElement;
+    auto.title = 'Rerun automatically 0.4 s after each anchor edit';
+    this.autoRun = document.createElement('input');
+    this.autoRun.type = 'checkbox';
+    this.autoRun.id = 'auto-run';
+    this.autoRun.checked = true;
+    auto.append(this.autoRun, ' Auto-run');
     const runGroup = el('div', 'group');
-    runGroup.append(this.runBtn, this.cancelBtn, progress, this.status);
+    runGroup.append(this.runBtn, this.cancelBtn, auto, button('Diverse', 'Run anchor colour variants 0-3 and show them as a gallery', a.diverse), progress, this.status);
     host.append(brand, files, runGroup, this.backend);
   }
 

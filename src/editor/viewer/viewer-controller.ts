@@ -1,0 +1,214 @@
+/**
+ * Connects <disco-viewer> to the app: which node is on view and the 1-9 slots, what the viewer
+ * shows after each run (asked of the worker: the image, the photo, labels and association, anchors,
+ * top-10 colours), and anchor edits, which only ever write the User Anchors node's `anchors` param
+ * (one history step per gesture, then a debounced rerun).
+ */
+import type { LGraph, LGraphNode } from '@comfyorg/litegraph';
+import { cellAt, cellCentre } from '../../runtime/values/anchors.ts';
+import { cpuTensor } from '../../runtime/values/tensor.ts';
+import type { Anchor } from '../../runtime/values/types.ts';
+import type { ExecGraph } from '../../runtime/workflow/exec-format.ts';
+import { anchorsFromStroke } from '../../runtime/anchors/strokes.ts';
+import { isDiscoNode, type DiscoNode } from '../graph/def-to-litegraph.ts';
+import type { EngineClient } from '../worker/engine-client.ts';
+import type { InspectResult } from '../worker/protocol.ts';
+import * as edits from './anchor-edits.ts';
+import { findRoles, type ViewerRoles } from './roles.ts';
+import type { DiscoViewer } from './viewer-panel.ts';
+import './viewer-panel.ts';
+import type { ViewerAction, ViewerActionEvent } from './viewer-events.ts';
+
+/** What the controller needs from the app. */
+export interface ViewerApp {
+  readonly graph: LGraph;
+  readonly engine: EngineClient;
+  execGraph(): ExecGraph;
+  /** Records one undo step (if the graph changed). */
+  commit(): void;
+  /** An edit happened: rerun soon if auto-run is on. */
+  editedAnchors(): void;
+  toast(message: string, kind?: 'info' | 'error'): void;
+}
+
+type Of<K extends InspectResult['kind']> = Extract<InspectResult, { kind: K; unchanged?: undefined }>;
+
+export class ViewerController {
+  readonly el: DiscoViewer;
+  roles: ViewerRoles = {};
+  private viewed: string | undefined;
+  get viewedNode(): string | undefined {
+    return this.viewed;
+  }
+  private readonly slots: (string | undefined)[] = Array(9).fill(undefined);
+  private affinity: Of<'affinity'> | undefined;
+  private suggestionsKey: string | undefined;
+  private auto: readonly Anchor[] = [];
+  private coloured: readonly Anchor[] = [];
+
+  constructor(private readonly app: ViewerApp, host: HTMLElement) {
+    this.el = document.createElement('disco-viewer');
+    host.append(this.el);
+    this.el.addEventListener('viewer-action', (e) => void this.onAction((e as ViewerActionEvent).action));
+  }
+
+  get grid(): edits.Grid {
+    const a = this.affinity;
+    return a ? { h: a.H / a.cell, w: a.W / a.cell } : { h: 16, w: 16 };
+  }
+
+  /** Shows a node's image (its full-size IMAGE from the last run). */
+  async view(nodeId: string): Promise<void> {
+    this.viewed = nodeId;
+    this.el.heading = this.label(nodeId);
+    await this.fetchImage();
+  }
+
+  bindSlot(slot: number, node: LGraphNode | undefined): void {
+    if (!node) return this.app.toast('Select a node first, then Shift+digit binds it to a viewer slot.');
+    this.slots[slot - 1] = String(node.id);
+    this.el.slots = this.slots.map((id) => (id ? this.label(id) : undefined));
+    void this.view(String(node.id));
+  }
+
+  showSlot(slot: number): void {
+    const id = this.slots[slot - 1];
+    if (id) void this.view(id);
+  }
+
+  /** Called after each run: refresh what is on view and the overlays' data. */
+  async afterRun(): Promise<void> {
+    this.roles = findRoles(this.app.execGraph());
+    this.el.editable = !!this.roles.userAnchors;
+    if (!this.viewed && this.roles.result) this.viewed = this.roles.result;
+    if (this.viewed) this.el.heading = this.label(this.viewed);
+    await Promise.all([this.fetchImage(), this.fetchBefore(), this.fetchAffinity(), this.fetchAnchors(), this.fetchSuggestions()]);
+    this.syncAnchors();
+  }
+
+  /** Re-reads the User Anchors param (after an edit, undo or redo). */
+  syncAnchors(): void {
+    const node = this.userNode();
+    this.el.anchors = node ? edits.viewAnchors(this.list(node), this.auto, this.grid, this.coloured) : [];
+  }
+
+  /** Writes a new anchors list: one history step, then a rerun if auto-run is on. */
+  setAnchors(list: edits.UserAnchorSpec[]): void {
+    const node = this.userNode();
+    if (!node) return this.app.toast('This workflow has no User Anchors node to edit.', 'error');
+    node.setParam('anchors', list);
+    this.app.commit();
+    this.syncAnchors();
+    this.app.editedAnchors();
+  }
+
+  /** The anchors a run of Anchor Colors used, as user entries (the diverse gallery's pick). */
+  async colouredAnchors(): Promise<edits.UserAnchorSpec[]> {
+    if (!this.roles.anchorColors) return [];
+    const r = await this.app.engine.inspect({ kind: 'anchors', nodeId: this.roles.anchorColors });
+    return r.unchanged || r.kind !== 'anchors' ? [] : r.value.anchors.filter((a) => a.ab).map((a) => ({ x: a.x, y: a.y, ab: [a.ab![0], a.ab![1]], ...(a.locked ? { locked: true } : {}) }));
+  }
+
+  userNode(): DiscoNode | undefined {
+    const n = this.roles.userAnchors ? this.app.graph.getNodeById(Number(this.roles.userAnchors)) : this.app.graph._nodes.find((x) => x.type === 'disco/user-anchors');
+    return isDiscoNode(n) ? n : undefined;
+  }
+
+  private list(node: DiscoNode): edits.UserAnchorSpec[] {
+    const v = node.params().anchors;
+    return Array.isArray(v) ? (v as edits.UserAnchorSpec[]) : [];
+  }
+
+  private label(id: string): string {
+    const n = this.app.graph.getNodeById(Number(id));
+    return n ? `${n.title} #${id}` : `node ${id}`;
+  }
+
+  private async onAction(a: ViewerAction): Promise<void> {
+    if (a.type === 'show-slot') return this.showSlot(a.slot);
+    if (a.type === 'pick-variant') return; // handled by the app's diverse gallery
+    const node = this.userNode();
+    if (!node) return this.app.toast('This workflow has no User Anchors node: anchors cannot be edited here.', 'error');
+    const list = this.list(node);
+    const grid = this.grid;
+    switch (a.type) {
+      case 'recolor':
+        return this.setAnchors(edits.recolor(list, a.anchor, a.color));
+      case 'lock':
+        return this.setAnchors(edits.toggleLock(list, a.anchor));
+      case 'remove':
+        return this.setAnchors(edits.remove(list, a.anchor, new Set(this.auto.map((x) => x.cell)), grid));
+      case 'move': {
+        const p = this.snap(a.x, a.y);
+        return this.setAnchors(edits.move(list, a.anchor, p.x, p.y));
+      }
+      case 'add': {
+        const p = this.snap(a.x, a.y);
+        // With a colour model, Anchor Colors picks the colour; without one, the brush colour is used.
+        return this.setAnchors(edits.add(list, p.x, p.y, this.roles.colorDist ? undefined : { color: this.el.brushColor }));
+      }
+      case 'stroke': {
+        const aff = this.affinity;
+        if (!aff) return this.app.toast('Run the workflow first: the brush needs its superpixels.', 'error');
+        const made = anchorsFromStroke(cpuTensor([1, 9, aff.H, aff.W], aff.assoc), aff.cell, a.mask, a.color);
+        if (!made.length) return this.app.toast('The stroke covers no superpixel by half: paint over more of one.');
+        return this.setAnchors(edits.addMany(list, made, grid));
+      }
+    }
+  }
+
+  /** Keeps a point in the superpixel under it: User Anchors files a point by its grid cell. */
+  private snap(x: number, y: number): { x: number; y: number } {
+    const a = this.affinity;
+    if (!a) return { x, y };
+    const px = Math.min(a.W - 1, Math.floor(x * a.W)), py = Math.min(a.H - 1, Math.floor(y * a.H));
+    const label = a.labels[py * a.W + px];
+    const { h, w } = this.grid;
+    return cellAt(x, y, h, w) === label ? { x, y } : cellCentre(label, h, w);
+  }
+
+  private async ask<K extends InspectResult['kind']>(q: Parameters<EngineClient['inspect']>[0] & { kind: K }): Promise<Of<K> | 'unchanged' | undefined> {
+    try {
+      const r = await this.app.engine.inspect(q);
+      return r.unchanged ? 'unchanged' : (r as Of<K>);
+    } catch (e) {
+      if (q.kind === 'image') this.app.toast(`Viewer: ${(e as Error).message}`, 'error');
+      return undefined;
+    }
+  }
+
+  private async fetchImage(): Promise<void> {
+    if (!this.viewed) return;
+    const r = await this.ask({ kind: 'image', nodeId: this.viewed });
+    if (r && r !== 'unchanged') this.el.image = r.bitmap;
+  }
+
+  private async fetchBefore(): Promise<void> {
+    const r = this.roles.photo ? await this.ask({ kind: 'image', nodeId: this.roles.photo }) : undefined;
+    this.el.beforeImage = r && r !== 'unchanged' ? r.bitmap : undefined;
+  }
+
+  private async fetchAffinity(): Promise<void> {
+    if (!this.roles.affinity) return void (this.affinity = this.el.affinity = undefined);
+    const r = await this.ask({ kind: 'affinity', nodeId: this.roles.affinity, knownKey: this.affinity?.key });
+    if (r === 'unchanged') return;
+    this.affinity = r;
+    this.el.affinity = r && { W: r.W, H: r.H, cell: r.cell, labels: r.labels, assoc: r.assoc };
+  }
+
+  private async fetchAnchors(): Promise<void> {
+    const auto = this.roles.autoAnchors ? await this.ask({ kind: 'anchors', nodeId: this.roles.autoAnchors }) : undefined;
+    const col = this.roles.anchorColors ? await this.ask({ kind: 'anchors', nodeId: this.roles.anchorColors }) : undefined;
+    this.auto = auto && auto !== 'unchanged' ? auto.value.anchors : [];
+    this.coloured = col && col !== 'unchanged' ? col.value.anchors : [];
+    this.el.clusters = auto && auto !== 'unchanged' ? auto.value.clusters : undefined;
+  }
+
+  private async fetchSuggestions(): Promise<void> {
+    if (!this.roles.colorDist) return void (this.el.suggestions = this.suggestionsKey = undefined);
+    const r = await this.ask({ kind: 'topBins', nodeId: this.roles.colorDist, knownKey: this.suggestionsKey });
+    if (r === 'unchanged') return;
+    this.suggestionsKey = r?.key;
+    this.el.suggestions = r;
+  }
+}
