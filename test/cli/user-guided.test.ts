@@ -26,8 +26,8 @@ const hexAb = (hex: string): [number, number] => {
 describe('user-guided workflow (anchors only, no models)', () => {
   let out: ImageValue;
   let stderr: string;
+  const dir = mkdtempSync(join(tmpdir(), 'disco-ug-'));
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'disco-ug-'));
     const r = await disco(['run', 'workflows/user-guided.json', '-o', join(dir, 'out.png')]);
     stderr = r.stderr;
     expect(r.code, r.stderr).toBe(0);
@@ -61,4 +61,13 @@ describe('user-guided workflow (anchors only, no models)', () => {
     }
     expect(coloured / n).toBeGreaterThan(0.8);
   });
+
+  it('gives the same picture with the WGSL kernels (--backend webgpu) as with the CPU references', async () => {
+    const r = await disco(['run', 'workflows/user-guided.json', '--backend', 'webgpu', '-o', join(dir, 'gpu.png')]);
+    expect(r.code, r.stderr).toBe(0);
+    const gpu = await decodeImageFile(join(dir, 'gpu.png'));
+    let worst = 0;
+    for (let i = 0; i < gpu.data.length; i++) worst = Math.max(worst, Math.abs(gpu.data[i] - out.data[i]));
+    expect(worst).toBeLessThanOrEqual(2); // float rounding differs between WGSL and TypeScript
+  }, 120_000);
 });
