@@ -27,7 +27,15 @@ export function backendOption(value: string | undefined): 'cpu' | 'webgpu' {
   throw new UsageError(`--backend must be cpu or webgpu, got "${value}"`);
 }
 
+/** `--max-memory MB` in bytes, or undefined for the default budget. */
+export function memoryOption(value: string | undefined): number | undefined {
+  const mb = intOption(value, 'max-memory', 1, 2 ** 31);
+  return mb === undefined ? undefined : mb * 1e6;
+}
+
 export const commonOptions = {
   backend: { type: 'string' },
   'max-pixels': { type: 'string' },
+  'max-memory': { type: 'string' },
+  'models-dir': { type: 'string' },
 } as const;

@@ -7,7 +7,9 @@ import { createCpuBackend } from '../runtime/backends/cpu/cpu-backend.ts';
 import type { Backend } from '../runtime/backends/backend.ts';
 import type { EventSink } from '../runtime/engine/events.ts';
 import { Executor, type RunResult } from '../runtime/engine/executor.ts';
+import { nodeLabel } from '../runtime/engine/plan.ts';
 import { NodeRegistry } from '../runtime/engine/registry.ts';
+import { GraphValidationError } from '../runtime/engine/validate.ts';
 import type { ModelHost } from '../runtime/engine/context.ts';
 import type { ExecGraph } from '../runtime/workflow/exec-format.ts';
 import type { Workflow } from '../runtime/workflow/schema.ts';
@@ -25,6 +27,12 @@ export interface ExecuteOptions {
   readonly backend?: Backend;
   readonly models?: ModelHost;
   readonly pixelLimit?: number;
+  /** Bytes a run may use; larger photos are refused before decoding (default: see image-io.ts). */
+  readonly memoryBudget?: number;
+  /** Folder of model sets for Load Model Set (default: the repository's models/). */
+  readonly modelsDir?: string;
+  /** The workflow's file, named in graph validation errors. */
+  readonly source?: string;
   readonly targets?: readonly string[];
   readonly onEvent?: EventSink;
   readonly signal?: AbortSignal;
@@ -39,10 +47,13 @@ export interface Execution {
 }
 
 export function execGraphOf(wf: Workflow): ExecGraph {
-  const { graph, missingTypes } = toExecGraph(wf, nodeRegistry());
+  const { graph, missingTypes, issues } = toExecGraph(wf, nodeRegistry());
   if (missingTypes.length) {
     throw new Error(`the workflow uses node types this version of Disco Nodes does not have: ${missingTypes.join(', ')}`);
   }
+  // A link to a node or link that is not in the file means the file is damaged: refuse it, saying where.
+  const dangling = issues.find((i) => / which does not exist$/.test(i.message));
+  if (dangling) throw new Error(`${nodeLabel(dangling.nodeId, graph[dangling.nodeId])}: ${dangling.message}`);
   return graph;
 }
 
@@ -54,15 +65,24 @@ export async function executeWorkflow(wf: Workflow, opts: ExecuteOptions): Promi
   const result = await executor.run(graph, {
     targets: opts.targets,
     backend,
-    models: opts.models ?? (usesModels ? await createNodeModels(undefined, backend) : undefined),
-    io: createNodeIO({ baseDir: opts.baseDir, pixelLimit: opts.pixelLimit }),
+    models: opts.models ?? (usesModels ? await createNodeModels(opts.modelsDir, backend) : undefined),
+    io: createNodeIO({ baseDir: opts.baseDir, pixelLimit: opts.pixelLimit, memoryBudget: opts.memoryBudget }),
     signal: opts.signal,
     onEvent: opts.onEvent,
+  }).catch((e: unknown) => {
+    throw e instanceof GraphValidationError ? new Error(graphProblems(e, opts.source)) : e;
   });
   if (result.errors.length) {
     throw new Error(result.errors.map((e) => e.message).join('\n'));
   }
   return { graph, result, executor };
+}
+
+/** Validation problems as one line (one problem) or a count and one line each, after the file name. */
+function graphProblems(e: GraphValidationError, source: string | undefined): string {
+  const where = source ? `${source}: ` : '';
+  if (e.issues.length === 1) return `${where}${e.issues[0].message}`;
+  return `${where}the graph has ${e.issues.length} problems:\n${e.issues.map((i) => i.message).join('\n')}`;
 }
 
 /** "node 7 (Anchor Locator)" style labels for progress lines. */

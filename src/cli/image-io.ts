@@ -7,11 +7,18 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import sharp, { type Metadata } from 'sharp';
+import { memoryBudgetProblem } from '../runtime/image-budget.ts';
 import type { ImageValue } from '../runtime/values/types.ts';
 
 /** Largest accepted input, in pixels (width × height), checked before any pixel is decoded. */
 export const DEFAULT_PIXEL_LIMIT = 50_000_000;
+
+/** Memory a run may use by default: half the machine's memory (not the free memory, which swings with caches), at most 8 GB. */
+export function defaultMemoryBudget(): number {
+  return Math.min(8e9, totalmem() / 2);
+}
 
 export class ImageInputError extends Error {
   constructor(message: string) {
@@ -22,6 +29,8 @@ export class ImageInputError extends Error {
 
 export interface DecodeOptions {
   pixelLimit?: number;
+  /** Bytes a run may use (see runtime/image-budget.ts); larger photos are refused before decoding. */
+  memoryBudget?: number;
   /** Name used in error messages (the file name). */
   name?: string;
 }
@@ -33,6 +42,8 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (e) {
+    const header = pngHeaderSize(bytes);
+    if (header && (!header.width || !header.height)) throw new ImageInputError(`${name}: the image has no pixels (${header.width}x${header.height})`);
     throw new ImageInputError(`${name}: not a readable image (${shortSharpMessage(e)})`);
   }
   if (!meta.width || !meta.height) throw new ImageInputError(`${name}: the image has no pixels (${meta.width ?? 0}x${meta.height ?? 0})`);
@@ -41,6 +52,8 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
     throw new ImageInputError(
       `${name}: ${meta.width}x${meta.height} is ${(pixels / 1e6).toFixed(1)} megapixels, above the limit of ${(limit / 1e6).toFixed(1)}; downscale it first or raise --max-pixels`);
   }
+  const tooBig = memoryBudgetProblem(name, meta.width, meta.height, opts.memoryBudget ?? defaultMemoryBudget());
+  if (tooBig) throw new ImageInputError(tooBig);
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: limit, failOn: 'error', pages: 1 })
       .autoOrient()
@@ -98,5 +111,15 @@ function isOpaque(rgba: Uint8ClampedArray): boolean {
 }
 
 function shortSharpMessage(e: unknown): string {
-  return String((e as Error).message ?? e).split('\n')[0].replace(/^Input (buffer|file) /, '');
+  const text = String((e as Error).message ?? e).split('\n')[0].replace(/^Input (buffer|file) /, '').replace(/:\s*$/, '');
+  return text || 'unknown decoder error';
+}
+
+/** Width and height from a PNG's IHDR, or undefined if `bytes` is not a PNG (sharp refuses 0-sized ones unexplained). */
+function pngHeaderSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length < 24 || sig.some((v, i) => bytes[i] !== v)) return undefined;
+  if (String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
 }

@@ -14,6 +14,8 @@ export interface NodeIOOptions {
   /** Relative image paths in a workflow resolve against this folder (the workflow file's). */
   readonly baseDir: string;
   readonly pixelLimit?: number;
+  /** Bytes a run may use; see decodeImage. */
+  readonly memoryBudget?: number;
 }
 
 export function createNodeIO(opts: NodeIOOptions): HostIO {
@@ -29,7 +31,7 @@ export function createNodeIO(opts: NodeIOOptions): HostIO {
   return {
     async loadImage(ref) {
       const { bytes } = await bytesOf(ref);
-      return decodeImage(bytes, { name: ref, pixelLimit: opts.pixelLimit });
+      return decodeImage(bytes, { name: ref, pixelLimit: opts.pixelLimit, memoryBudget: opts.memoryBudget });
     },
     async fingerprint(ref) {
       return sha256Hex((await bytesOf(ref)).bytes);

@@ -38,7 +38,7 @@ export async function colorizeCommand(args: string[]): Promise<number> {
 
   const { backend, close } = await createNodeBackend(backendOption(values.backend));
   const executor = new Executor({ registry });
-  const models = await createNodeModels(undefined, backend); // one ONNX session per model file for all variants
+  const models = await createNodeModels(values['models-dir'], backend); // one ONNX session per model file for all variants
   try {
     for (const [v, variant] of variants.entries()) {
       const graph = execGraphOf(variant);

@@ -13,7 +13,7 @@ import { colorfulness, compareImages } from '../../runtime/metrics/index.ts';
 import { setParam } from '../../runtime/workflow/build.ts';
 import type { Workflow } from '../../runtime/workflow/schema.ts';
 import type { ImageValue } from '../../runtime/values/types.ts';
-import { backendOption, commonOptions, intOption, parse } from '../args.ts';
+import { backendOption, commonOptions, intOption, memoryOption, parse } from '../args.ts';
 import { oracleVariant } from '../eval/oracle-anchors.ts';
 import { formatTable, meanScores, reportJson, type PhotoScores } from '../eval/report.ts';
 import { executeWorkflow, execGraphOf, labeller, nodeRegistry } from '../execute.ts';
@@ -39,6 +39,7 @@ export async function evalCommand(args: string[]): Promise<number> {
   const folder = resolve(positionals[0]);
   const photos = await listPhotos(folder, intOption(values.limit, 'limit', 1, 2 ** 31));
   const pixelLimit = intOption(values['max-pixels'], 'max-pixels', 1, 2 ** 31);
+  const memoryBudget = memoryOption(values['max-memory']);
   const registry = nodeRegistry();
   const workflowPath = values.workflow ?? DEFAULT_WORKFLOW;
   const file = await readWorkflowFile(workflowPath, registry);
@@ -48,21 +49,21 @@ export async function evalCommand(args: string[]): Promise<number> {
   const graph = execGraphOf(plan.workflow);
 
   const { backend, close } = await createNodeBackend(backendOption(values.backend));
-  const models = Object.values(graph).some((n) => n.type === 'disco/load-model-set') ? await createNodeModels() : undefined;
+  const models = Object.values(graph).some((n) => n.type === 'disco/load-model-set') ? await createNodeModels(values['models-dir']) : undefined;
   const executor = new Executor({ registry });
   const scratch = await mkdtemp(join(tmpdir(), 'disco-eval-'));
   const rows: PhotoScores[] = [];
   try {
     for (const [i, path] of photos.entries()) {
       process.stderr.write(`[${i + 1}/${photos.length}] ${basename(path)}\n`);
-      const truth = await decodeImageFile(path, { pixelLimit });
+      const truth = await decodeImageFile(path, { pixelLimit, memoryBudget });
       const grayPath = join(scratch, `${i}.png`);
       await writeFile(grayPath, await encodePng(await backend.dropChroma(truth)));
       let run = setParam(plan.workflow, plan.grayImageNode, 'image', grayPath, registry);
       if ('referenceImageNode' in plan) run = setParam(run, plan.referenceImageNode, 'image', path, registry);
       const progress = process.stderr.isTTY ? new ProgressBar(process.stderr, labeller(graph)) : undefined;
       const { result } = await executeWorkflow(run, {
-        baseDir: file.baseDir, backend, models, executor, pixelLimit, onEvent: progress?.onEvent,
+        baseDir: file.baseDir, backend, models, executor, pixelLimit, memoryBudget, source: workflowPath, onEvent: progress?.onEvent,
       }).finally(() => progress?.end());
       rows.push(await score(basename(path), resultImage(result, graph).image, truth, backend));
     }

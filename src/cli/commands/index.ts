@@ -42,6 +42,9 @@ Usage:
 Common options:
   --backend cpu|webgpu   kernels for the parameter-free stages (default cpu in Node)
   --max-pixels N         refuse larger input images (default 50000000)
+  --max-memory MB        refuse input images whose run would need more memory, estimated at
+                         48 bytes per pixel (default: half the machine's memory, at most 8000)
+  --models-dir DIR       folder of model sets for Load Model Set (default: models/)
   --verbose              print stack traces on errors
 `;
 }

@@ -1,7 +1,7 @@
 /** `disco run <workflow.json|png> [--input img] [--output png] [--set id.param=value]... [--dump dir]` */
 import { relative, resolve } from 'node:path';
 import type { ImageValue } from '../../runtime/values/types.ts';
-import { backendOption, commonOptions, intOption, parse } from '../args.ts';
+import { backendOption, commonOptions, intOption, memoryOption, parse } from '../args.ts';
 import { dumpRun } from '../dump.ts';
 import { executeWorkflow, execGraphOf, labeller, nodeRegistry } from '../execute.ts';
 import { createNodeBackend } from '../node-host.ts';
@@ -30,6 +30,7 @@ export async function runCommand(args: string[]): Promise<number> {
     const { result } = await executeWorkflow(wf, {
       baseDir: file.baseDir, backend, onEvent: progress.onEvent,
       pixelLimit: intOption(values['max-pixels'], 'max-pixels', 1, 2 ** 31),
+      memoryBudget: memoryOption(values['max-memory']), modelsDir: values['models-dir'], source: positionals[0],
     }).finally(() => progress.end());
     if (values.output) {
       const { image } = resultImage(result, graph);
