@@ -26,6 +26,7 @@ import { EXAMPLES, examplePhotoUrl } from './panels/examples.ts';
 import { download, pngWithWorkflow, workflowInPng } from './storage/png-export.ts';
 import { DiverseGallery } from './viewer/diverse.ts';
 import { ViewerController } from './viewer/viewer-controller.ts';
+import type { ViewerActionEvent } from './viewer/viewer-events.ts';
 
 const AUTOSAVE_KEY = 'autosave';
 
@@ -63,7 +64,7 @@ export class EditorApp {
     this.topbar = new Topbar(root.topbar, {
       run: () => this.run(), cancel: () => this.engine.cancel(), open: () => this.openFile(), save: () => this.save(),
       newGraph: () => this.newGraph(), undo: () => this.tracker.undo(), redo: () => this.tracker.redo(),
-      example: (name) => void this.openExample(name), exportPng: () => void this.exportPng(), diverse: () => void this.diverse.run(),
+      example: (name) => void this.openExample(name),
     }, EXAMPLES.map((e) => e.name));
     renderPalette(root.palette, defs, (type) => this.addNode(type));
     this.status.onChange = () => {
@@ -99,6 +100,11 @@ export class EditorApp {
       commit: () => this.tracker.check(), editedAnchors: () => this.scheduleRerun(), toast: say,
     }, root.viewer ?? document.createElement('div'));
     this.diverse = new DiverseGallery({ engine: this.engine, run: (edit) => this.run(undefined, edit), toast: say }, this.viewer);
+    this.viewer.el.addEventListener('viewer-action', (e) => {
+      const { action } = e as ViewerActionEvent;
+      if (action.type === 'export') void this.exportPng();
+      else if (action.type === 'diverse') void this.diverse.run();
+    });
     this.listen(root.canvas);
     this.restored = this.restoreAutosave();
   }
@@ -178,7 +184,7 @@ export class EditorApp {
   private openWorkflow(workflow: Workflow, message: string, notes: readonly string[] = []): void {
     loadIntoGraph(this.view.graph, workflow, this.registry);
     this.tracker.check();
-    this.view.redraw();
+    this.view.fitAll();
     toast(notes.length ? `${message} (${notes.join('; ')})` : message);
   }
 
@@ -271,6 +277,7 @@ export class EditorApp {
     try {
       loadIntoGraph(this.view.graph, text, this.registry);
       this.tracker.reset();
+      this.viewer.syncAnchors();
       await this.restorePhotoThumbs();
     } catch (e) {
       toast(`The autosaved graph could not be restored: ${(e as Error).message}`, 'error', 8000);
@@ -368,8 +375,11 @@ export class EditorApp {
       return toast(`${file.name} carries a workflow that cannot be opened: ${(err as Error).message}`, 'error', 8000);
     }
     if (!file.type.startsWith('image/')) return toast(`Cannot open ${file.name}: drop a workflow .json or a photo.`, 'error');
-    let target = this.view.nodeAt(e);
-    if (!isDiscoNode(target) || target.def.params[IMAGE_PARAM]?.kind !== 'string') {
+    // A photo goes into the Load Image node under the cursor, else the graph's first one, else a new one.
+    const loads = (n: LGraphNode | null | undefined): n is DiscoNode => isDiscoNode(n) && n.def.params[IMAGE_PARAM]?.kind === 'string';
+    let target: LGraphNode | null | undefined = this.view.nodeAt(e);
+    if (!loads(target)) target = this.view.graph._nodes.find(loads);
+    if (!loads(target)) {
       const loader = this.defs.find((d) => d.params[IMAGE_PARAM]?.kind === 'string');
       if (!loader) return toast('No node type loads photos yet.', 'error');
       target = this.view.addNode(loader.id, pos);

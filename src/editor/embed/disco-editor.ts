@@ -91,7 +91,8 @@ export class DiscoEditor extends LitElement {
     }
     await this.applyImage();
     app.tracker.check();
-    app.view.redraw();
+    app.viewer.syncAnchors();
+    app.view.fitAll();
   }
 
   /** Sets the photo every Load Image node reads (now, and in workflows loaded later). */
@@ -134,6 +135,7 @@ export class DiscoEditor extends LitElement {
       <header id="topbar"></header>
       <aside id="palette"></aside>
       <main id="stage"><canvas id="graph-canvas" tabindex="0"></canvas></main>
+      <section id="viewer"></section>
     </div>`;
   }
 
@@ -147,6 +149,7 @@ export class DiscoEditor extends LitElement {
       topbar: this.querySelector<HTMLElement>('#topbar')!,
       palette: this.querySelector<HTMLElement>('#palette')!,
       canvas: this.querySelector<HTMLCanvasElement>('#graph-canvas')!,
+      viewer: this.querySelector<HTMLElement>('#viewer')!,
     }, { autosaveKey: this.autosaveKey });
     app.onBackend = (b) => this.dispatchEvent(new DiscoReadyEvent(b.name, b.fallbackReason));
     const redraw = app.status.onChange;

@@ -60,6 +60,17 @@ export class GraphCanvas {
     this.canvas.setDirty(true, true);
   }
 
+  /** Zooms and pans so every node is in view (after opening a workflow). */
+  fitAll(): void {
+    const nodes = this.graph._nodes;
+    if (!nodes.length) return this.redraw();
+    const title = LiteGraph.NODE_TITLE_HEIGHT;
+    const x0 = Math.min(...nodes.map((n) => n.pos[0])), y0 = Math.min(...nodes.map((n) => n.pos[1] - title));
+    const x1 = Math.max(...nodes.map((n) => n.pos[0] + n.size[0])), y1 = Math.max(...nodes.map((n) => n.pos[1] + n.size[1]));
+    this.canvas.ds.fitToBounds([x0, y0, x1 - x0, y1 - y0], { zoom: 0.92 });
+    this.redraw();
+  }
+
   private viewCentre(): [number, number] {
     const r = this.el.getBoundingClientRect();
     return this.fromScreen(r.width / 2, r.height / 2);

@@ -12,10 +12,6 @@ export interface TopbarActions {
   redo(): void;
   /** Opens an example workflow by name. */
   example(name: string): void;
-  /** Downloads the result as a PNG with the workflow embedded. */
-  exportPng(): void;
-  /** Runs the anchor colour variants and shows them as a gallery. */
-  diverse(): void;
 }
 
 export class Topbar {
@@ -64,7 +60,7 @@ export class Topbar {
       if (menu.value) a.example(menu.value);
       menu.value = '';
     });
-    files.append(menu, button('Export PNG', 'Download the result as PNG with the workflow inside (drop it back to reopen)', a.exportPng));
+    files.append(menu);
     const auto = el('label', 'toggle', '') as HTMLLabelElement;
     auto.title = 'Rerun automatically 0.4 s after each anchor edit';
     this.autoRun = document.createElement('input');
@@ -73,7 +69,7 @@ export class Topbar {
     this.autoRun.checked = true;
     auto.append(this.autoRun, ' Auto-run');
     const runGroup = el('div', 'group');
-    runGroup.append(this.runBtn, this.cancelBtn, auto, button('Diverse', 'Run anchor colour variants 0-3 and show them as a gallery', a.diverse), progress, this.status);
+    runGroup.append(this.runBtn, this.cancelBtn, auto, progress, this.status);
     host.append(brand, files, runGroup, this.backend);
   }
 

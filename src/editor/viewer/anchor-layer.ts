@@ -3,7 +3,7 @@
  * brush. Markers are placed from normalised coordinates on every resize, so they never drift from
  * the picture; a gesture reports normalised coordinates back. Plain class: the Lit panel owns it.
  */
-import { Canvas, Circle, PencilBrush, type FabricObject, type TPointerEventInfo } from 'fabric';
+import { Canvas, Circle, PencilBrush, Shadow, type FabricObject, type TPointerEventInfo } from 'fabric';
 import type { ViewAnchor } from './anchor-edits.ts';
 
 export interface AnchorLayerHooks {
@@ -17,7 +17,7 @@ export interface AnchorLayerHooks {
   stroke(path: string, width: number): void;
 }
 
-const RADIUS = 7;
+const RADIUS = 8;
 const RING = { user: '#ffffff', auto: '#d0d4da', locked: '#ffd54f', selected: '#4f9cf5' };
 
 type Marker = Circle & { anchor?: ViewAnchor };
@@ -83,7 +83,7 @@ export class AnchorLayer {
         fill: a.color ?? 'rgba(0,0,0,0.25)', stroke: selected ? RING.selected : a.locked ? RING.locked : a.source === 'user' ? RING.user : RING.auto,
         strokeWidth: selected ? 3 : 2, strokeDashArray: a.source === 'auto' ? [3, 2] : undefined,
         hasControls: false, hasBorders: false, lockScalingX: true, lockScalingY: true, lockRotation: true,
-        hoverCursor: 'grab', moveCursor: 'grabbing', shadow: null,
+        hoverCursor: 'grab', moveCursor: 'grabbing', shadow: new Shadow({ color: 'rgba(0,0,0,0.9)', blur: 4 }),
       });
       m.anchor = a;
       this.canvas.add(m);

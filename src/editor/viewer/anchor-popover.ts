@@ -30,7 +30,7 @@ export class AnchorPopover extends LitElement {
       <div class="popover-row">
         <label>Colour <input type="color" class="anchor-color" .value=${a.color ?? '#808080'}
           @change=${(e: Event) => this.act({ type: 'recolor', anchor: a, color: { color: (e.target as HTMLInputElement).value } })} /></label>
-        <button class="lock ${a.locked ? 'on' : ''}" title="A locked anchor keeps its place and colour" @click=${() => this.act({ type: 'lock', anchor: a })}>${a.locked ? '🔒 Locked' : '🔓 Lock'}</button>
+        <button class="lock ${a.locked ? 'on' : ''}" title="A locked anchor keeps its place and colour" @click=${() => this.act({ type: 'lock', anchor: a })}>${a.locked ? 'Locked ✓' : 'Lock'}</button>
         <button class="delete" title="Delete (Del)" @click=${() => this.act({ type: 'remove', anchor: a }, true)}>Delete</button>
       </div>`;
   }

@@ -126,7 +126,7 @@ export class ViewerController {
 
   private async onAction(a: ViewerAction): Promise<void> {
     if (a.type === 'show-slot') return this.showSlot(a.slot);
-    if (a.type === 'pick-variant') return; // handled by the app's diverse gallery
+    if (a.type === 'pick-variant' || a.type === 'export' || a.type === 'diverse') return; // the app's
     const node = this.userNode();
     if (!node) return this.app.toast('This workflow has no User Anchors node: anchors cannot be edited here.', 'error');
     const list = this.list(node);

@@ -10,7 +10,10 @@ export type ViewerAction =
   /** A brush stroke as a mask at the association map's size (W x H), in `color`. */
   | { type: 'stroke'; mask: Uint8Array; W: number; H: number; color: string }
   | { type: 'show-slot'; slot: number }
-  | { type: 'pick-variant'; index: number };
+  | { type: 'pick-variant'; index: number }
+  /** Toolbar buttons the app carries out: export the result PNG, run the diverse variants. */
+  | { type: 'export' }
+  | { type: 'diverse' };
 
 export class ViewerActionEvent extends Event {
   constructor(readonly action: ViewerAction) {

@@ -138,6 +138,9 @@ export class DiscoViewer extends LitElement {
             @change=${(e: Event) => (this.mode = (e.target as HTMLInputElement).checked ? 'brush' : 'select')} />Brush</label>
         <input type="color" class="brush-color" title="Brush colour" .value=${this.brushColor} @input=${(e: Event) => (this.brushColor = (e.target as HTMLInputElement).value)} />
         <input type="range" class="brush-size" min="4" max="60" title="Brush size" .value=${String(this.brushSize)} @input=${(e: Event) => (this.brushSize = Number((e.target as HTMLInputElement).value))} />
+        <span class="grow"></span>
+        <button class="tool" title="Run Anchor Colors variants 0-3 and show the results as a strip" @click=${() => this.emit({ type: 'diverse' })}>Diverse</button>
+        <button class="tool" id="export-png" title="Download the result as PNG with the workflow inside (drop it on the editor to reopen)" @click=${() => this.emit({ type: 'export' })}>Export PNG</button>
       </div>
       <div class="viewer-stage">
         ${this.image ? nothing : html`<div class="viewer-empty">Click a node's thumbnail (or "View" in its menu) to see its image here.<br />Run a workflow with User Anchors to edit anchors.</div>`}
@@ -153,7 +156,7 @@ export class DiscoViewer extends LitElement {
         </div>
         ${this.renderHover()}
         ${this.selected ? html`<disco-anchor-popover .anchor=${this.selected.anchor} .swatches=${swatchesFor(this.suggestions, this.selected.anchor.cell)}
-            style="left:${this.selected.x}px;top:${this.selected.y}px"
+            style="left:${Math.min(this.selected.x, innerWidth - 270)}px;top:${Math.min(this.selected.y, innerHeight - 190)}px"
             @popover-close=${() => (this.selected = undefined)}></disco-anchor-popover>` : nothing}
       </div>
       ${this.note ? html`<div class="viewer-note">${this.note}</div>` : nothing}
