@@ -1,4 +1,5 @@
 /** The `disco` subcommands and the usage text. */
+import { benchCommand } from './bench.ts';
 import { colorizeCommand } from './colorize.ts';
 import { evalCommand } from './eval.ts';
 import { inspectCommand } from './inspect.ts';
@@ -20,6 +21,7 @@ export const commands: Record<string, Command> = {
   inspect: inspectCommand,
   models: modelsCommand,
   eval: evalCommand,
+  bench: benchCommand,
 };
 
 export function usage(): string {
@@ -38,6 +40,8 @@ Usage:
       Turn each photo gray, colorize it, and score it against the original (PSNR, SSIM,
       colourfulness, CIEDE2000), beside the gray photo's own scores. --oracle-anchors takes
       the anchor colours from the original.
+  disco bench [--runs N] [--full-size-runs N] [--no-full-size] [--quick] [--engines cpu,torch,wasm,webgpu]
+      Time each stage and the whole pipeline (ours beside PyTorch), peak memory; see bench/README.md.
 
 Common options:
   --backend cpu|webgpu   kernels for the parameter-free stages (default cpu in Node)

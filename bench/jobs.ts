@@ -1,0 +1,60 @@
+/**
+ * What the benchmark's child processes are asked to do and what they answer. Each configuration runs
+ * in its own process so its peak resident memory (maxRSS) is its own.
+ */
+
+/** How the pipeline's photo is prepared for the networks (the Resize to Working Size node). */
+export interface Working {
+  readonly size: number;
+  readonly keepAspect: boolean;
+}
+
+export interface PipelineJob {
+  readonly modelsDir: string;
+  readonly set: string;
+  readonly photo: string;
+  readonly working: Working;
+  /** Timed runs after one warm-up run. */
+  readonly runs: number;
+  /** Where the child writes its JSON answer. */
+  readonly out: string;
+}
+
+/** Our path: the executor and nodes with onnxruntime-node (cpu), onnxruntime-web's WASM build, or WebGPU kernels. */
+export interface OursJob extends PipelineJob {
+  readonly runtime: 'cpu' | 'wasm' | 'webgpu';
+  /** Intra-op threads for ONNX Runtime (default: the number of cores). */
+  readonly threads?: number;
+}
+
+/** The PyTorch reference: a checkpoint, or random weights of a named width config. */
+export interface TorchJob extends PipelineJob {
+  readonly checkpoint?: string;
+  readonly config?: 'lite' | 'official';
+}
+
+export interface PipelineResult {
+  /** e.g. "onnxruntime-node (cpu, 2 threads)" or "torch 1.13.0 (2 threads)". */
+  readonly engine: string;
+  /** The warm-up run (includes loading the models and creating sessions), ms. */
+  readonly firstMs: number;
+  /** Whole-pipeline wall time of each timed run, ms. */
+  readonly runsMs: readonly number[];
+  /** Per-stage medians over the timed runs, ms, keyed by node type without "disco/". */
+  readonly stagesMs: Readonly<Record<string, number>>;
+  /** Peak resident memory of the process, bytes. */
+  readonly maxRssBytes: number;
+}
+
+export interface OursResult extends PipelineResult {
+  /** Reruns after an edit of the user anchors (each a new anchor), ms. */
+  readonly editMs: readonly number[];
+  /** The stages an anchor edit re-executes. */
+  readonly editStages: readonly string[];
+  /** A second identical run (every node from the cache), ms. */
+  readonly cacheHitMs: readonly number[];
+}
+
+export interface SkippedResult {
+  readonly skipped: string;
+}

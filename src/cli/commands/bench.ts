@@ -1,0 +1,32 @@
+/**
+ * `disco bench [--runs N] [--full-size-runs N] [--no-full-size] [--quick] [--engines cpu,torch,wasm,webgpu]`
+ * (`npm run bench`): measured speed and memory, ours beside PyTorch. The benchmark lives in bench/
+ * (see bench/README.md); this command only reads the options.
+ */
+import { parse, intOption } from '../args.ts';
+import { UsageError } from './index.ts';
+
+const ENGINES = ['cpu', 'torch', 'wasm', 'webgpu'] as const;
+
+export async function benchCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    runs: { type: 'string' },
+    'full-size-runs': { type: 'string' },
+    'no-full-size': { type: 'boolean' },
+    quick: { type: 'boolean' },
+    engines: { type: 'string' },
+  }, 0);
+  const engines = (values.engines ?? ENGINES.join(',')).split(',').map((e) => e.trim());
+  const bad = engines.filter((e) => !(ENGINES as readonly string[]).includes(e));
+  if (bad.length) throw new UsageError(`--engines takes a comma-separated list of ${ENGINES.join(', ')}; unknown: ${bad.join(', ')}`);
+  const { benchMain, RESULTS_DIR } = await import('../../../bench/run.ts');
+  await benchMain({
+    runs: intOption(values.runs, 'runs', 1, 100) ?? 5,
+    fullSizeRuns: intOption(values['full-size-runs'], 'full-size-runs', 1, 100) ?? 2,
+    fullSize: !values['no-full-size'],
+    quick: Boolean(values.quick),
+    engines: engines as (typeof ENGINES)[number][],
+    outDir: RESULTS_DIR,
+  });
+  return 0;
+}
