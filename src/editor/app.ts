@@ -213,6 +213,7 @@ export class EditorApp {
     try {
       const { notes } = loadIntoGraph(this.view.graph, text, this.registry);
       this.tracker.check();
+      this.view.fitAll();
       toast(notes.length ? `Workflow opened (${notes.join('; ')})` : 'Workflow opened');
     } catch (e) {
       toast(`Cannot open this workflow: ${(e as Error).message}`, 'error', 8000);

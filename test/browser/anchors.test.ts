@@ -11,6 +11,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allNodes } from '../../src/nodes/index.ts';
 import { NodeRegistry } from '../../src/runtime/engine/registry.ts';
+import { buildWorkflow } from '../../src/runtime/workflow/build.ts';
+import { serializeWorkflow } from '../../src/runtime/workflow/load.ts';
 import { loadWorkflowFromPng } from '../../src/runtime/workflow/png-chunks.ts';
 import { ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
 
@@ -188,6 +190,87 @@ describe('anchor editing in Chromium', () => {
     await dropFile(page, png, 'disco-result.png', 'image/png');
     await expect.poll(() => editor<number>('return app.view.graph._nodes.length')).toBe(11);
     expect(await userAnchorsParam()).toEqual(after);
+
+    expect(h.errors).toEqual([]);
+  }, 300_000);
+
+  /**
+   * Automatic anchors without models: k-means over Lab tokens, colours from the colour photo
+   * (Anchor Colors in reference-ab mode), Laplacian propagation. Deleting an automatic anchor writes
+   * a `remove` entry; the diverse gallery runs the variants and a pick becomes user anchors.
+   */
+  it('edits automatic anchors and picks a diverse result', async () => {
+    const { page } = h;
+    const registry = new NodeRegistry(allNodes);
+    const wf = buildWorkflow({
+      nodes: [
+        { id: 1, type: 'disco/load-image' }, { id: 2, type: 'disco/rgb-to-lab' },
+        { id: 3, type: 'disco/resize-to-working', params: { size: 128, keepAspect: false } },
+        { id: 4, type: 'disco/slic-affinity', params: { cell: 16, iterations: 3 } }, { id: 5, type: 'disco/lab-tokens' },
+        { id: 6, type: 'disco/anchor-locator', params: { k: 6 } }, { id: 7, type: 'disco/user-anchors' },
+        { id: 8, type: 'disco/merge-anchors' }, { id: 9, type: 'disco/lab-to-gray' }, { id: 10, type: 'disco/normalize-gray' },
+        { id: 11, type: 'disco/normalize-ab' }, { id: 12, type: 'disco/sp-pool' },
+        { id: 13, type: 'disco/anchor-colors', params: { mode: 'reference-ab' } },
+        { id: 14, type: 'disco/propagate-anchors' }, { id: 15, type: 'disco/recombine' }, { id: 16, type: 'disco/save-image' },
+      ],
+      links: [
+        [1, 'image', 2, 'image'], [2, 'lab', 3, 'lab'], [3, 'lab', 4, 'lab'], [3, 'lab', 5, 'lab'], [4, 'affinity', 5, 'affinity'],
+        [5, 'tokens', 6, 'features'], [4, 'affinity', 6, 'affinity'], [5, 'tokens', 7, 'grid'],
+        [6, 'anchors', 8, 'auto'], [7, 'anchors', 8, 'user'], [3, 'lab', 9, 'lab'], [9, 'gray', 10, 'gray'], [3, 'lab', 11, 'lab'],
+        [10, 'gray_n', 12, 'features'], [4, 'affinity', 12, 'affinity'], [11, 'ab_n', 12, 'ab'],
+        [8, 'anchors', 13, 'anchors'], [12, 'tokens', 13, 'tokens'],
+        [13, 'anchors', 14, 'anchors'], [5, 'tokens', 14, 'tokens'], [4, 'affinity', 14, 'affinity'],
+        [2, 'lab', 15, 'photo'], [9, 'gray', 15, 'working'], [14, 'ab', 15, 'ab'], [15, 'image', 16, 'image'],
+      ],
+    }, registry);
+    await page.goto(h.url);
+    await waitForEditor(page, h.errors);
+    await editor(`window.__runs = 0; app.onRunFinished = () => { window.__runs++; };`);
+    await page.click('text=New');
+    await dropFile(page, Buffer.from(serializeWorkflow(wf)), 'auto-anchors.json', 'application/json');
+    await expect.poll(() => editor<number>('return app.view.graph._nodes.length')).toBe(16);
+    await dropFile(page, await readFile(join(ROOT, 'examples', 'chelsea.png')), 'cat.png', 'image/png');
+    await page.waitForFunction(() => /^[0-9a-f]{64}$/.test((window as any).discoEditor.view.graph.getNodeById(1).params().image));
+
+    let runs = await runsDone();
+    await page.click('#run-button');
+    await nextRun(runs);
+    expect(Object.values(await states()).every((st) => st === 'done'), JSON.stringify(await states())).toBe(true);
+    await expect.poll(() => editor<string[]>('return app.viewer.el.anchors.map((a) => a.source)')).toEqual(Array(6).fill('auto'));
+    await page.click('input[data-toggle="clusters"]');
+    await page.click('input[data-toggle="boundaries"]');
+    await page.screenshot({ path: join(SHOTS, 'anchors-auto-clusters.png') });
+    await page.click('input[data-toggle="clusters"]');
+    await page.click('input[data-toggle="boundaries"]');
+
+    // Delete an automatic anchor: a remove entry; the locator stays cached, the merge drops it.
+    const auto0 = (await editor<any[]>('return app.viewer.el.anchors'))[0];
+    const at = await viewerPoint(auto0.x, auto0.y);
+    await page.mouse.click(at.x, at.y);
+    await page.locator('disco-anchor-popover').waitFor();
+    runs = await runsDone();
+    await page.click('disco-anchor-popover button.delete');
+    await nextRun(runs);
+    expect(await userAnchorsParam()).toEqual([{ x: auto0.x, y: auto0.y, remove: true }]);
+    const s = await states();
+    expect([s[1], s[4], s[5], s[6]]).toEqual(Array(4).fill('cached'));
+    expect([s[7], s[8], s[13], s[14], s[15], s[16]]).toEqual(Array(6).fill('done'));
+    expect(await editor<number>(`return app.engine.inspect({ kind: 'anchors', nodeId: '8' }).then((r) => r.value.anchors.length)`)).toBe(5);
+    expect(await editor<number>('return app.viewer.el.anchors.length')).toBe(5);
+
+    // Diverse: four runs, a strip of four results; picking one writes its colours as user anchors (one undo step).
+    await page.click('button.tool:has-text("Diverse")');
+    await expect.poll(() => page.locator('.gallery-item').count(), { timeout: 120_000 }).toBe(4);
+    await expect.poll(() => page.textContent('.viewer-note'), { timeout: 60_000 }).toMatch(/Pick a result/);
+    await page.screenshot({ path: join(SHOTS, 'anchors-diverse.png') });
+    await page.locator('.gallery-item').nth(2).click();
+    const picked = await userAnchorsParam();
+    expect(picked[0]).toEqual({ x: auto0.x, y: auto0.y, remove: true });
+    expect(picked).toHaveLength(6);
+    expect(picked.slice(1).every((e: any) => Array.isArray(e.ab) && !e.remove)).toBe(true);
+    await page.locator('#graph-canvas').focus();
+    await page.keyboard.press('Control+z');
+    expect(await userAnchorsParam()).toEqual([{ x: auto0.x, y: auto0.y, remove: true }]);
 
     expect(h.errors).toEqual([]);
   }, 300_000);

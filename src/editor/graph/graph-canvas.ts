@@ -6,6 +6,9 @@
 import { LGraph, LGraphCanvas, LiteGraph, type LGraphNode } from '@comfyorg/litegraph';
 import '@comfyorg/litegraph/style.css';
 
+/** Below this zoom node titles become unreadable, so fitAll stops there. */
+const MIN_FIT_SCALE = 0.45;
+
 export interface GraphCanvasHooks {
   /** A short message for the user (refused connections). */
   toast(message: string): void;
@@ -67,7 +70,14 @@ export class GraphCanvas {
     const title = LiteGraph.NODE_TITLE_HEIGHT;
     const x0 = Math.min(...nodes.map((n) => n.pos[0])), y0 = Math.min(...nodes.map((n) => n.pos[1] - title));
     const x1 = Math.max(...nodes.map((n) => n.pos[0] + n.size[0])), y1 = Math.max(...nodes.map((n) => n.pos[1] + n.size[1]));
-    this.canvas.ds.fitToBounds([x0, y0, x1 - x0, y1 - y0], { zoom: 0.92 });
+    // Fit when that keeps nodes legible; otherwise show the left end (where a workflow starts) at a readable scale.
+    const r = this.el.getBoundingClientRect();
+    const fit = Math.min((0.92 * r.width) / (x1 - x0), (0.92 * r.height) / (y1 - y0), 1);
+    const ds = this.canvas.ds;
+    ds.scale = Math.max(fit, MIN_FIT_SCALE);
+    const visibleW = r.width / ds.scale, visibleH = r.height / ds.scale;
+    ds.offset[0] = fit >= MIN_FIT_SCALE ? -x0 + (visibleW - (x1 - x0)) / 2 : -x0 + 20 / ds.scale;
+    ds.offset[1] = -y0 + Math.max(20 / ds.scale, (visibleH - (y1 - y0)) / 2);
     this.redraw();
   }
 

@@ -18,6 +18,7 @@ const ui = {
   reset: $<HTMLButtonElement>('plugin-reset'),
   host: $('plugin-host'),
   backend: $('plugin-backend'),
+  storage: $('plugin-storage'),
   status: $('plugin-status'),
 };
 

@@ -7,7 +7,7 @@
  */
 import type { DiscoEditor } from '../embed/disco-editor.ts';
 import { DiscoProgressEvent, DiscoReadyEvent } from '../embed/events.ts';
-import { idbGet, idbPut } from '../storage/idb.ts';
+import { idbGet, idbPut, storageMode } from '../storage/idb.ts';
 import { defaultWorkflow } from './default-workflow.ts';
 import type { HostBridge } from './host-bridge.ts';
 
@@ -16,6 +16,7 @@ export interface PanelUi {
   readonly reset: HTMLButtonElement;
   readonly host: HTMLElement;
   readonly backend: HTMLElement;
+  readonly storage: HTMLElement;
   readonly status: HTMLElement;
 }
 
@@ -40,6 +41,10 @@ export class PluginPanel {
   async start(): Promise<void> {
     if (this.editor.backend) this.showBackend(this.editor.backend);
     await this.editor.ready;
+    const storage = await storageMode();
+    this.ui.storage.textContent = storage.kind === 'indexeddb'
+      ? 'Workflows are kept per document in this browser.'
+      : `Browser storage is blocked in this frame (${storage.reason}): workflows are kept only while the panel is open.`;
     try {
       await this.host.onReady;
     } catch (e) {

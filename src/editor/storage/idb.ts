@@ -1,27 +1,48 @@
 /**
  * Browser storage in one IndexedDB database: `photos` holds input images keyed by their sha256
  * (so a workflow names a photo by content), `state` holds the autosaved workflow.
+ * When the browser refuses IndexedDB (a third-party iframe, e.g. a plugin panel, with third-party
+ * storage blocked), everything is kept in memory for the page's life instead, so the page still works.
  */
 const DB_NAME = 'disco-nodes';
 const STORES = ['photos', 'state'] as const;
 type Store = (typeof STORES)[number];
 
-let dbPromise: Promise<IDBDatabase> | undefined;
+let dbPromise: Promise<IDBDatabase | undefined> | undefined;
+/** Why IndexedDB is not used, once that is known (then `memory` holds the data). */
+let refused: string | undefined;
+const memory = new Map<string, unknown>();
 
-function db(): Promise<IDBDatabase> {
-  dbPromise ??= new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, 1);
+function db(): Promise<IDBDatabase | undefined> {
+  dbPromise ??= new Promise((resolve) => {
+    const useMemory = (why: string) => {
+      refused = why;
+      console.warn(`browser storage is unavailable (${why}): photos and workflows are kept in memory for this page only`);
+      resolve(undefined);
+    };
+    let req: IDBOpenDBRequest;
+    try {
+      req = indexedDB.open(DB_NAME, 1);
+    } catch (e) {
+      return useMemory((e as Error).message);
+    }
     req.onupgradeneeded = () => {
       for (const s of STORES) if (!req.result.objectStoreNames.contains(s)) req.result.createObjectStore(s);
     };
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(new Error(`cannot open browser storage: ${req.error?.message}`));
+    req.onerror = () => useMemory(req.error?.message ?? 'unknown error');
   });
   return dbPromise;
 }
 
-async function tx<T>(store: Store, mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+/** 'indexeddb', or 'memory' with the reason the browser gave (data then lasts only as long as the page). */
+export async function storageMode(): Promise<{ kind: 'indexeddb' } | { kind: 'memory'; reason: string }> {
+  return (await db()) ? { kind: 'indexeddb' } : { kind: 'memory', reason: refused ?? 'unknown' };
+}
+
+async function tx<T>(store: Store, mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>, inMemory: (key: string) => T): Promise<T> {
   const d = await db();
+  if (!d) return inMemory(store);
   return new Promise((resolve, reject) => {
     const req = op(d.transaction(store, mode).objectStore(store));
     req.onsuccess = () => resolve(req.result);
@@ -29,8 +50,9 @@ async function tx<T>(store: Store, mode: IDBTransactionMode, op: (s: IDBObjectSt
   });
 }
 
-export const idbGet = <T>(store: Store, key: string) => tx<T | undefined>(store, 'readonly', (s) => s.get(key));
-export const idbPut = (store: Store, key: string, value: unknown) => tx(store, 'readwrite', (s) => s.put(value, key)).then(() => undefined);
+export const idbGet = <T>(store: Store, key: string) => tx<T | undefined>(store, 'readonly', (s) => s.get(key), (st) => memory.get(`${st}/${key}`) as T | undefined);
+export const idbPut = (store: Store, key: string, value: unknown) =>
+  tx<unknown>(store, 'readwrite', (s) => s.put(value, key) as IDBRequest<unknown>, (st) => memory.set(`${st}/${key}`, value)).then(() => undefined);
 
 export async function sha256Hex(data: ArrayBuffer): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', data);

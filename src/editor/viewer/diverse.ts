@@ -49,7 +49,7 @@ export class DiverseGallery {
       }
       const img = await this.host.engine.inspect({ kind: 'image', nodeId: result });
       if (img.unchanged || img.kind !== 'image') continue;
-      items.push({ url: await bitmapUrl(img.bitmap), label: v === 0 ? 'variant 0 (most probable)' : `variant ${v}` });
+      items.push({ url: await bitmapUrl(img.bitmap), label: v === 0 ? 'variant 0 (top-1)' : `variant ${v}` });
       this.variants.push(await this.viewer.colouredAnchors());
       this.viewer.el.gallery = [...items];
     }
