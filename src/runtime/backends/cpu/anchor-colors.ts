@@ -19,13 +19,24 @@ export function topBinsTensor(probs: CpuTensor, k: number): { bins: CpuTensor; p
   if (!(Number.isInteger(k) && k >= 1 && k <= C)) throw new Error(`topBins: k must be 1..${C}, got ${k}`);
   const HW = H * W;
   const bins = new Int32Array(N * k * HW), vals = new Float32Array(N * k * HW);
-  const order = Array.from({ length: C }, (_, c) => c);
+  // Insertion into a sorted list of k (a full sort per position was most of Anchor Colors' time).
+  const topV = new Float64Array(k), topI = new Int32Array(k), data = probs.data;
   for (let n = 0; n < N; n++) for (let p = 0; p < HW; p++) {
-    const at = (c: number) => probs.data[(n * C + c) * HW + p];
-    const sorted = [...order].sort((x, y) => at(y) - at(x) || x - y);
+    let count = 0;
+    for (let c = 0; c < C; c++) {
+      const v = data[(n * C + c) * HW + p];
+      if (count === k && !(v > topV[k - 1])) continue;
+      let i = count < k ? count++ : k - 1;
+      for (; i > 0 && topV[i - 1] < v; i--) {
+        topV[i] = topV[i - 1];
+        topI[i] = topI[i - 1];
+      }
+      topV[i] = v;
+      topI[i] = c;
+    }
     for (let r = 0; r < k; r++) {
-      bins[(n * k + r) * HW + p] = sorted[r];
-      vals[(n * k + r) * HW + p] = at(sorted[r]);
+      bins[(n * k + r) * HW + p] = topI[r];
+      vals[(n * k + r) * HW + p] = topV[r];
     }
   }
   return { bins: cpuTensorI32([N, k, H, W], bins), probs: cpuTensor([N, k, H, W], vals) };

@@ -14,7 +14,12 @@ export function asCpu(t: Tensor, what: string): CpuTensor {
   return t;
 }
 
-const map = (t: CpuTensor, fn: (v: number) => number): CpuTensor => cpuTensor(t.shape, Float32Array.from(t.data, fn));
+/** fn over every element (a plain loop: Float32Array.from with a map function is many times slower). */
+function map(t: CpuTensor, fn: (v: number) => number): CpuTensor {
+  const src = t.data, out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = fn(src[i]);
+  return cpuTensor(t.shape, out);
+}
 
 export const cpuColorOps: ColorOps = {
   async rgbToLab(image) { return rgbToLabImage(image); },

@@ -1,9 +1,24 @@
 /**
  * SP-Pooling on the CPU (SPEC §6), the reference for the WGSL kernel. Every pixel p of cell q sends
  * A_k(p) x(p) to the cell q + offset_k (dropped outside the grid); both sums are scaled by 1/cell^2
- * before the 1e-8, as the official 9 shifted average-pools do. Sums run in float64.
+ * before the 1e-8, as the official 9 shifted average-pools do. Sums run in float64, each in
+ * row-major pixel order (loops go channel by channel, row by row, cell by cell, so each sum sees its
+ * pixels in the same order as a per-pixel loop: the result is the same, bit for bit).
  */
-import { kOffset, type SpGrid } from '../ops/superpixel-ops.ts';
+import type { SpGrid } from '../ops/superpixel-ops.ts';
+import { neighboursOf, newNeighbours, type Neighbours } from './sp-neighbours.ts';
+
+/** Adds each in-grid neighbour's share of row y of cell cx, sum over the row segment of A_k(p) * x(p). */
+function addRow(sums: Float64Array, base: number, x: Float32Array | undefined, xBase: number, assoc: Float32Array, p0: number, cell: number, nb: Neighbours): void {
+  for (let i = 0; i < nb.count; i++) {
+    const ko = nb.channelOffset[i];
+    const j = base + nb.cellIndex[i];
+    let s = sums[j];
+    if (x) for (let p = p0; p < p0 + cell; p++) s += assoc[ko + p] * x[xBase + p];
+    else for (let p = p0; p < p0 + cell; p++) s += assoc[ko + p];
+    sums[j] = s;
+  }
+}
 
 export function spPoolArrays(x: Float32Array, C: number, assoc: Float32Array, g: SpGrid): { pooled: Float32Array; mass: Float32Array } {
   const { H, W, h, w, cell } = g;
@@ -11,20 +26,20 @@ export function spPoolArrays(x: Float32Array, C: number, assoc: Float32Array, g:
   const n = h * w;
   const num = new Float64Array(C * n);
   const den = new Float64Array(n);
-  for (let y = 0; y < H; y++) {
-    const cy = Math.floor(y / cell);
-    for (let xx = 0; xx < W; xx++) {
-      const cx = Math.floor(xx / cell);
-      const p = y * W + xx;
-      for (let k = 0; k < 9; k++) {
-        const [dy, dx] = kOffset(k);
-        const ny = cy + dy;
-        const nx = cx + dx;
-        if (ny < 0 || nx < 0 || ny >= h || nx >= w) continue;
-        const j = ny * w + nx;
-        const a = assoc[k * hw + p];
-        den[j] += a;
-        for (let c = 0; c < C; c++) num[c * n + j] += a * x[c * hw + p];
+  const cells: Neighbours[] = [];
+  for (let cy = 0; cy < h; cy++) for (let cx = 0; cx < w; cx++) {
+    const nb = newNeighbours();
+    neighboursOf(nb, cy, cx, g);
+    cells.push(nb);
+  }
+  for (let c = -1; c < C; c++) { // c = -1: the mass (denominator)
+    for (let y = 0; y < H; y++) {
+      const cy = Math.floor(y / cell);
+      for (let cx = 0; cx < w; cx++) {
+        const nb = cells[cy * w + cx];
+        const p0 = y * W + cx * cell;
+        if (c < 0) addRow(den, 0, undefined, 0, assoc, p0, cell, nb);
+        else addRow(num, c * n, x, c * hw, assoc, p0, cell, nb);
       }
     }
   }
