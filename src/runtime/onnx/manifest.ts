@@ -4,6 +4,7 @@
  * the field, before any model file is read.
  */
 import { z } from 'zod';
+import '../zod-jitless.ts';
 import { STAGE_CONTRACT, nameDiff, shapeConflict, showShape, type StageName } from './stage-contract.ts';
 
 const dim = z.union([z.number().int().positive(), z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a size or a letter name')]);

@@ -4,6 +4,7 @@
  * are whole numbers, else renumbered in order.
  */
 import { z } from 'zod';
+import '../zod-jitless.ts';
 import { WorkflowFormatError } from './errors.ts';
 import { buildWorkflow, type WorkflowSpecLink, type WorkflowSpecNode } from './build.ts';
 import type { NodeMode } from './exec-format.ts';

@@ -7,6 +7,7 @@
  * order and every unknown key are preserved exactly.
  */
 import { z } from 'zod';
+import '../zod-jitless.ts';
 import { WorkflowFormatError } from './errors.ts';
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);

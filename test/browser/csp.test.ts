@@ -1,0 +1,173 @@
+/**
+ * The built site (vite build) ships a Content-Security-Policy on every page and boots under it with
+ * no violations; under it, file content that reaches @comfyorg/litegraph's two code paths (the eval
+ * in the number widget's prompt, and the HTML it builds for the node Properties menu from property
+ * names) runs nothing. The build goes to a temporary folder, served by a small static server.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../../scripts/vite-csp.ts';
+import { ROOT, waitForEditor } from './harness.ts';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm',
+  '.png': 'image/png', '.svg': 'image/svg+xml', '.json': 'application/json', '.map': 'application/json',
+};
+
+let dist: string;
+let server: Server;
+let url: string;
+let browser: Browser;
+
+/** Serves `root` read-only on 127.0.0.1 (no directory listings, nothing outside root). */
+function serve(root: string): Promise<{ server: Server; url: string }> {
+  const s = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => {
+    const addr = s.address() as { port: number };
+    resolve({ server: s, url: `http://127.0.0.1:${addr.port}/` });
+  }));
+}
+
+/** Opens a page that records CSP violations (as events, before any script of the page runs) and errors. */
+async function open(path: string): Promise<{ page: Page; violations: () => Promise<string[]>; errors: string[] }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) errors.push(`console: ${m.text()}`); });
+  await page.addInitScript(() => {
+    const w = window as unknown as { cspViolations: string[] };
+    w.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.sample}`));
+  });
+  await page.goto(url + path);
+  return { page, errors, violations: () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations) };
+}
+
+beforeAll(async () => {
+  dist = await mkdtemp(join(tmpdir(), 'disco-dist-'));
+  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir: dist, emptyOutDir: true, sourcemap: false } });
+  ({ server, url } = await serve(dist));
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-gpu-sandbox', '--no-first-run', '--disable-background-networking'],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+  if (dist) await rm(dist, { recursive: true, force: true });
+});
+
+describe('Content-Security-Policy of the built site', () => {
+  it('is the first thing in the head of every page', () => {
+    const pages = readdirSync(dist).filter((f) => f.endsWith('.html'));
+    expect(pages).toEqual(expect.arrayContaining(['index.html', 'plugin.html']));
+    for (const p of pages) {
+      const html = readFileSync(join(dist, p), 'utf8');
+      const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html);
+      expect(meta?.[1].replaceAll('&#39;', "'"), p).toBe(CONTENT_SECURITY_POLICY);
+      expect(html.indexOf('Content-Security-Policy'), p).toBeLessThan(html.indexOf('<script'));
+      expect(html, p).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline scripts to allow
+    }
+  });
+
+  it('has no code generation left that file content could reach', () => {
+    const files = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js'));
+    let evals = 0;
+    for (const f of files) {
+      const js = readFileSync(join(dist, 'assets', f), 'utf8');
+      // The one eval: litegraph's number-widget prompt (blocked by the policy; see the last test).
+      for (const m of js.matchAll(/\beval\s*\(/g)) {
+        evals++;
+        expect(js.slice(m.index! - 120, m.index!), f).toMatch(/prompt\(`Value`,this\.value/);
+      }
+      // zod's JIT (new Function from schema keys, never from data) is switched off wherever zod is bundled.
+      if (/Object\.keys\(this\.closed\)/.test(js)) expect(/\(\{jitless:!0\}\)/.test(js), `${f} bundles zod's JIT without jitless`).toBe(true);
+      expect(/new Function\s*\(/.test(js), `${f} calls new Function`).toBe(false);
+    }
+    expect(evals).toBe(1);
+  });
+
+  it('the editor boots under it with no violations and no page errors', async () => {
+    const { page, errors, violations } = await open('index.html');
+    await waitForEditor(page, errors);
+    await page.waitForTimeout(500); // let late work (worker start, wasm, thumbnails) report
+    expect(await violations()).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the plugin page boots under it with no violations', async () => {
+    const { page, errors, violations } = await open('plugin.html');
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(1000);
+    expect(await violations()).toEqual([]);
+    expect(errors.filter((e) => /Content Security Policy/.test(e))).toEqual([]);
+    await page.close();
+  });
+
+  it('file content that reaches litegraph\'s eval or its HTML menus runs nothing', async () => {
+    const { page, errors, violations } = await open('index.html');
+    await waitForEditor(page, errors);
+    const wf = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/bad/workflows/valid.json'), 'utf8'));
+    const resize = wf.nodes.find((n: { type: string }) => n.type === 'disco/resize-to-working');
+    resize.title = '<img src=x onerror="window.pwned=\'title\'">';
+    resize.properties.params.size = "64;window.pwned='eval'"; // a number widget holding code
+    resize.properties['<img src=y onerror="window.pwned=\'property\'">'] = 1; // a property name shown as HTML
+    // Chromium lets code run by the DevTools protocol (page.evaluate) eval freely, so the payloads are
+    // triggered from the page's own tasks: a real click on the dialog, and a timer for the menu.
+    const opened = await page.evaluate((text) => {
+      const app = (window as any).discoEditor;
+      app.openText(text);
+      const node = app.view.graph.nodes.find((n: any) => n.type === 'disco/resize-to-working');
+      const canvas = app.view.canvas;
+      canvas.constructor.active_canvas = canvas; // set by pointer events in real use
+      // 1. The number widget's prompt: prefilled with the file's value; pressing OK evals it.
+      const widget = node.widgets.find((w: any) => w.name === 'size');
+      const e = { canvasX: node.pos[0] + node.size[0] / 2, canvasY: node.pos[1] + 40, clientX: 200, clientY: 200 };
+      widget.onClick({ e, node, canvas });
+      return { widgetValue: widget.value, dialogValue: (document.querySelector('.graphdialog input') as HTMLInputElement | null)?.value };
+    }, JSON.stringify(wf));
+    await page.click('.graphdialog button');
+    // 2. The node's Properties menu: litegraph writes property names into innerHTML.
+    await page.evaluate(() => {
+      const app = (window as any).discoEditor;
+      const node = app.view.graph.nodes.find((n: any) => n.type === 'disco/resize-to-working');
+      setTimeout(() => app.view.canvas.constructor.onShowMenuNodeProperties(null, {}, { clientX: 300, clientY: 300 }, undefined, node), 0);
+    });
+    await page.waitForSelector('.litecontextmenu', { state: 'attached' });
+    await page.waitForTimeout(500); // an <img onerror> would have fired by now
+    const outcome = {
+      ...opened,
+      menuHasImg: await page.evaluate(() => document.querySelector('.litecontextmenu')?.innerHTML.includes('<img') ?? false),
+      pwned: await page.evaluate(() => (window as any).pwned ?? null),
+    };
+    // The payloads did reach litegraph's code paths...
+    expect(outcome.widgetValue).toBe("64;window.pwned='eval'");
+    expect(outcome.dialogValue).toBe("64;window.pwned='eval'");
+    expect(outcome.menuHasImg).toBe(true);
+    // ...and the policy stopped both: nothing ran, and the browser says why.
+    expect(outcome.pwned).toBeNull();
+    const seen = await violations();
+    expect(seen.some((v) => /^script-src: eval at /.test(v)), seen.join('\n')).toBe(true);
+    expect(seen.some((v) => /^script-src(-attr)?: inline at /.test(v)), seen.join('\n')).toBe(true);
+    await page.close();
+  });
+});
