@@ -43,24 +43,39 @@ export function resizeFloat(t: CpuTensor, size: Frame, opts: ResizeOptions = {})
   const [N, C, H, W] = t.shape;
   const tx = taps(from.width, size.width), ty = taps(from.height, size.height);
   const res = new Float32Array(N * C * out.height * out.width);
-  const row0 = new Float32Array(size.width), row1 = new Float32Array(size.width);
-  const hrow = (plane: number, y: number, dst: Float32Array) => {
-    const base = plane * H * W + y * W;
-    for (let x = 0; x < size.width; x++) {
-      const f = tx.f[x];
-      dst[x] = Math.fround(t.data[base + tx.i0[x]] * (1 - f) + t.data[base + tx.i1[x]] * f);
+  const data = t.data, { i0: xi0, i1: xi1, f: xf } = tx, sw = size.width, ow = out.width;
+  const hrow = (base: number, dst: Float32Array) => {
+    for (let x = 0; x < sw; x++) {
+      const f = xf[x];
+      dst[x] = Math.fround(data[base + xi0[x]] * (1 - f) + data[base + xi1[x]] * f);
     }
   };
+  // The horizontal passes of the two source rows are kept: upscaling reuses them for many output rows.
+  let row0 = new Float32Array(sw), row1 = new Float32Array(sw);
   for (let plane = 0; plane < N * C; plane++) {
-    const obase = plane * out.height * out.width;
+    const obase = plane * out.height * ow, pbase = plane * H * W;
+    let k0 = -1, k1 = -1;
     for (let oy = 0; oy < out.height; oy++) {
       const y = Math.min(oy, size.height - 1);
-      hrow(plane, ty.i0[y], row0);
-      hrow(plane, ty.i1[y], row1);
+      const y0 = ty.i0[y], y1 = ty.i1[y];
+      if (k0 !== y0) {
+        if (k1 === y0) {
+          [row0, row1] = [row1, row0];
+          [k0, k1] = [k1, k0];
+        } else {
+          hrow(pbase + y0 * W, row0);
+          k0 = y0;
+        }
+      }
+      if (k1 !== y1) {
+        hrow(pbase + y1 * W, row1);
+        k1 = y1;
+      }
       const f = ty.f[y];
-      for (let ox = 0; ox < out.width; ox++) {
-        const x = Math.min(ox, size.width - 1);
-        res[obase + oy * out.width + ox] = Math.fround(row0[x] * (1 - f) + row1[x] * f);
+      const o = obase + oy * ow;
+      for (let ox = 0; ox < ow; ox++) {
+        const x = ox < sw ? ox : sw - 1;
+        res[o + ox] = Math.fround(row0[x] * (1 - f) + row1[x] * f);
       }
     }
   }
