@@ -89,6 +89,13 @@ describe('anchor editing in Chromium', () => {
     await page.locator('.viewer-frame').waitFor({ state: 'visible' });
     await page.screenshot({ path: join(SHOTS, 'anchors-after-run.png') });
 
+    // A click on a node's thumbnail shows its image in the viewer.
+    const thumb = await editor<{ x: number; y: number }>(`
+      const n = app.view.graph.getNodeById(2); const { offset, scale } = app.view.canvas.ds; const r = app.view.el.getBoundingClientRect();
+      return { x: r.left + (n.pos[0] + n.size[0] / 2 + offset[0]) * scale, y: r.top + (n.pos[1] + n.size[1] - 40 + offset[1]) * scale };`);
+    await page.mouse.click(thumb.x, thumb.y);
+    await expect.poll(() => page.textContent('.viewer-title')).toBe('Gray from Photo #2');
+
     // Viewer slots: Shift+digit binds the selected node, the digit shows it again.
     await editor('app.view.canvas.selectNode(app.view.graph.getNodeById(1))');
     await page.locator('#graph-canvas').focus();

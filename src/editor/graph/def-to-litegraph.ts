@@ -83,6 +83,13 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
         if (spec.kind === 'string' && name === IMAGE_PARAM) addButton(this, 'choose photo…', () => hooks.pickImage(this, name));
       }
       this.size = this.computeSize();
+      // A click on the thumbnail shows the image in the viewer; litegraph still selects the node.
+      // (LGraphNode sets onMouseDown per instance, for title buttons, so wrap it here.)
+      const base = this.onMouseDown;
+      this.onMouseDown = (e, pos, canvas) => {
+        if (thumb && !this.flags.collapsed && pos[1] >= this.size[1] - THUMB_H - 6) hooks.view(this);
+        return base ? base.call(this, e, pos, canvas) : false;
+      };
     }
 
     params(): Params {
@@ -127,16 +134,13 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
       });
       this.properties.params = values;
       for (const w of this.widgets ?? []) if (w.name in values) w.value = values[w.name] as never;
+      // Files written without the editor (buildWorkflow) size nodes without room for the thumbnail.
+      const min = this.computeSize();
+      this.size = [Math.max(this.size[0], min[0]), Math.max(this.size[1], min[1])];
     }
 
     override onDrawBackground(ctx: CanvasRenderingContext2D): void {
       if (thumb && !this.flags.collapsed) drawThumbnail(ctx, this, hooks.status.get(this.id)?.thumb);
-    }
-
-    /** A click on the thumbnail shows the image in the viewer; litegraph still selects the node. */
-    override onMouseDown(_e: unknown, pos: [number, number]): boolean {
-      if (thumb && !this.flags.collapsed && pos[1] >= this.size[1] - THUMB_H - 6) hooks.view(this);
-      return false;
     }
 
     override onDrawForeground(ctx: CanvasRenderingContext2D): void {

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { overlayPixels } from './overlay-draw.ts';
+
+describe('overlayPixels', () => {
+  // 4x2 pixels: labels 0 0 1 1 / 0 0 1 1.
+  const m = { W: 4, H: 2, labels: Int32Array.from([0, 0, 1, 1, 0, 0, 1, 1]) };
+  const alpha = (px: Uint8ClampedArray) => Array.from({ length: px.length / 4 }, (_, i) => px[4 * i + 3]);
+
+  it('draws a boundary where a pixel differs from its right or lower neighbour, nothing else', () => {
+    const px = overlayPixels(m, { boundaries: true });
+    expect(alpha(px)).toEqual([0, 230, 0, 0, 0, 230, 0, 0]);
+    expect(Array.from(px.slice(4, 7))).toEqual([255, 230, 0]);
+  });
+
+  it('tints each superpixel by its cluster, boundaries on top', () => {
+    const px = overlayPixels(m, { boundaries: true, clusters: Int32Array.from([0, 1]) });
+    expect(alpha(px)).toEqual([100, 230, 100, 100, 100, 230, 100, 100]);
+    expect(Array.from(px.slice(0, 3))).not.toEqual(Array.from(px.slice(8, 11)));
+    expect(alpha(overlayPixels(m, { boundaries: false }))).toEqual(Array(8).fill(0));
+  });
+});
