@@ -6,6 +6,7 @@
  * on one executor. Writes an OursResult (or a SkippedResult) as JSON to job.out.
  */
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { executeWorkflow, nodeRegistry } from '../src/cli/execute.ts';
@@ -38,7 +39,8 @@ async function setup(job: OursJob): Promise<Setup | SkippedResult> {
   }
   if (job.runtime === 'wasm') {
     const { createWebGateway } = await import('../src/runtime/onnx/ort-web.ts');
-    return { backend: createCpuBackend(), gateway: await createWebGateway({ prefer: 'wasm', threads: job.threads }), close() {} };
+    // ORT-web's own default is half the cores; the browser fallback gets all of them when cross-origin isolated.
+    return { backend: createCpuBackend(), gateway: await createWebGateway({ prefer: 'wasm', threads: job.threads ?? availableParallelism() }), close() {} };
   }
   // WebGPU: the WGSL kernels for the parameter-free stages; the networks on onnxruntime-node.
   const { requestNodeDevice } = await import('../src/runtime/backends/webgpu/node-gpu.ts');

@@ -25,6 +25,8 @@ export interface BenchOptions {
   readonly fullSizeRuns: number;
   /** Also run the networks at the 1024×768 photo's full size (1024×1024, padded). */
   readonly fullSize: boolean;
+  /** Also run the WASM path with the official-size networks at full size (minutes per run). */
+  readonly wasmFullSize: boolean;
   /** Only the 256×256 photo (for a quick look). */
   readonly quick: boolean;
   /** Which engines: default all of cpu, torch, wasm, webgpu. */
@@ -131,6 +133,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       for (const engine of opts.engines) {
         if (engine === 'webgpu' && webgpuSkip) {
           c.webgpu = webgpuSkip;
+          continue;
+        }
+        if (engine === 'wasm' && input.working.size > 256 && set.name === OFFICIAL_SET && !opts.wasmFullSize) {
+          c.wasm = { skipped: 'WASM with the official-size networks at full size is left out by default (minutes per run); add --wasm-full-size' };
           continue;
         }
         const out = join(outDir, `${tag}-${engine}.json`);
