@@ -175,6 +175,19 @@ describe('anchor editing in Chromium', () => {
     await page.keyboard.press('Control+z');
     expect(await userAnchorsParam()).toEqual(after);
 
+    // Delete with the keyboard removes the selected anchor, not the graph's selected node.
+    await editor('app.view.canvas.selectNode(app.view.graph.getNodeById(2))');
+    await page.locator('#graph-canvas').focus();
+    const a2 = await viewerPoint(after[2].x, after[2].y);
+    await page.mouse.click(a2.x, a2.y);
+    await page.locator('disco-anchor-popover').waitFor();
+    await page.keyboard.press('Delete');
+    expect(await userAnchorsParam()).toEqual([...after.slice(0, 2), ...after.slice(3)]);
+    expect(await editor<number>('return app.view.graph._nodes.length')).toBe(11);
+    await page.locator('#graph-canvas').focus();
+    await page.keyboard.press('Control+z');
+    expect(await userAnchorsParam()).toEqual(after);
+
     // Reload: the autosaved workflow brings the edited anchors back.
     await page.waitForTimeout(500);
     await page.reload();

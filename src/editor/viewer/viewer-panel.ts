@@ -65,10 +65,15 @@ export class DiscoViewer extends LitElement {
     const t = e.target as HTMLElement;
     if (!this.selected || t.closest('input, textarea, select')) return;
     if (e.key === 'Delete' || e.key === 'Backspace') {
+      // Capture phase + stop: the graph canvas would otherwise delete its selected nodes too.
       e.preventDefault();
+      e.stopPropagation();
       this.emit({ type: 'remove', anchor: this.selected.anchor });
       this.selected = undefined;
-    } else if (e.key === 'Escape') this.selected = undefined;
+    } else if (e.key === 'Escape') {
+      e.stopPropagation();
+      this.selected = undefined;
+    }
   };
 
   protected override createRenderRoot(): HTMLElement {
@@ -77,12 +82,12 @@ export class DiscoViewer extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    document.addEventListener('keydown', this.onKey);
+    document.addEventListener('keydown', this.onKey, true);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('keydown', this.onKey);
+    document.removeEventListener('keydown', this.onKey, true);
     this.resize?.disconnect();
     this.layer?.dispose();
   }
