@@ -42,7 +42,10 @@ export async function proxyOrigin(targetPort: number): Promise<{ url: string; cl
     up.on('error', (e) => res.writeHead(502).end(e.message));
     req.pipe(up);
   });
+  const tunnels = new Set<{ destroy(): void }>();
   server.on('upgrade', (req, socket, head) => {
+    tunnels.add(socket);
+    socket.on('close', () => tunnels.delete(socket));
     const up = net.connect(targetPort, '127.0.0.1', () => {
       const headers = Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n');
       up.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers}\r\n\r\n`);
@@ -58,6 +61,7 @@ export async function proxyOrigin(targetPort: number): Promise<{ url: string; cl
   return {
     url: `http://127.0.0.1:${port}/`,
     close: () => new Promise<void>((resolve) => {
+      for (const t of tunnels) t.destroy(); // upgraded (WebSocket) sockets are not the server's connections any more
       server.closeAllConnections();
       server.close(() => resolve());
     }),

@@ -25,8 +25,8 @@ beforeAll(async () => {
   });
 }, 120_000);
 afterAll(async () => {
-  await proxy?.close();
   await h?.close();
+  await proxy?.close();
 });
 
 interface FakeLayer { name: string; width: number; height: number; dataUrl: string }
@@ -77,6 +77,15 @@ describe('Photopea plugin in a fake Photopea', () => {
     expect(await statusOf(plugin)).toBe(statusBefore);
     expect(await fakeHost<number>(page, 'host.layers.length')).toBe(1);
     expect(await fakeHost<number>(page, 'host.scripts.length')).toBe(1);
+
+    // From the right origin but in the wrong shape (an object, an unknown string, a stray "done"): ignored too.
+    warnings.length = 0;
+    await page.evaluate(() => {
+      const plugin = (document.getElementById('plugin') as HTMLIFrameElement).contentWindow!;
+      for (const m of [{ files: ['x.png'] }, 'hello', 'done']) plugin.postMessage(m, '*');
+    });
+    await expect.poll(() => warnings.filter((w) => /ignored a message from http:\/\/127\.0\.0\.1:\d+: (unexpected data|a "done" with no script waiting)/.test(w)).length).toBe(3);
+    expect(await statusOf(plugin)).toBe(statusBefore);
 
     // Mark the workflow so we can recognise it when the plugin reopens.
     await plugin.evaluate(() => {
