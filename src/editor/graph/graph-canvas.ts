@@ -7,7 +7,7 @@ import { LGraph, LGraphCanvas, LiteGraph, type LGraphNode } from '@comfyorg/lite
 import '@comfyorg/litegraph/style.css';
 
 /** Below this zoom node titles become unreadable, so fitAll stops there. */
-const MIN_FIT_SCALE = 0.45;
+const MIN_FIT_SCALE = 0.6;
 
 export interface GraphCanvasHooks {
   /** A short message for the user (refused connections). */

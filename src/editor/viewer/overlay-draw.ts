@@ -9,7 +9,7 @@ export interface LabelMap {
   readonly labels: Int32Array;
 }
 
-const BOUNDARY: readonly [number, number, number, number] = [255, 230, 0, 230];
+const BOUNDARY: readonly [number, number, number, number] = [255, 230, 0, 170];
 /** Distinct hues for up to 14 clusters (the locator's maximum k). */
 const CLUSTER_RGB = [
   [230, 25, 75], [60, 180, 75], [255, 225, 25], [0, 130, 200], [245, 130, 48], [145, 30, 180], [70, 240, 240],

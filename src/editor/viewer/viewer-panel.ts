@@ -161,7 +161,7 @@ export class DiscoViewer extends LitElement {
         </div>
         ${this.renderHover()}
         ${this.selected ? html`<disco-anchor-popover .anchor=${this.selected.anchor} .swatches=${swatchesFor(this.suggestions, this.selected.anchor.cell)}
-            style="left:${Math.min(this.selected.x, innerWidth - 270)}px;top:${Math.min(this.selected.y, innerHeight - 190)}px"
+            style="left:${Math.min(this.selected.x, innerWidth - 310)}px;top:${Math.min(this.selected.y, innerHeight - 190)}px"
             @popover-close=${() => (this.selected = undefined)}></disco-anchor-popover>` : nothing}
       </div>
       ${this.note ? html`<div class="viewer-note">${this.note}</div>` : nothing}
