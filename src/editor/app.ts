@@ -186,6 +186,18 @@ export class EditorApp {
     this.tracker.check();
     this.view.fitAll();
     toast(notes.length ? `${message} (${notes.join('; ')})` : message);
+    this.reportLoadProblems();
+  }
+
+  /** After opening a file: invalid parameter values (replaced by defaults, shown on their nodes) and unknown node types. */
+  private reportLoadProblems(): void {
+    const bad = this.view.graph._nodes.filter(isDiscoNode).filter((n) => n.paramProblems.size);
+    if (bad.length) {
+      const list = bad.map((n) => `${n.title} #${n.id}: ${[...n.paramProblems.keys()].join(', ')}`).join('; ');
+      toast(`Invalid parameter values replaced by defaults (see the nodes): ${list}`, 'error', 10_000);
+    }
+    const missing = [...new Set(this.view.graph._nodes.filter((n) => !this.registry.has(n.type ?? '')).map((n) => n.type))];
+    if (missing.length) toast(`This workflow uses node types that are not installed: ${missing.join(', ')}. They are kept as placeholders and skipped when running.`, 'error', 10_000);
   }
 
   /** Stores a photo and points a node's image parameter at it; the photo shows as its thumbnail at once. */
@@ -215,6 +227,7 @@ export class EditorApp {
       this.tracker.check();
       this.view.fitAll();
       toast(notes.length ? `Workflow opened (${notes.join('; ')})` : 'Workflow opened');
+      this.reportLoadProblems();
     } catch (e) {
       toast(`Cannot open this workflow: ${(e as Error).message}`, 'error', 8000);
     }

@@ -139,14 +139,19 @@ describe('Content-Security-Policy of the built site', () => {
       const node = app.view.graph.nodes.find((n: any) => n.type === 'disco/resize-to-working');
       const canvas = app.view.canvas;
       canvas.constructor.active_canvas = canvas; // set by pointer events in real use
-      // 1. The number widget's prompt: prefilled with the file's value; pressing OK evals it.
+      // 1. The number widget's prompt, prefilled with the widget's value; pressing OK evals it. The
+      // editor keeps the file's invalid value out of the widget (file-safety.test.ts); to test the
+      // policy as a second line of defence, the payload is put into the widget by hand.
       const widget = node.widgets.find((w: any) => w.name === 'size');
+      const fromFile = widget.value;
+      widget.value = "64;window.pwned='eval'";
       const e = { canvasX: node.pos[0] + node.size[0] / 2, canvasY: node.pos[1] + 40, clientX: 200, clientY: 200 };
       widget.onClick({ e, node, canvas });
-      return { widgetValue: widget.value, dialogValue: (document.querySelector('.graphdialog input') as HTMLInputElement | null)?.value };
+      return { fromFile, widgetValue: widget.value, dialogValue: (document.querySelector('.graphdialog input') as HTMLInputElement | null)?.value };
     }, JSON.stringify(wf));
     await page.click('.graphdialog button');
-    // 2. The node's Properties menu: litegraph writes property names into innerHTML.
+    // 2. litegraph's node Properties menu writes property names into innerHTML. Our nodes' menus leave
+    // it out (file-safety.test.ts); here it is called directly, to test the policy.
     await page.evaluate(() => {
       const app = (window as any).discoEditor;
       const node = app.view.graph.nodes.find((n: any) => n.type === 'disco/resize-to-working');
@@ -159,7 +164,8 @@ describe('Content-Security-Policy of the built site', () => {
       menuHasImg: await page.evaluate(() => document.querySelector('.litecontextmenu')?.innerHTML.includes('<img') ?? false),
       pwned: await page.evaluate(() => (window as any).pwned ?? null),
     };
-    // The payloads did reach litegraph's code paths...
+    // The file's value was refused; the hand-placed payloads did reach litegraph's code paths...
+    expect(outcome.fromFile).toBe(256);
     expect(outcome.widgetValue).toBe("64;window.pwned='eval'");
     expect(outcome.dialogValue).toBe("64;window.pwned='eval'");
     expect(outcome.menuHasImg).toBe(true);

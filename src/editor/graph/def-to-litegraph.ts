@@ -5,7 +5,7 @@
  * Node logic never sees litegraph: running happens in the worker on the exec graph.
  */
 import { LGraphCanvas, LGraphNode, LiteGraph, type IContextMenuValue } from '@comfyorg/litegraph';
-import type { NodeDef, ParamSpec, Params } from '../../runtime/engine/node-def.ts';
+import { checkParam, type NodeDef, type ParamSpec, type Params } from '../../runtime/engine/node-def.ts';
 import { drawNodeStatus, drawThumbnail, THUMB_H } from './node-draw.ts';
 import type { StatusBoard } from './node-status.ts';
 
@@ -35,6 +35,8 @@ export interface DiscoNode extends LGraphNode {
   /** Current parameter values by name. */
   params(): Params;
   setParam(name: string, value: unknown): void;
+  /** Parameters the opened file gave invalid values (replaced by defaults): name -> what was wrong. */
+  readonly paramProblems: ReadonlyMap<string, string>;
 }
 
 export function isDiscoNode(n: LGraphNode | null | undefined): n is DiscoNode {
@@ -65,6 +67,7 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
     static override category = def.category;
     static description = def.description;
     readonly def = def;
+    readonly paramProblems = new Map<string, string>();
 
     constructor(title?: string) {
       super(title ?? def.displayName, def.id);
@@ -97,6 +100,7 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
     }
 
     setParam(name: string, value: unknown): void {
+      this.paramProblems.delete(name);
       (this.properties.params as Params)[name] = value;
       const w = this.widgets?.find((x) => x.name === name);
       if (w) w.value = value as never;
@@ -113,6 +117,7 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
 
     override onWidgetChanged(name: string, value: unknown): void {
       if (!(name in def.params)) return;
+      this.paramProblems.delete(name);
       (this.properties.params as Params)[name] = value;
       hooks.paramChanged(this, name);
     }
@@ -124,13 +129,23 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
       o.widgets_values = paramNames.map((n) => params[n]);
     }
 
-    /** Reads params by name first, then positionally (plain ComfyUI files), then defaults. */
+    /**
+     * Reads params by name first, then positionally (plain ComfyUI files), then defaults. Every value
+     * from the file is checked: an invalid one never reaches a widget (litegraph's number prompt evals
+     * the widget's value), the default takes its place and the node shows what was wrong.
+     */
     override onConfigure(info: { properties?: Record<string, unknown>; widgets_values?: unknown[] }): void {
       const byName = (info.properties?.params ?? {}) as Params;
       const values: Params = defaultsOf(def);
+      this.paramProblems.clear();
       paramNames.forEach((n, i) => {
-        if (byName[n] !== undefined) values[n] = byName[n];
-        else if (info.widgets_values?.[i] !== undefined && info.widgets_values[i] !== null) values[n] = info.widgets_values[i];
+        let v: unknown;
+        if (byName[n] !== undefined) v = byName[n];
+        else if (info.widgets_values?.[i] !== undefined && info.widgets_values[i] !== null) v = info.widgets_values[i];
+        if (v === undefined) return;
+        const err = checkParam(def.params[n], v);
+        if (err) this.paramProblems.set(n, `${n} ${err.length > 160 ? `${err.slice(0, 160)}…` : err}; using the default ${JSON.stringify(def.params[n].default)}`);
+        else values[n] = v;
       });
       this.properties.params = values;
       for (const w of this.widgets ?? []) if (w.name in values) w.value = values[w.name] as never;
@@ -144,22 +159,39 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
     }
 
     override onDrawForeground(ctx: CanvasRenderingContext2D): void {
-      drawNodeStatus(ctx, this, hooks.status.get(this.id));
+      drawNodeStatus(ctx, this, hooks.status.get(this.id), [...this.paramProblems.values()]);
     }
 
-    override getExtraMenuOptions(_c: LGraphCanvas, options: (IContextMenuValue | null)[]): (IContextMenuValue | null)[] {
+    /**
+     * litegraph's default node menu without "Properties" and "Properties Panel": both write property
+     * names and values (which come from the opened file) into the page as HTML.
+     */
+    override getMenuOptions(canvas: LGraphCanvas): IContextMenuValue[] {
+      const C = LGraphCanvas;
+      const options: (IContextMenuValue | null)[] = [
+        { content: 'Title', callback: C.onShowPropertyEditor as never },
+        { content: 'Mode', has_submenu: true, callback: C.onMenuNodeMode as never },
+        ...(this.resizable !== false ? [{ content: 'Resize', callback: C.onMenuResizeNode as never }] : []),
+        ...(this.collapsible ? [{ content: this.collapsed ? 'Expand' : 'Collapse', callback: C.onMenuNodeCollapse as never }] : []),
+        { content: this.pinned ? 'Unpin' : 'Pin', callback: () => { for (const n of Object.values(canvas.selected_nodes)) n.pin(); canvas.setDirty(true, true); } },
+        { content: 'Colors', has_submenu: true, callback: C.onMenuNodeColors as never },
+        { content: 'Shapes', has_submenu: true, callback: C.onMenuNodeShapes as never },
+      ];
+      return options as IContextMenuValue[];
+    }
+
+    /** Our entries; litegraph puts them above its own (it concatenates, so `options` is left alone). */
+    override getExtraMenuOptions(_c: LGraphCanvas, _options: (IContextMenuValue | null)[]): (IContextMenuValue | null)[] {
       const toggle = (mode: number) => () => {
         this.changeMode(this.mode === mode ? MODE.always : mode);
         hooks.paramChanged(this, '');
       };
-      options.unshift(
+      return [
         { content: 'Run to this node', callback: () => hooks.runTo(this) },
         ...(thumb ? [{ content: 'View', callback: () => hooks.view(this) }] : []),
         { content: this.mode === MODE.bypass ? 'Un-bypass (Ctrl+B)' : 'Bypass (Ctrl+B)', callback: toggle(MODE.bypass) },
         { content: this.mode === MODE.mute ? 'Unmute (Ctrl+M)' : 'Mute (Ctrl+M)', callback: toggle(MODE.mute) },
-        null,
-      );
-      return options;
+      ];
     }
   }
   return Node;

@@ -31,7 +31,8 @@ export function drawThumbnail(ctx: CanvasRenderingContext2D, node: LGraphNode, b
   ctx.drawImage(bitmap, box.x + (box.w - dw) / 2, box.y + (box.h - dh) / 2, dw, dh);
 }
 
-export function drawNodeStatus(ctx: CanvasRenderingContext2D, node: LGraphNode, s: NodeStatus | undefined): void {
+/** `problems`: what is wrong with the node itself (e.g. invalid parameter values from a file), pinned below it. */
+export function drawNodeStatus(ctx: CanvasRenderingContext2D, node: LGraphNode, s: NodeStatus | undefined, problems: readonly string[] = []): void {
   const [w, h] = node.size;
   const titleH = LiteGraph.NODE_TITLE_HEIGHT;
   if (node.mode === 4 || node.mode === 2) {
@@ -39,7 +40,10 @@ export function drawNodeStatus(ctx: CanvasRenderingContext2D, node: LGraphNode, 
     ctx.fillRect(0, -titleH, w, h + titleH);
     label(ctx, node.mode === 4 ? 'BYPASS' : 'MUTED', w - 8, h - 8, '#e1bee7', 'right');
   }
-  if (!s?.state) return;
+  if (!s?.state) {
+    if (problems.length) drawPinned(ctx, problems.join('\n'), w, h, '#8d3c00');
+    return;
+  }
 
   const color = STATE_COLOR[s.state] ?? '#888';
   const text = s.state === 'done' && s.ms !== undefined ? formatMs(s.ms)
@@ -65,7 +69,7 @@ export function drawNodeStatus(ctx: CanvasRenderingContext2D, node: LGraphNode, 
     ctx.lineWidth = s.state === 'running' || s.state === 'error' ? 2.5 : 1.5;
     ctx.strokeRect(-1, -titleH - 1, w + 2, h + titleH + 2);
   }
-  const pinned = s.state === 'error' ? s.error : s.state === 'skipped' ? s.reason : s.warning;
+  const pinned = [s.state === 'error' ? s.error : s.state === 'skipped' ? s.reason : s.warning, ...problems].filter(Boolean).join('\n');
   if (pinned) drawPinned(ctx, pinned, w, h, s.state === 'error' ? '#b71c1c' : '#5d4037');
 }
 
