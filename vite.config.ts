@@ -1,13 +1,15 @@
 import { defineConfig } from 'vite';
 import { cspPlugin } from './scripts/vite-csp.ts';
+import { modelsPlugin } from './scripts/vite-models.ts';
 
 // The editor is a static site: `base: './'` makes every asset URL relative, so `dist/` works from
 // any static server or sub-path. onnxruntime-web resolves its .wasm files relative to its own
 // module URL, which Vite's dependency pre-bundling breaks; keep it out of optimizeDeps.
 export default defineConfig({
   base: './',
-  // The built pages carry a Content-Security-Policy (scripts/vite-csp.ts).
-  plugins: [cspPlugin()],
+  // The built pages carry a Content-Security-Policy (scripts/vite-csp.ts); the model sets in models/
+  // are served (dev) or copied (build) with a models/index.json listing them (scripts/vite-models.ts).
+  plugins: [cspPlugin(), modelsPlugin()],
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   worker: { format: 'es' },
   // Two pages share one code base: the editor, and the plugin panel that hosts (Photopea…) open.

@@ -13,6 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../scripts/vite-csp.ts';
+import { listModelSets } from '../../scripts/vite-models.ts';
 import { ROOT, waitForEditor } from './harness.ts';
 
 const TYPES: Record<string, string> = {
@@ -86,6 +87,12 @@ describe('Content-Security-Policy of the built site', () => {
       expect(html.indexOf('Content-Security-Policy'), p).toBeLessThan(html.indexOf('<script'));
       expect(html, p).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline scripts to allow
     }
+  });
+
+  it('ships the model sets of models/ with an index (scripts/vite-models.ts, tested in models-site.test.ts)', () => {
+    const sets = listModelSets(join(ROOT, 'models'));
+    expect(JSON.parse(readFileSync(join(dist, 'models', 'index.json'), 'utf8'))).toEqual(sets);
+    for (const set of sets) expect(readdirSync(join(dist, 'models', set))).toContain('manifest.json');
   });
 
   it('has no code generation left that file content could reach', () => {
