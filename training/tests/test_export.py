@@ -153,5 +153,24 @@ class TrainedModelExport(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
 
 
+class CommittedModelSets(unittest.TestCase):
+    """Every model set under models/ has a manifest whose hashes, sizes and graphs check out."""
+
+    def test_manifests_match_files(self):
+        models = os.path.join(TRAINING, "..", "models")
+        sets = [d for d in sorted(os.listdir(models)) if os.path.isfile(os.path.join(models, d, "manifest.json"))] \
+            if os.path.isdir(models) else []
+        for name in sets:
+            with open(os.path.join(models, name, "manifest.json")) as f:
+                m = json.load(f)
+            self.assertEqual(m["name"], name)
+            self.assertEqual(list(m["stages"]), list(STAGES))
+            for stage, s in m["stages"].items():
+                path = os.path.join(models, name, s["file"])
+                self.assertEqual(s["sha256"], sha256_file(path), f"{name}/{stage}")
+                self.assertEqual(s["bytes"], os.path.getsize(path), f"{name}/{stage}")
+                self.assertTrue(set(onnx_op_types(path)) <= ALLOWED_OPS, f"{name}/{stage}")
+
+
 if __name__ == "__main__":
     unittest.main()
