@@ -13,9 +13,11 @@ import { StatusBoard } from './graph/node-status.ts';
 import { graphToExec, graphToWorkflow, loadIntoGraph, workflowText } from './graph/workflow-io.ts';
 import { ChangeTracker } from './history/change-tracker.ts';
 import { NODE_DRAG_TYPE, renderPalette } from './panels/palette.ts';
+import { LibraryDialog } from './panels/library-dialog.ts';
 import { toast } from './panels/toast.ts';
 import { Topbar } from './panels/topbar.ts';
 import { idbGet, idbPut, loadPhoto, storePhoto } from './storage/idb.ts';
+import { saveToLibrary, thumbnailPng, type LibraryEntry } from './storage/library.ts';
 import { EngineClient } from './worker/engine-client.ts';
 import type { RunSummary } from './worker/protocol.ts';
 import type { ExecGraph } from '../runtime/workflow/exec-format.ts';
@@ -44,6 +46,7 @@ export class EditorApp {
   readonly engine: EngineClient;
   readonly viewer: ViewerController;
   readonly diverse: DiverseGallery;
+  readonly library: LibraryDialog;
   /** Resolves once the autosaved graph (if any) is back on the canvas. */
   readonly restored: Promise<void>;
   /** The engine's backend once the worker reports it; `onBackend` is told too (the embed API). */
@@ -65,6 +68,7 @@ export class EditorApp {
       run: () => this.run(), cancel: () => this.engine.cancel(), open: () => this.openFile(), save: () => this.save(),
       newGraph: () => this.newGraph(), undo: () => this.tracker.undo(), redo: () => this.tracker.redo(),
       example: (name) => void this.openExample(name),
+      saveToLibrary: () => void this.saveToLibrary(), library: () => void this.library.show(),
     }, EXAMPLES.map((e) => e.name));
     renderPalette(root.palette, defs, (type) => this.addNode(type));
     this.status.onChange = () => {
@@ -105,6 +109,7 @@ export class EditorApp {
       if (action.type === 'export') void this.exportPng();
       else if (action.type === 'diverse') void this.diverse.run();
     });
+    this.library = new LibraryDialog({ open: (e) => void this.openFromLibrary(e), toast: say });
     this.listen(root.canvas);
     this.restored = this.restoreAutosave();
   }
@@ -212,6 +217,33 @@ export class EditorApp {
     }
   }
 
+  /**
+   * Asks for a name and keeps the graph in the browser's library, with a thumbnail of the result
+   * (the result node's preview, else the last node with one). Resolves with the entry's id.
+   */
+  async saveToLibrary(name?: string): Promise<string | undefined> {
+    const chosen = name ?? prompt('Save to library as:', 'My workflow');
+    if (chosen === null || !chosen.trim()) return undefined;
+    try {
+      const text = workflowText(this.view.graph, this.registry);
+      const onCanvas = this.view.graph._nodes.map((n) => String(n.id)).reverse();
+      const result = this.viewer.roles.result;
+      const ids = result && onCanvas.includes(result) ? [result, ...onCanvas] : onCanvas;
+      const bitmap = ids.map((id) => this.status.get(id)?.thumb).find((b) => b);
+      const entry = await saveToLibrary(chosen, text, bitmap ? await thumbnailPng(bitmap) : undefined);
+      toast(`Saved "${entry.name}" to the library${bitmap ? '' : ' (no result yet, so no thumbnail)'}`);
+      return entry.id;
+    } catch (e) {
+      toast(`Could not save to the library: ${(e as Error).message}`, 'error', 8000);
+      return undefined;
+    }
+  }
+
+  private async openFromLibrary(entry: LibraryEntry): Promise<void> {
+    this.openText(entry.workflow, `Opened "${entry.name}" from the library`);
+    await this.restorePhotoThumbs();
+  }
+
   save(): void {
     const text = workflowText(this.view.graph, this.registry);
     const a = document.createElement('a');
@@ -221,12 +253,12 @@ export class EditorApp {
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   }
 
-  openText(text: string): void {
+  openText(text: string, message = 'Workflow opened'): void {
     try {
       const { notes } = loadIntoGraph(this.view.graph, text, this.registry);
       this.tracker.check();
       this.view.fitAll();
-      toast(notes.length ? `Workflow opened (${notes.join('; ')})` : 'Workflow opened');
+      toast(notes.length ? `${message} (${notes.join('; ')})` : message);
       this.reportLoadProblems();
     } catch (e) {
       toast(`Cannot open this workflow: ${(e as Error).message}`, 'error', 8000);

@@ -12,6 +12,10 @@ export interface TopbarActions {
   redo(): void;
   /** Opens an example workflow by name. */
   example(name: string): void;
+  /** Saves the graph (and a thumbnail of its result) in the browser's workflow library. */
+  saveToLibrary(): void;
+  /** Shows the workflow library. */
+  library(): void;
 }
 
 export class Topbar {
@@ -37,6 +41,8 @@ export class Topbar {
       button('New', 'Start an empty graph', a.newGraph),
       button('Open…', 'Open a workflow JSON (or drop it on the canvas)', a.open),
       button('Save', 'Download the workflow as JSON (Ctrl+S)', a.save),
+      Object.assign(button('Save to library', 'Keep the workflow in this browser under a name, with a thumbnail of its result', a.saveToLibrary), { id: 'save-library' }),
+      Object.assign(button('Library…', 'Saved workflows: open or delete', a.library), { id: 'library-button' }),
       button('Undo', 'Ctrl+Z', a.undo),
       button('Redo', 'Ctrl+Shift+Z', a.redo),
     );

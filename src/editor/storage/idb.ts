@@ -1,11 +1,14 @@
 /**
  * Browser storage in one IndexedDB database: `photos` holds input images keyed by their sha256
- * (so a workflow names a photo by content), `state` holds the autosaved workflow.
+ * (so a workflow names a photo by content), `state` holds the autosaved workflow, `library` the
+ * workflows saved by name (storage/library.ts).
  * When the browser refuses IndexedDB (a third-party iframe, e.g. a plugin panel, with third-party
  * storage blocked), everything is kept in memory for the page's life instead, so the page still works.
  */
 const DB_NAME = 'disco-nodes';
-const STORES = ['photos', 'state'] as const;
+const STORES = ['photos', 'state', 'library'] as const;
+/** Bumped when a store is added (the upgrade creates the missing ones). */
+const DB_VERSION = 2;
 type Store = (typeof STORES)[number];
 
 let dbPromise: Promise<IDBDatabase | undefined> | undefined;
@@ -22,7 +25,7 @@ function db(): Promise<IDBDatabase | undefined> {
     };
     let req: IDBOpenDBRequest;
     try {
-      req = indexedDB.open(DB_NAME, 1);
+      req = indexedDB.open(DB_NAME, DB_VERSION);
     } catch (e) {
       return useMemory((e as Error).message);
     }
@@ -53,6 +56,13 @@ async function tx<T>(store: Store, mode: IDBTransactionMode, op: (s: IDBObjectSt
 export const idbGet = <T>(store: Store, key: string) => tx<T | undefined>(store, 'readonly', (s) => s.get(key), (st) => memory.get(`${st}/${key}`) as T | undefined);
 export const idbPut = (store: Store, key: string, value: unknown) =>
   tx<unknown>(store, 'readwrite', (s) => s.put(value, key) as IDBRequest<unknown>, (st) => memory.set(`${st}/${key}`, value)).then(() => undefined);
+
+export const idbDelete = (store: Store, key: string) =>
+  tx<unknown>(store, 'readwrite', (s) => s.delete(key) as IDBRequest<unknown>, (st) => memory.delete(`${st}/${key}`)).then(() => undefined);
+
+/** Every value of a store. */
+export const idbAll = <T>(store: Store) => tx<T[]>(store, 'readonly', (s) => s.getAll() as IDBRequest<T[]>,
+  (st) => [...memory].filter(([k]) => k.startsWith(`${st}/`)).map(([, v]) => v as T));
 
 export async function sha256Hex(data: ArrayBuffer): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', data);
