@@ -25,8 +25,12 @@ export interface BenchOptions {
   readonly fullSizeRuns: number;
   /** Also run the networks at the 1024×768 photo's full size (1024×1024, padded). */
   readonly fullSize: boolean;
-  /** Also run the WASM path with the official-size networks at full size (minutes per run). */
+  /** Also run the official-size set with its networks at full size (many minutes per run, > 8 GB). */
+  readonly officialFullSize: boolean;
+  /** Also run the WASM path with the official-size networks at full size (needs officialFullSize). */
   readonly wasmFullSize: boolean;
+  /** Take a configuration's result from bench/results/runs/ when a file for it is there (resume a run). */
+  readonly reuse: boolean;
   /** Only the 256×256 photo (for a quick look). */
   readonly quick: boolean;
   /** Which engines: default all of cpu, torch, wasm, webgpu. */
@@ -40,8 +44,8 @@ function runChild(cmd: string, args: string[], out: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`${args[args.length - 2] ?? cmd} exited with code ${code}`));
+    child.on('exit', (code, signal) => {
+      if (code !== 0) reject(new Error(`${args[args.length - 2] ?? cmd} exited with code ${code}${signal ? ` (${signal})` : ''}`));
       else resolve(JSON.parse(readFileSync(out, 'utf8')));
     });
   });
@@ -135,18 +139,31 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
           c.webgpu = webgpuSkip;
           continue;
         }
-        if (engine === 'wasm' && input.working.size > 256 && set.name === OFFICIAL_SET && !opts.wasmFullSize) {
-          c.wasm = { skipped: 'WASM with the official-size networks at full size is left out by default (minutes per run); add --wasm-full-size' };
+        if (input.working.size > 256 && set.name === OFFICIAL_SET && !opts.officialFullSize) {
+          const why = 'the official-size networks at full size are left out by default (minutes per run, and the transformers\' attention over 4096 tokens needs several GB); add --official-full-size';
+          c[engine] = { skipped: why };
+          continue;
+        }
+        if (engine === 'wasm' && input.working.size > 256 && !opts.wasmFullSize) {
+          c.wasm = { skipped: 'WASM with the networks at full size is left out by default (slow, and its 4 GB heap is too small for attention over 4096 tokens); add --wasm-full-size' };
           continue;
         }
         const out = join(outDir, `${tag}-${engine}.json`);
+        if (opts.reuse && existsSync(out)) {
+          log(`${set.name}, ${input.label} photo, networks at ${input.networksAt}: ${engine}: reusing ${out}`);
+          c[engine] = JSON.parse(readFileSync(out, 'utf8'));
+          if (engine === 'webgpu' && 'skipped' in c.webgpu!) webgpuSkip = c.webgpu as SkippedResult;
+          continue;
+        }
         log(`${set.name}, ${input.label} photo, networks at ${input.networksAt}: ${engine} (${input.runs} runs)`);
+        // A configuration that fails (e.g. out of memory) is reported as such; the others still run.
+        const failed = (e: unknown): SkippedResult => ({ skipped: `failed: ${(e as Error).message}` });
         if (engine === 'torch') {
           const job: TorchJob = { ...base, ...set.torch, out };
-          c.torch = (await runChild(PYTHON, [join(ROOT, 'bench', 'torch_reference.py'), JSON.stringify(job)], out)) as PipelineResult;
+          c.torch = await (runChild(PYTHON, [join(ROOT, 'bench', 'torch_reference.py'), JSON.stringify(job)], out) as Promise<PipelineResult>).catch(failed);
         } else {
           const job: OursJob = { ...base, runtime: engine, out };
-          const r = (await runChild(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'ours.ts'), JSON.stringify(job)], out)) as OursResult | SkippedResult;
+          const r = await (runChild(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'ours.ts'), JSON.stringify(job)], out) as Promise<OursResult | SkippedResult>).catch(failed);
           c[engine] = r;
           if (engine === 'webgpu' && 'skipped' in r) webgpuSkip = r;
         }

@@ -1,5 +1,6 @@
 /**
- * `disco bench [--runs N] [--full-size-runs N] [--no-full-size] [--wasm-full-size] [--quick] [--engines cpu,torch,wasm,webgpu]`
+ * `disco bench [--runs N] [--full-size-runs N] [--no-full-size] [--official-full-size] [--wasm-full-size] [--reuse] [--quick]
+ *  [--engines cpu,torch,wasm,webgpu]`
  * (`npm run bench`): measured speed and memory, ours beside PyTorch. The benchmark lives in bench/
  * (see bench/README.md); this command only reads the options.
  */
@@ -13,7 +14,9 @@ export async function benchCommand(args: string[]): Promise<number> {
     runs: { type: 'string' },
     'full-size-runs': { type: 'string' },
     'no-full-size': { type: 'boolean' },
+    'official-full-size': { type: 'boolean' },
     'wasm-full-size': { type: 'boolean' },
+    reuse: { type: 'boolean' },
     quick: { type: 'boolean' },
     engines: { type: 'string' },
   }, 0);
@@ -25,7 +28,9 @@ export async function benchCommand(args: string[]): Promise<number> {
     runs: intOption(values.runs, 'runs', 1, 100) ?? 5,
     fullSizeRuns: intOption(values['full-size-runs'], 'full-size-runs', 1, 100) ?? 2,
     fullSize: !values['no-full-size'],
+    officialFullSize: Boolean(values['official-full-size']),
     wasmFullSize: Boolean(values['wasm-full-size']),
+    reuse: Boolean(values.reuse),
     quick: Boolean(values.quick),
     engines: engines as (typeof ENGINES)[number][],
     outDir: RESULTS_DIR,
