@@ -82,6 +82,7 @@ export class EditorApp {
         this.backend = { name: backend, fallbackReason: why };
         this.onBackend?.(this.backend);
       },
+      deviceLost: (reason, ort) => toast(`WebGPU stopped working: ${reason}${ort ? ` (models: ${ort})` : ''}.`, 'error', 10_000),
       event: (e) => this.status.apply(e),
       preview: (id, bitmap) => this.status.setThumb(id, bitmap),
       finished: (s) => {

@@ -9,6 +9,8 @@ import type { FromWorker, InspectQuery, InspectResult, RunSummary, ToWorker } fr
 
 export interface EngineCallbacks {
   ready(backend: string, fallbackReason?: string): void;
+  /** The WebGPU device was lost and the engine switched to the CPU (a run in progress is redone there). */
+  deviceLost?(reason: string, ort?: string): void;
   event(e: NodeEvent): void;
   preview(nodeId: string, bitmap: ImageBitmap): void;
   finished(summary: RunSummary): void;
@@ -27,7 +29,9 @@ export class EngineClient {
   constructor(private readonly cb: EngineCallbacks) {
     this.worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: 'disco-engine' });
     this.worker.onmessage = (e: MessageEvent<FromWorker>) => this.receive(e.data);
-    this.send({ type: 'init', modelsUrl: new URL('models/', document.baseURI).href });
+    // `?backend=cpu` in the page's URL keeps the engine off WebGPU (CPU kernels, ORT on WASM).
+    const prefer = new URLSearchParams(location.search).get('backend') === 'cpu' ? 'cpu' : undefined;
+    this.send({ type: 'init', modelsUrl: new URL('models/', document.baseURI).href, prefer });
     this.worker.onerror = (e) => {
       const message = `the engine worker failed to start: ${e.message || 'see the console'}`;
       this.cb.ready('engine unavailable', message);
@@ -54,6 +58,11 @@ export class EngineClient {
     if (this.active !== undefined) this.send({ type: 'cancel', runId: this.active });
   }
 
+  /** Destroys the engine's WebGPU device, to exercise the device-lost fallback (tests, devtools). */
+  loseDeviceForTest(): void {
+    this.send({ type: 'lose-device' });
+  }
+
   inspect(query: InspectQuery): Promise<InspectResult> {
     const reqId = ++this.reqId;
     this.send({ type: 'inspect', reqId, query });
@@ -74,6 +83,7 @@ export class EngineClient {
 
   private receive(m: FromWorker): void {
     if (m.type === 'ready') return this.cb.ready(m.backend, m.fallbackReason);
+    if (m.type === 'device-lost') return this.cb.deviceLost?.(m.reason, m.ort);
     if (m.type === 'inspected') {
       const w = this.pending.get(m.reqId);
       this.pending.delete(m.reqId);

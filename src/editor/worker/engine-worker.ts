@@ -5,6 +5,7 @@
  * Runs are serialised; a new run waits for the previous one (the UI cancels it first).
  */
 import { selectBackend } from '../../runtime/backends/select-backend.ts';
+import { createCpuBackend } from '../../runtime/backends/cpu/cpu-backend.ts';
 import type { Backend } from '../../runtime/backends/backend.ts';
 import type { ModelHost } from '../../runtime/engine/context.ts';
 import { Executor, RunCancelledError } from '../../runtime/engine/executor.ts';
@@ -15,6 +16,7 @@ import type { ImageValue } from '../../runtime/values/types.ts';
 import { fetchModelSource } from '../../runtime/onnx/fetch-model-source.ts';
 import { OnnxModelHost } from '../../runtime/onnx/model-host.ts';
 import { createWebGateway } from '../../runtime/onnx/ort-web.ts';
+import type { OrtGateway } from '../../runtime/onnx/ort-gateway.ts';
 import { allNodes } from '../../nodes/index.ts';
 import { BlobImageIO, thumbnailOf } from './browser-io.ts';
 import { inspect, type LastRun } from './inspect.ts';
@@ -36,23 +38,26 @@ const registry = new NodeRegistry(allNodes.map((def): NodeDef => ({
     return out;
   },
 })));
-const executor = new Executor({ registry });
+let executor = new Executor({ registry });
 const io = new BlobImageIO();
 let models: ModelHost | undefined;
 const controllers = new Map<number, AbortController>();
 let queue: Promise<void> = Promise.resolve();
 /** The last run's values, for the viewer's inspect requests. */
 let last: LastRun | undefined;
-
-const backendReady: Promise<Backend> = selectBackend({ gpu: (navigator as Navigator & { gpu?: GPU }).gpu }).then(({ backend, fallbackReason }) => {
-  post({ type: 'ready', backend: backend.description, fallbackReason });
-  return backend;
-});
+let modelsUrl = '';
+/** Node errors that may mean the device is gone (then a failed run waits to learn whether it is). */
+const GPU_TROUBLE = /GPU|device|mapAsync|buffer/i;
+/** Set once the WebGPU device is lost: from then on everything runs on the CPU (and ORT on WASM). */
+let lostReason: string | undefined;
+/** The backend; chosen on `init` (WebGPU if an adapter exists and the page allows it, else CPU). */
+let backendReady: Promise<Backend> = new Promise(() => {});
 
 scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const msg = e.data;
-  if (msg.type === 'init') models = modelHost(msg.modelsUrl);
+  if (msg.type === 'init') init(msg.modelsUrl, msg.prefer);
   else if (msg.type === 'cancel') controllers.get(msg.runId)?.abort();
+  else if (msg.type === 'lose-device') void backendReady.then((b) => gpuDeviceOf(b)?.destroy());
   else if (msg.type === 'run') {
     const ctl = new AbortController();
     controllers.set(msg.runId, ctl);
@@ -69,6 +74,39 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
   }
 };
 
+function init(url: string, prefer: 'webgpu' | 'cpu' | undefined): void {
+  modelsUrl = url;
+  backendReady = selectBackend({ gpu: (navigator as Navigator & { gpu?: GPU }).gpu, prefer }).then(({ backend, fallbackReason }) => {
+    post({ type: 'ready', backend: backend.description, fallbackReason });
+    watchDevice(backend);
+    return backend;
+  });
+  models = modelHost(prefer === 'cpu' ? 'wasm' : 'auto');
+}
+
+function gpuDeviceOf(b: Backend): GPUDevice | undefined {
+  return 'gpu' in b ? (b as { gpu: { device: GPUDevice } }).gpu.device : undefined;
+}
+
+/**
+ * A lost WebGPU device (driver reset, GPU removed, or `lose-device` from a test) cannot be used again:
+ * switch to the CPU backend and ORT's WASM backend, and forget cached values (they lived on the device).
+ */
+function watchDevice(backend: Backend): void {
+  void gpuDeviceOf(backend)?.lost.then((info) => {
+    if (lostReason !== undefined) return;
+    lostReason = `the WebGPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''}); running on the CPU now`;
+    const cpu = createCpuBackend();
+    backendReady = Promise.resolve(cpu);
+    executor = new Executor({ registry });
+    last = undefined;
+    const gateway = createWebGateway({ prefer: 'wasm' });
+    models = modelHost('wasm', gateway);
+    post({ type: 'ready', backend: cpu.description, fallbackReason: lostReason });
+    void gateway.then((g) => post({ type: 'device-lost', reason: lostReason!, ort: g.description }), (e) => post({ type: 'device-lost', reason: `${lostReason}; onnxruntime-web failed to start: ${(e as Error).message}` }));
+  });
+}
+
 async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal): Promise<void> {
   const { runId, graph } = msg;
   const t0 = performance.now();
@@ -82,11 +120,16 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal)
   for (const [key, blob] of Object.entries(msg.images)) io.put(key, blob);
 
   let summary: RunSummary;
+  const lostBefore = lostReason;
+  let gpuTrouble = false;
   try {
     const backend = await backendReady;
     const result = await executor.run(graph, {
       targets: msg.targets, backend, models, io, signal,
-      onEvent: (event) => post({ type: 'event', runId, event }),
+      onEvent: (event) => {
+        if (event.error && GPU_TROUBLE.test(event.error)) gpuTrouble = true;
+        post({ type: 'event', runId, event });
+      },
     });
     // Cached and bypassed nodes did not execute: preview them from the run's values.
     for (const [id, outputs] of result.values) {
@@ -104,17 +147,23 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal)
   } finally {
     onNodeValues = undefined;
   }
+  // The device was lost during this run: its GPU work is gone, so run it again on the CPU. (`device.lost`
+  // can settle a while after the first failures, so a run that failed with GPU errors waits for it.)
+  const device = gpuDeviceOf(await backendReady);
+  if (gpuTrouble && device && lostReason === lostBefore) await Promise.race([device.lost, new Promise((r) => setTimeout(r, 2000))]);
+  if (lostReason !== lostBefore && !signal.aborted) return run(msg, signal);
   post({ type: 'finished', runId, summary });
 }
 
 /**
  * Model sets fetched from `<page>/models/<set>/manifest.json`; onnxruntime-web shares the WebGPU
- * backend's device so GPU tensors pass between our kernels and ORT without copies.
+ * backend's device so GPU tensors pass between our kernels and ORT without copies ('wasm': ORT on
+ * WASM, with the CPU backend).
  */
-function modelHost(modelsUrl: string): ModelHost {
+function modelHost(prefer: 'auto' | 'wasm', gateway?: Promise<OrtGateway>): ModelHost {
   return new OnnxModelHost({
     source: fetchModelSource({ baseUrl: modelsUrl }),
-    gateway: backendReady.then((b) => createWebGateway({ device: 'gpu' in b ? (b as { gpu: { device: GPUDevice } }).gpu.device : undefined })),
+    gateway: gateway ?? (prefer === 'wasm' ? createWebGateway({ prefer }) : backendReady.then((b) => createWebGateway({ device: gpuDeviceOf(b) }))),
     readback: async (t) => (await backendReady).download(t),
   });
 }

@@ -8,8 +8,10 @@ import type { AnchorsValue } from '../../runtime/values/types.ts';
 import type { ExecGraph } from '../../runtime/workflow/exec-format.ts';
 
 export type ToWorker =
-  /** First message: where model sets are served (`<page>/models/`). */
-  | { type: 'init'; modelsUrl: string }
+  /** First message: where model sets are served (`<page>/models/`); `prefer: 'cpu'` skips WebGPU. */
+  | { type: 'init'; modelsUrl: string; prefer?: 'webgpu' | 'cpu' }
+  /** Destroys the WebGPU device (tests of the device-lost fallback); nothing happens on the CPU backend. */
+  | { type: 'lose-device' }
   | { type: 'run'; runId: number; graph: ExecGraph; targets?: string[]; images: Record<string, Blob> }
   | { type: 'cancel'; runId: number }
   | { type: 'inspect'; reqId: number; query: InspectQuery };
@@ -45,6 +47,8 @@ export interface RunSummary {
 
 export type FromWorker =
   | { type: 'ready'; backend: string; fallbackReason?: string }
+  /** The WebGPU device was lost; the worker now runs on the CPU backend (`ort`: the model runtime it uses). */
+  | { type: 'device-lost'; reason: string; ort?: string }
   | { type: 'event'; runId: number; event: NodeEvent }
   | { type: 'preview'; runId: number; nodeId: string; bitmap: ImageBitmap; width: number; height: number }
   | { type: 'finished'; runId: number; summary: RunSummary }
