@@ -54,7 +54,8 @@ export class EditorApp {
   onBackend: ((b: { name: string; fallbackReason?: string }) => void) | undefined;
   /** Told when any run ends (from run(), the Run button or a node's "run to here"): the embed API. */
   onRunFinished: ((s: RunSummary) => void) | undefined;
-  private autosaveTimer: ReturnType<typeof setTimeout> | undefined;
+  private autosaving = false;
+  private autosaveAgain = false;
   private rerunTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly autosaveKey: string | null;
 
@@ -208,14 +209,23 @@ export class EditorApp {
 
   /** Stores a photo and points a node's image parameter at it; the photo shows as its thumbnail at once. */
   async setPhoto(node: DiscoNode, file: File, param = IMAGE_PARAM): Promise<void> {
-    if (!file.type.startsWith('image/')) return toast(`${file.name} is not an image (${file.type || 'unknown type'})`, 'error');
+    // A file that is no picture (or a damaged one) is refused before it replaces the node's photo;
+    // the node says why until a good photo is chosen.
+    const refuse = (why: string) => {
+      node.paramProblems.set(param, why);
+      this.view.redraw();
+      toast(why, 'error', 8000);
+    };
+    if (!file.type.startsWith('image/')) return refuse(`${file.name} is not an image (${file.type || 'unknown type'}): choose a PNG, JPEG or WebP photo`);
+    let bitmap: ImageBitmap;
+    try {
+      bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+    } catch (e) {
+      return refuse(`${file.name} cannot be read as a picture (${file.size} bytes; ${(e as Error).message || 'the browser could not decode it'}): the file is damaged or not really ${file.type}`);
+    }
     const key = await storePhoto(file);
     node.setParam(param, key);
-    try {
-      this.status.setThumb(String(node.id), await createImageBitmap(file, { imageOrientation: 'from-image' }));
-    } catch {
-      toast(`${file.name} cannot be decoded by this browser`, 'error');
-    }
+    this.status.setThumb(String(node.id), bitmap);
   }
 
   /**
@@ -310,12 +320,27 @@ export class EditorApp {
     this.view.redraw();
   }
 
+  /**
+   * Writes the graph to browser storage right after each change (no delay: a crash or a killed tab
+   * must not lose the last edit). Writes never overlap; changes made during one are written next.
+   */
   private scheduleAutosave(): void {
-    clearTimeout(this.autosaveTimer);
-    this.autosaveTimer = setTimeout(() => {
-      if (this.autosaveKey === null) return;
-      idbPut('state', this.autosaveKey, workflowText(this.view.graph, this.registry)).catch((e) => toast(`Autosave failed: ${(e as Error).message}`, 'error'));
-    }, 250);
+    const key = this.autosaveKey;
+    if (key === null) return;
+    if (this.autosaving) {
+      this.autosaveAgain = true;
+      return;
+    }
+    this.autosaving = true;
+    idbPut('state', key, workflowText(this.view.graph, this.registry))
+      .catch((e) => toast(`Autosave failed: ${(e as Error).message}`, 'error'))
+      .finally(() => {
+        this.autosaving = false;
+        if (this.autosaveAgain) {
+          this.autosaveAgain = false;
+          this.scheduleAutosave();
+        }
+      });
   }
 
   private async restoreAutosave(): Promise<void> {
@@ -415,12 +440,15 @@ export class EditorApp {
     const file = dt.files[0];
     if (!file) return;
     if (file.type === 'application/json' || file.name.endsWith('.json')) return this.openText(await file.text());
+    let workflowError: Error | undefined;
     try {
       const embedded = await workflowInPng(file, this.registry);
       if (embedded) return this.openWorkflow(embedded.workflow, `Workflow opened from ${file.name}`, embedded.notes);
     } catch (err) {
-      return toast(`${file.name} carries a workflow that cannot be opened: ${(err as Error).message}`, 'error', 8000);
+      workflowError = err as Error;
     }
+    // A picture that decodes has a broken workflow in it; one that does not is a damaged file (below).
+    if (workflowError && await decodes(file)) return toast(`${file.name} carries a workflow that cannot be opened: ${workflowError.message}`, 'error', 8000);
     if (!file.type.startsWith('image/')) return toast(`Cannot open ${file.name}: drop a workflow .json or a photo.`, 'error');
     // A photo goes into the Load Image node under the cursor, else the graph's first one, else a new one.
     const loads = (n: LGraphNode | null | undefined): n is DiscoNode => isDiscoNode(n) && n.def.params[IMAGE_PARAM]?.kind === 'string';
@@ -432,6 +460,15 @@ export class EditorApp {
       target = this.view.addNode(loader.id, pos);
     }
     await this.setPhoto(target as DiscoNode, file);
+  }
+}
+
+async function decodes(file: Blob): Promise<boolean> {
+  try {
+    (await createImageBitmap(file)).close();
+    return true;
+  } catch {
+    return false;
   }
 }
 

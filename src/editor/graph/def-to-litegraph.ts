@@ -35,8 +35,11 @@ export interface DiscoNode extends LGraphNode {
   /** Current parameter values by name. */
   params(): Params;
   setParam(name: string, value: unknown): void;
-  /** Parameters the opened file gave invalid values (replaced by defaults): name -> what was wrong. */
-  readonly paramProblems: ReadonlyMap<string, string>;
+  /**
+   * What is wrong with parameters, shown on the node: invalid values from an opened file (replaced by
+   * defaults) or a refused photo. Name -> message; cleared when the parameter is set.
+   */
+  readonly paramProblems: Map<string, string>;
 }
 
 export function isDiscoNode(n: LGraphNode | null | undefined): n is DiscoNode {

@@ -1,0 +1,112 @@
+/**
+ * Bad input dropped on the editor gives a clear message on the right node or in a toast, and never a
+ * blank page or a page error: a text file named .png, a damaged PNG, a .json that is not JSON, a
+ * workflow from a future formatVersion, and a workflow with an unknown node type (loads, with a
+ * placeholder node, naming the missing type). Files arrive by a real drop event on the canvas.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+  await h.page.goto(h.url);
+  await waitForEditor(h.page, h.errors);
+}, 120_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+const editor = <T>(fn: string, arg?: unknown): Promise<T> =>
+  h.page.evaluate(([src, a]) => new Function('app', 'arg', src)((window as any).discoEditor, a), [fn, arg] as const) as Promise<T>;
+
+/** Drops a file on the middle of the graph canvas, as the browser would. */
+async function drop(name: string, type: string, bytes: Uint8Array | string): Promise<void> {
+  const data = typeof bytes === 'string' ? [...new TextEncoder().encode(bytes)] : [...bytes];
+  await h.page.evaluate(([n, t, d]) => {
+    const canvas = document.getElementById('graph-canvas')!;
+    const r = canvas.getBoundingClientRect();
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(d)], n, { type: t }));
+    canvas.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
+  }, [name, type, data] as const);
+}
+
+const errorToasts = () => h.page.locator('.toast.error').allTextContents();
+const nodeCount = () => editor<number>('return app.view.graph._nodes.length');
+const userGuided = () => JSON.parse(readFileSync(join(ROOT, 'workflows/user-guided.json'), 'utf8'));
+
+/** The page is still the editor: canvas on screen, top bar there, no page errors. */
+async function stillAlive(): Promise<void> {
+  expect(await h.page.locator('#graph-canvas').isVisible()).toBe(true);
+  expect(await h.page.locator('#run-button').isVisible()).toBe(true);
+  expect(h.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+}
+
+let loadId: number;
+beforeEach(async () => {
+  await h.page.evaluate(() => document.querySelectorAll('.toast').forEach((t) => t.remove()));
+  loadId = await editor<number>(`app.view.graph.clear(); const n = app.addNode('disco/load-image', [200, 200]); app.view.fitAll(); return n.id;`);
+});
+
+describe('bad input in the editor', () => {
+  it('a text file named .png: refused, and the Load Image node says why', async () => {
+    await drop('photo.png', 'image/png', 'this is a note, not a picture\n');
+    await expect.poll(errorToasts).toContainEqual(expect.stringMatching(/^photo\.png cannot be read as a picture \(30 bytes;.*damaged or not really image\/png/));
+    const node = await editor<{ image: string; problems: Record<string, string> }>(
+      'const n = app.view.graph.getNodeById(arg); return { image: n.params().image, problems: Object.fromEntries(n.paramProblems) }', loadId);
+    expect(node.image).toBe('');
+    expect(node.problems.image).toMatch(/^photo\.png cannot be read as a picture/);
+    await h.page.screenshot({ path: join(SHOTS, 'bad-input-text-as-png.png') });
+    await stillAlive();
+  });
+
+  it('a damaged PNG: refused on the node; a good photo afterwards clears the message', async () => {
+    const good = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 90, g: 90, b: 90 } } }).png().toBuffer();
+    const damaged = Uint8Array.from(good);
+    for (let i = 40; i < damaged.length - 12; i++) damaged[i] ^= 0x5a; // signature and IHDR intact, data scrambled
+    await drop('damaged.png', 'image/png', damaged);
+    await expect.poll(errorToasts).toContainEqual(expect.stringMatching(/^damaged\.png cannot be read as a picture/));
+    expect(await editor<string>('return app.view.graph.getNodeById(arg).paramProblems.get("image")', loadId)).toMatch(/^damaged\.png/);
+    await drop('good.png', 'image/png', good);
+    await h.page.waitForFunction((id) => !!(window as any).discoEditor.view.graph.getNodeById(id).params().image, loadId);
+    expect(await editor<number>('return app.view.graph.getNodeById(arg).paramProblems.size', loadId)).toBe(0);
+    await stillAlive();
+  });
+
+  it('a .json that is not JSON: a message, the graph unchanged', async () => {
+    await drop('workflow.json', 'application/json', '{ "nodes": [ this is not json');
+    await expect.poll(errorToasts).toContainEqual(expect.stringMatching(/^Cannot open this workflow: .*JSON/));
+    expect(await nodeCount()).toBe(1);
+    await stillAlive();
+  });
+
+  it('a workflow from a future formatVersion: refused, saying a newer Disco Nodes is needed', async () => {
+    const wf = userGuided();
+    wf.extra.disco.formatVersion = 99;
+    await drop('future.json', 'application/json', JSON.stringify(wf));
+    await expect.poll(errorToasts).toContainEqual(expect.stringMatching(/^Cannot open this workflow: .*formatVersion is 99.*newer Disco Nodes/));
+    expect(await nodeCount()).toBe(1);
+    await stillAlive();
+  });
+
+  it('a workflow with an unknown node type: loads with a placeholder and names the missing type', async () => {
+    const wf = userGuided();
+    const n = wf.nodes.find((x: { type: string }) => x.type === 'disco/propagate-anchors');
+    n.type = 'acme/sharpen-more';
+    await drop('unknown.json', 'application/json', JSON.stringify(wf));
+    await expect.poll(errorToasts).toContainEqual(expect.stringMatching(/node types that are not installed: acme\/sharpen-more\. They are kept as placeholders/));
+    expect(await nodeCount()).toBe(wf.nodes.length);
+    const placeholder = await editor<{ type: string; known: boolean }>(`const p = app.view.graph.getNodeById(arg);
+      return { type: p.type, known: app.registry.has(p.type) }`, n.id);
+    expect(placeholder).toEqual({ type: 'acme/sharpen-more', known: false });
+    // Saving keeps the placeholder as it was.
+    const saved = JSON.parse(await editor<string>(`return app.view.graph.getNodeById(arg) && JSON.stringify(app.view.graph.asSerialisable())`, n.id));
+    expect(saved.nodes.find((x: { id: number }) => x.id === n.id).type).toBe('acme/sharpen-more');
+    await h.page.screenshot({ path: join(SHOTS, 'bad-input-unknown-node.png') });
+    await stillAlive();
+  });
+});
