@@ -1,6 +1,6 @@
 /**
  * ONNX Runtime for Node (the CLI and tests): onnxruntime-node on the CPU, all graph optimisations,
- * one intra-op thread per core. One of the two files that import onnxruntime (see ort-gateway.ts).
+ * one intra-op thread per core, no spin-waiting. One of the two files that import onnxruntime (see ort-gateway.ts).
  */
 import * as ort from 'onnxruntime-node';
 import { availableParallelism } from 'node:os';
@@ -22,6 +22,10 @@ export function createNodeGateway(opts: NodeGatewayOptions = {}): OrtGateway {
       try {
         session = await ort.InferenceSession.create(bytes, {
           executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: threads,
+          // Each session has its own thread pool, and by default its idle threads spin: with the five
+          // stages' sessions alive, the spinning pools take the cores from the one that runs (measured
+          // with bench/: the backbone and refiner ran 3x slower at 256x256 on 2 cores).
+          extra: { session: { intra_op: { allow_spinning: '0' } } },
         });
       } catch (e) {
         throw new Error(`${label}: onnxruntime could not load the model: ${(e as Error).message}`);
