@@ -1,0 +1,131 @@
+/**
+ * The automatic DISCO workflow with the real model set (models/disco-lite), end to end in headless
+ * Chromium: open `disco-auto` from the Examples menu, drop a photo, run (CPU kernels + onnxruntime-web
+ * on WASM: `?backend=cpu`, the fast pair on SwiftShader) at a working size the test can afford, see a
+ * coloured result; recolour an automatic anchor in the viewer and check that only what is downstream
+ * of User Anchors ran again; hover the image and see the top-10 colour swatches.
+ * Skipped when the model set is not in the working tree.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+
+const HAVE_MODELS = existsSync(join(ROOT, 'models/disco-lite/manifest.json'));
+/** Working size for the test (the workflow says 256; SwiftShader and WASM are slow). */
+const SIZE = Number(process.env.DISCO_AUTO_SIZE ?? 128);
+
+let h: Harness;
+beforeAll(async () => {
+  if (HAVE_MODELS) h = await startHarness();
+}, 120_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+const editor = <T>(fn: string, arg?: unknown): Promise<T> =>
+  h.page.evaluate(([src, a]) => new Function('app', 'arg', src)((window as any).discoEditor, a), [fn, arg] as const) as Promise<T>;
+
+const runsDone = () => editor<number>('return window.__runs ?? 0');
+const nextRun = (before: number) => h.page.waitForFunction((n) => ((window as any).__runs ?? 0) > n, before, { timeout: 600_000, polling: 500 });
+/** Node type -> run state, for every node. */
+const statesByType = () => editor<Record<string, string>>(`const o = {}; for (const n of app.view.graph._nodes) o[n.type.replace('disco/', '')] = app.status.get(n.id)?.state; return o;`);
+
+/** Mean chroma (max - min of R, G, B) of a node's full-size image. */
+const chroma = (nodeId: string) => editor<number>(`
+  return app.engine.inspect({ kind: 'image', nodeId: arg }).then((r) => {
+    const c = new OffscreenCanvas(r.width, r.height); const g = c.getContext('2d'); g.drawImage(r.bitmap, 0, 0);
+    const d = g.getImageData(0, 0, r.width, r.height).data; let s = 0;
+    for (let i = 0; i < d.length; i += 4) s += Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]);
+    return s / (d.length / 4);
+  });`, nodeId);
+
+/** The result's pixels, for comparing two runs. */
+const pixels = (nodeId: string) => editor<number[]>(`
+  return app.engine.inspect({ kind: 'image', nodeId: arg }).then((r) => {
+    const c = new OffscreenCanvas(r.width, r.height); const g = c.getContext('2d'); g.drawImage(r.bitmap, 0, 0);
+    return [...g.getImageData(0, 0, r.width, r.height).data];
+  });`, nodeId);
+
+async function viewerPoint(x: number, y: number): Promise<{ x: number; y: number }> {
+  const r = (await h.page.locator('.viewer-frame').boundingBox())!;
+  return { x: r.x + x * r.width, y: r.y + y * r.height };
+}
+
+describe.skipIf(!HAVE_MODELS)('automatic DISCO with models/disco-lite', () => {
+  it('runs, recolours an anchor (only the downstream stages rerun) and shows top-10 swatches', async () => {
+    const { page } = h;
+    await page.goto(`${h.url}?backend=cpu`);
+    await waitForEditor(page, h.errors);
+    await page.waitForFunction(() => /^CPU/.test(document.getElementById('backend')!.textContent!));
+    await editor(`window.__runs = 0; app.onRunFinished = () => { window.__runs++; };`);
+
+    await page.selectOption('#examples-menu', 'disco-auto');
+    await expect.poll(() => editor<number>('return app.view.graph._nodes.length')).toBe(19);
+    // Our photo, dropped on the canvas: it goes into the workflow's Load Image node.
+    const photo = await readFile(join(ROOT, 'examples', 'chelsea-gray.png'));
+    await page.evaluate((b64) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'cat.png', { type: 'image/png' }));
+      const el = document.getElementById('graph-canvas')!;
+      const r = el.getBoundingClientRect();
+      el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, clientX: r.right - 20, clientY: r.bottom - 20 }));
+    }, photo.toString('base64'));
+    await page.waitForFunction(() => (window as any).discoEditor.view.graph._nodes.some((n: any) => n.type === 'disco/load-image' && /^[0-9a-f]{64}$/.test(n.params().image)));
+    await editor(`app.view.graph._nodes.find((n) => n.type === 'disco/resize-to-working').setParam('size', arg)`, SIZE);
+
+    // Run the whole workflow: every stage done, a coloured result.
+    let runs = await runsDone();
+    await page.click('#run-button');
+    await nextRun(runs);
+    const first = await statesByType();
+    expect(Object.values(first).every((s) => s === 'done'), JSON.stringify(first)).toBe(true);
+    const saveId = await editor<string>(`return String(app.view.graph._nodes.find((n) => n.type === 'disco/save-image').id)`);
+    const colour = await chroma(saveId);
+    expect(colour).toBeGreaterThan(4);
+    const firstPixels = await pixels(saveId);
+    await expect.poll(() => editor<number>('return app.viewer.el.anchors.length'), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.locator('.viewer-frame').waitFor({ state: 'visible' });
+    await page.screenshot({ path: join(SHOTS, 'disco-auto-result.png') });
+
+    // Hover: the top-10 colours of the superpixel under the cursor.
+    const mid = await viewerPoint(0.5, 0.45);
+    await page.mouse.move(mid.x, mid.y);
+    await page.mouse.move(mid.x + 3, mid.y + 2);
+    await expect.poll(() => page.locator('.hover-tip .swatch').count(), { timeout: 20_000 }).toBe(10);
+    await page.screenshot({ path: join(SHOTS, 'disco-auto-hover-swatches.png') });
+
+    // Recolour an automatic anchor in its popover: a user entry in its cell, and an automatic rerun.
+    const anchor = (await editor<{ x: number; y: number; source: string }[]>('return app.viewer.el.anchors'))[0];
+    expect(anchor.source).toBe('auto');
+    const at = await viewerPoint(anchor.x, anchor.y);
+    await page.mouse.click(at.x, at.y);
+    await page.locator('disco-anchor-popover').waitFor();
+    runs = await runsDone();
+    await page.locator('disco-anchor-popover input.anchor-color').fill('#1f9e3a');
+    await nextRun(runs);
+    const userList = await editor<{ color?: string }[]>(`return app.viewer.userNode().params().anchors`);
+    expect(userList.map((a) => a.color)).toContain('#1f9e3a');
+
+    const second = await statesByType();
+    const reran = ['user-anchors', 'merge-anchors', 'anchor-colors', 'color-generator', 'sp-diffuse', 'refine', 'recombine', 'save-image'];
+    const expected = Object.fromEntries(Object.keys(second).map((t) => [t, reran.includes(t) ? 'done' : 'cached']));
+    expect(second).toEqual(expected);
+    expect(await chroma(saveId)).toBeGreaterThan(4);
+    // The new colour went through the pipeline: Anchor Colors hands the colour generator a user anchor
+    // in green (a < 0 in Lab), and the result changed. (How strongly a lite model follows it is a
+    // matter of the model, not of the editor.)
+    const colored = await editor<{ source: string; ab?: [number, number] }[]>(`
+      const id = app.view.graph._nodes.find((n) => n.type === 'disco/anchor-colors').id;
+      return app.engine.inspect({ kind: 'anchors', nodeId: String(id) }).then((r) => r.value.anchors.map((a) => ({ source: a.source, ab: a.ab })));`);
+    const green = colored.filter((a) => a.source === 'user');
+    expect(green).toHaveLength(1);
+    expect(green[0].ab![0]).toBeLessThan(-20);
+    expect(green[0].ab![1]).toBeGreaterThan(10);
+    expect(await pixels(saveId)).not.toEqual(firstPixels);
+    await page.locator('disco-anchor-popover').waitFor({ state: 'detached', timeout: 5000 }).catch(() => page.keyboard.press('Escape'));
+    await page.screenshot({ path: join(SHOTS, 'disco-auto-recoloured.png') });
+    expect(h.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+  }, 900_000);
+});
