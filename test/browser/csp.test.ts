@@ -95,6 +95,22 @@ describe('Content-Security-Policy of the built site', () => {
     for (const set of sets) expect(readdirSync(join(dist, 'models', set))).toContain('manifest.json');
   });
 
+  it.skipIf(!listModelSets(join(ROOT, 'models')).includes('disco-lite'))('runs the default workflow (disco-auto, real models) from a plain static server', async () => {
+    const { page, errors, violations } = await open('index.html?backend=cpu');
+    await waitForEditor(page, errors);
+    expect(await page.evaluate(() => fetch('models/index.json').then((r) => r.json()))).toContain('disco-lite');
+    const summary = await page.evaluate(async () => {
+      const app = (window as any).discoEditor;
+      await app.openExample('disco-auto');
+      app.view.graph._nodes.find((n: any) => n.type === 'disco/resize-to-working').setParam('size', 64);
+      return app.run();
+    });
+    expect(summary).toMatchObject({ ok: true, cancelled: false, executed: 19 });
+    expect(await violations()).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+
   it('has no code generation left that file content could reach', () => {
     const files = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js'));
     let evals = 0;
