@@ -76,12 +76,19 @@ describe('WebGPU device lost', () => {
 
   it('a run the loss interrupts is redone on the CPU and completes', async () => {
     const ids = await openChain();
-    // The loss arrives while the run is under way (the run message goes out after the photo is read).
-    const summary = await editor<{ ok: boolean; executed: number }>(`
-      const run = app.run();
-      setTimeout(() => app.engine.loseDeviceForTest(), 5);
-      return run;`);
+    // The loss is sent when the first node reports it is running, so it reaches the worker mid-run;
+    // the first node then runs twice (the interrupted run, and its redo on the CPU).
+    const { summary, starts } = await editor<{ summary: { ok: boolean; executed: number }; starts: number }>(`
+      let starts = 0, sent = false;
+      const apply = app.status.apply.bind(app.status);
+      app.status.apply = (e) => {
+        if (e.nodeId === String(arg) && e.state === 'running') starts++;
+        if (e.state === 'running' && !sent) { sent = true; app.engine.loseDeviceForTest(); }
+        apply(e);
+      };
+      return app.run().then((summary) => { app.status.apply = apply; return { summary, starts }; });`, ids[0]);
     expect(summary).toMatchObject({ ok: true, executed: CHAIN.length });
+    expect(starts, 'the loss interrupted the run, which was redone').toBe(2);
     expect(await h.page.textContent('#backend')).toMatch(/^CPU/);
     const states = await editor<string[]>('return arg.map((id) => app.status.get(id)?.state)', ids);
     expect(states.every((s) => s === 'done')).toBe(true);
