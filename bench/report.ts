@@ -104,7 +104,7 @@ export function verdicts(report: BenchReport, defaultSet: string, officialSet: s
   };
   for (const [photo, full] of [['256×256', false], ['1024×768', false], ['1024×768', true]] as const) {
     const c = find(officialSet, photo, full);
-    if (!c) continue;
+    if (!c || !ok(c.cpu)) continue;
     const cpu = ok(c.cpu), torch = ok(c.torch);
     const where = `${photo} photo, networks at ${c.networksAt}`;
     check(`official size, ${where}: CLI ≤ 0.8× PyTorch`, cpu && torch ? wholeMs(cpu)! / wholeMs(torch)! : undefined, 0.8, (v) => `${v.toFixed(2)}×`);
@@ -117,7 +117,11 @@ export function verdicts(report: BenchReport, defaultSet: string, officialSet: s
   return out;
 }
 
-export function renderMarkdown(report: BenchReport, defaultSet: string, officialSet: string): string {
+/** A case some engine measured (cases every engine skipped appear only under "Not measured"). */
+const measured = (c: Case): boolean => (['cpu', 'torch', 'wasm', 'webgpu'] as const).some((k) => ok(c[k]));
+
+export function renderMarkdown(full: BenchReport, defaultSet: string, officialSet: string): string {
+  const report = { ...full, cases: full.cases.filter(measured) };
   const m = report.machine;
   const lines = [
     `# Benchmark results (${m.date})`,
@@ -139,7 +143,9 @@ export function renderMarkdown(report: BenchReport, defaultSet: string, official
   }
   const skipped = report.cases.flatMap((c) => (['cpu', 'torch', 'wasm', 'webgpu'] as const)
     .filter((k) => c[k] && 'skipped' in c[k]).map((k) => `${k}: ${(c[k] as SkippedResult).skipped}; skipped`));
-  const notes = [...new Set([...report.notes, ...skipped])];
+  const skippedAll = full.cases.filter((c) => !measured(c)).map((c) => `${c.set}, ${c.photo} photo, networks at ${c.networksAt}: ${
+    (Object.values(c).find((r) => r && typeof r === 'object' && 'skipped' in r) as SkippedResult | undefined)?.skipped ?? 'not run'}`);
+  const notes = [...new Set([...report.notes, ...skippedAll, ...skipped])];
   if (notes.length) lines.push('', '## Not measured', '', ...notes.map((n) => `- ${n}`));
   return lines.join('\n') + '\n';
 }
