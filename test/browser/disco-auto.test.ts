@@ -15,6 +15,8 @@ import { ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harnes
 const HAVE_MODELS = existsSync(join(ROOT, 'models/disco-lite/manifest.json'));
 /** Working size for the test (the workflow says 256; SwiftShader and WASM are slow). */
 const SIZE = Number(process.env.DISCO_AUTO_SIZE ?? 128);
+/** DISCO_AUTO_BACKEND=webgpu runs on WebGPU (our kernels and ORT's WebGPU EP; very slow on SwiftShader). */
+const WEBGPU = process.env.DISCO_AUTO_BACKEND === 'webgpu';
 
 let h: Harness;
 beforeAll(async () => {
@@ -56,9 +58,9 @@ async function viewerPoint(x: number, y: number): Promise<{ x: number; y: number
 describe.skipIf(!HAVE_MODELS)('automatic DISCO with models/disco-lite', () => {
   it('runs, recolours an anchor (only the downstream stages rerun) and shows top-10 swatches', async () => {
     const { page } = h;
-    await page.goto(`${h.url}?backend=cpu`);
+    await page.goto(WEBGPU ? h.url : `${h.url}?backend=cpu`);
     await waitForEditor(page, h.errors);
-    await page.waitForFunction(() => /^CPU/.test(document.getElementById('backend')!.textContent!));
+    await page.waitForFunction((gpu) => new RegExp(gpu ? '^WebGPU' : '^CPU').test(document.getElementById('backend')!.textContent!), WEBGPU);
     await editor(`window.__runs = 0; app.onRunFinished = () => { window.__runs++; };`);
 
     await page.selectOption('#examples-menu', 'disco-auto');
