@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
 
 const HAVE_MODELS = existsSync(join(ROOT, 'models/disco-lite/manifest.json'));
 /** Working size for the test (the workflow says 256; SwiftShader and WASM are slow). */
@@ -26,8 +26,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const editor = <T>(fn: string, arg?: unknown): Promise<T> =>
-  h.page.evaluate(([src, a]) => new Function('app', 'arg', src)((window as any).discoEditor, a), [fn, arg] as const) as Promise<T>;
+const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
 
 const runsDone = () => editor<number>('return window.__runs ?? 0');
 const nextRun = (before: number) => h.page.waitForFunction((n) => ((window as any).__runs ?? 0) > n, before, { timeout: 600_000, polling: 500 });

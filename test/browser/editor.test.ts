@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allNodes } from '../../src/nodes/index.ts';
 import { NodeRegistry } from '../../src/runtime/engine/registry.ts';
 import { loadWorkflow, toExecGraph } from '../../src/runtime/workflow/index.ts';
-import { SHOTS, slotScreenPos, startHarness, waitForEditor, widgetScreenPos, type Harness } from './harness.ts';
+import { inEditor, SHOTS, slotScreenPos, startHarness, waitForEditor, widgetScreenPos, type Harness } from './harness.ts';
 
 const CHAIN = ['disco/load-image', 'disco/rgb-to-lab', 'disco/lab-to-rgb', 'disco/preview-image'];
 
@@ -29,8 +29,7 @@ function swapNodes(file: string) {
 }
 const nodesModule = process.env.DISCO_TEST_NODES ? await import(process.env.DISCO_TEST_NODES) : { allNodes };
 
-const editor = <T>(fn: string, arg?: unknown): Promise<T> =>
-  h.page.evaluate(([src, a]) => new Function('app', 'arg', src)((window as any).discoEditor, a), [fn, arg] as const) as Promise<T>;
+const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
 
 describe('editor in Chromium', () => {
   it('builds, runs, undoes, saves and restores a graph', async () => {

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,8 +17,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const editor = <T>(fn: string, arg?: unknown): Promise<T> =>
-  h.page.evaluate(([src, a]) => new Function('app', 'arg', src)((window as any).discoEditor, a), [fn, arg] as const) as Promise<T>;
+const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
 
 const CHAIN = ['disco/load-image', 'disco/rgb-to-lab', 'disco/resize-to-working', 'disco/lab-to-rgb', 'disco/preview-image'];
 

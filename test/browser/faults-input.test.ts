@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,8 +20,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const editor = <T>(fn: string, arg?: unknown): Promise<T> =>
-  h.page.evaluate(([src, a]) => new Function('app', 'arg', src)((window as any).discoEditor, a), [fn, arg] as const) as Promise<T>;
+const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
 
 /** Drops a file on the middle of the graph canvas, as the browser would. */
 async function drop(name: string, type: string, bytes: Uint8Array | string): Promise<void> {

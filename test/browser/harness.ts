@@ -92,3 +92,8 @@ export async function widgetScreenPos(page: Page, nodeId: number, name: string):
     return { x: r.left + ox, y: r.top + oy };
   }, [nodeId, name] as const);
 }
+
+/** Runs `src` in the page as the body of `function (app, arg)`, with app = window.discoEditor (the EditorApp). */
+export function inEditor<T>(h: Harness, src: string, arg?: unknown): Promise<T> {
+  return h.page.evaluate(([s, a]) => new Function('app', 'arg', s)((window as any).discoEditor, a), [src, arg] as const) as Promise<T>;
+}
