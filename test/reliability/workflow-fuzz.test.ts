@@ -20,23 +20,14 @@ import { WorkflowFormatError } from '../../src/runtime/workflow/errors.ts';
 import { loadWorkflow } from '../../src/runtime/workflow/load.ts';
 import { toExecGraph } from '../../src/runtime/workflow/to-exec.ts';
 import { REPO } from '../cli/helpers.ts';
+import { mulberry32 } from '../helpers/prng.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 const CASES = Number(process.env.FUZZ_CASES ?? 240);
 /** Runs (not just validations) are capped so the test stays well under a minute. */
 const MAX_RUNS = 80;
 
-/** mulberry32: small, seedable, good enough to pick mutations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 type Json = any; // mutated JSON: any shape at all
 const registry = new NodeRegistry(allNodes);

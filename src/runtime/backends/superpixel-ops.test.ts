@@ -9,6 +9,7 @@ import { loadVector } from '../../../test/helpers/vectors.ts';
 import { getGpuBackend } from '../../../test/helpers/gpu.ts';
 import type { Backend } from './backend.ts';
 import { createCpuBackend } from './cpu/cpu-backend.ts';
+import { mulberry32 } from '../../../test/helpers/prng.ts';
 
 const cpu = createCpuBackend();
 const gpuPromise = getGpuBackend();
@@ -25,17 +26,7 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return m;
 };
 
-/** A deterministic pseudo-random generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 const randomTensor = (shape: number[], seed: number, scale = 1) => {
   const r = rng(seed);
   return cpuTensor(shape, Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => (r() * 2 - 1) * scale));
