@@ -2,11 +2,13 @@
 """Train "disco-lite" on CPU and export it to models/disco-lite/ (one command, fixed seed, time-bounded).
 
   /usr/bin/python3 training/data/build_dataset.py          # once: photos into .cache/disco-data
-  /usr/bin/python3 training/train_default.py [--minutes 45]
+  /usr/bin/python3 training/data/fetch_mobilenet.py        # once: nsfwjs's MobileNetV2 into .cache
+  /usr/bin/python3 training/train_default.py [--minutes 100] [--backbone mobilenet|scratch]
 
 Recipe (SPEC's, scaled to a CPU): phase 1 trains SpixelNet alone with a SpixelFCN-style
 reconstruction loss (Lab colour + position through SP-pooling then SP-diffusion); phase 2 freezes it and
-trains backbone, colour modeler, colour generator and refiner jointly on random crops:
+trains the backbone (a frozen MobileNetV2 from nsfwjs with a trained head, or the official layout from
+scratch), colour modeler, colour generator and refiner jointly on random crops:
   - modeler: cross-entropy of its 313-bin logits against soft-encoded ground-truth token colours, with
     class rebalancing (lambda 0.5, prior from the training pixels);
   - generator: anchors from k-means on the ground-truth token colours (K random in 1..8, the member
@@ -36,10 +38,17 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--minutes", type=float, default=45.0, help="training wall-time budget (both phases)")
     p.add_argument("--spixel-fraction", type=float, default=0.12, help="share of the budget for SpixelNet")
-    p.add_argument("--crop", type=int, default=96, help="training crop size (multiple of 16)")
-    p.add_argument("--batch", type=int, default=6)
+    p.add_argument("--crop", type=int, default=128, help="training crop size (multiple of 16)")
+    p.add_argument("--batch", type=int, default=4)
+    p.add_argument("--backbone", choices=["mobilenet", "scratch"], default="mobilenet",
+                   help="mobilenet: frozen MobileNetV2 from nsfwjs (training/data/fetch_mobilenet.py) + a "
+                        "trained head; scratch: the official ColorProbNet layout at small widths")
+    p.add_argument("--mobilenet", default=os.path.join(ROOT, ".cache", "mobilenet_v2"),
+                   help="folder made by training/data/fetch_mobilenet.py")
+    p.add_argument("--threads", type=int, default=os.cpu_count(), help="torch threads (default: all cores)")
+    p.add_argument("--warmup", type=int, default=200, help="linear learning-rate warm-up steps")
     p.add_argument("--eval-limit", type=int, default=0, help="evaluate on the first N eval photos only (smoke runs)")
-    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--lr", type=float, default=5e-4)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--data", default=os.path.join(ROOT, ".cache", "disco-data"))
     p.add_argument("--work", default=os.path.join(ROOT, ".cache", "disco-lite"), help="log + checkpoint folder")
@@ -60,7 +69,7 @@ def main(argv=None):
     from disco.model import DiscoNet, make_config, position_encoding
 
     torch.manual_seed(args.seed)
-    torch.set_num_threads(os.cpu_count())
+    torch.set_num_threads(args.threads)
     os.makedirs(args.work, exist_ok=True)
     log_path = os.path.join(args.work, "train.log")
     log = open(log_path, "w")
@@ -77,8 +86,17 @@ def main(argv=None):
     weights = ops.rebalance_weights(prior)
     say(f"{len(images)} training photos; threads {torch.get_num_threads()}; config {json.dumps(LITE)}")
 
-    config = make_config(**LITE)
-    model = apply_spectral_norm(DiscoNet(config))
+    if args.backbone == "mobilenet":
+        from disco.mobilenet import load_keras_mobilenet
+        if not os.path.exists(os.path.join(args.mobilenet, "weights.bin")):
+            print(f"no MobileNetV2 weights in {args.mobilenet}: run /usr/bin/python3 "
+                  "training/data/fetch_mobilenet.py (or pass --backbone scratch)", file=sys.stderr)
+            return 2
+    config = make_config(**LITE, backbone_kind="mobilenet_v2" if args.backbone == "mobilenet" else "colorprobnet")
+    model = DiscoNet(config)
+    if args.backbone == "mobilenet":
+        load_keras_mobilenet(model.repnet.body, args.mobilenet)
+    model = apply_spectral_norm(model)
     n_params = sum(p.numel() for p in model.parameters())
     say(f"disco-lite: {n_params} parameters")
     g = torch.Generator().manual_seed(args.seed)
@@ -118,7 +136,7 @@ def main(argv=None):
         prm.requires_grad_(False)
 
     # ---------------- phase 2: backbone + modeler + generator + refiner
-    colour_params = [p for n, p in model.named_parameters() if not n.startswith("segnet.")]
+    colour_params = [p for n, p in model.named_parameters() if not n.startswith("segnet.") and p.requires_grad]
     opt = torch.optim.Adam(colour_params, lr=args.lr, betas=(0.9, 0.99))
     h = H // 16
     pos = position_encoding(h, h).expand(args.batch, -1, -1, -1)
@@ -135,9 +153,11 @@ def main(argv=None):
         return -(w * (target_soft * logp).sum(1)).mean()
 
     while time.time() - p2_start < p2_budget:
+        # linear warm-up, then cosine decay over the remaining wall time (post-norm attention spikes without it)
         frac = (time.time() - p2_start) / p2_budget
+        warm = min(1.0, (step + 1) / args.warmup)
         for group in opt.param_groups:
-            group["lr"] = args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+            group["lr"] = args.lr * warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
         gray, ab = sampler.sample(args.batch)
         with torch.no_grad():
             assoc = spx(gray)
@@ -163,6 +183,7 @@ def main(argv=None):
         loss = W_CE * loss_ce + W_AUX * loss_aux + W_L1 * loss_l1
         opt.zero_grad()
         loss.backward()
+        torch.nn.utils.clip_grad_norm_(colour_params, 1.0)
         opt.step()
         step += 1
         if step % 25 == 0:
@@ -183,23 +204,33 @@ def main(argv=None):
     quality["trainingSeconds"] = round(train_seconds)
     say("quality " + json.dumps(quality))
     n_train = len(images)
-    source = (f"Trained from scratch by training/train_default.py (seed {args.seed}, torch "
+    mobilenet = args.backbone == "mobilenet"
+    backbone_text = ("Backbone: MobileNetV2 from the npm package nsfwjs@4.4.0 (MIT; ImageNet-initialised, fine-tuned "
+                     "by nsfwjs as a classifier), frozen, up to block_12, plus a trained 2-scale head. "
+                     if mobilenet else "Backbone: the official ColorProbNet layout at small widths. ")
+    source = (f"Trained on CPU by training/train_default.py --backbone {args.backbone} (seed {args.seed}, torch "
               f"{torch.__version__}, {torch.get_num_threads()} CPU threads, {train_seconds / 60:.1f} min wall "
               f"time): {n_train} photos from the Debian packages gcompris-qt-data, lomiri-wallpapers-16.04, "
               f"mate-backgrounds, plasma-workspace-wallpapers, lomiri-wallpapers-20.04 "
               f"(training/data/build_dataset.py); random {args.crop}x{args.crop} crops, batch {args.batch}. "
+              f"{backbone_text}"
               f"SpixelNet: {spixel_steps} steps of SpixelFCN-style Lab+position reconstruction loss; then "
               f"backbone/modeler/generator/refiner jointly for {colour_steps} steps (rebalanced 313-bin "
-              f"cross-entropy, anchors from k-means on ground-truth token colours, L1 on ab). "
+              f"cross-entropy, anchors from k-means on ground-truth token colours, L1 on ab; Adam lr "
+              f"{args.lr:g}, {args.warmup}-step warm-up, cosine decay, gradient clipping at 1). "
               f"Widths: {json.dumps(LITE)}.")
     licence = ("Weights: trained on photos under GPL-2+/GPL-3(+)/LGPL-3/CC-BY-SA-4.0/CC-BY/public-domain terms "
                "(per-file list in .cache/disco-data/licenses.tsv, made by training/data/build_dataset.py); "
                "whether these terms reach the trained weights is unsettled, so treat them as derived from "
-               "GPL-3 and CC-BY-SA-4.0 material. Code: MIT.")
+               "GPL-3 and CC-BY-SA-4.0 material. "
+               + ("The frozen backbone weights are nsfwjs's (MIT, Copyright (c) 2019 Infinite Red, Inc.). "
+                  if mobilenet else "")
+               + "Code: MIT.")
     manifest = export_model_set(model, args.out, args.name,
-                                "DISCO-lite: the DISCO pipeline with small internal widths, trained on CPU "
-                                "from scratch on ~300 photos; a working stand-in for the official weights, "
-                                "far less accurate.", source, licence, quality)
+                                "DISCO-lite: the DISCO pipeline with small internal widths"
+                                + (" and a frozen MobileNetV2 backbone" if mobilenet else "")
+                                + ", trained on CPU on ~300 photos; a working stand-in for the official "
+                                "weights, far less accurate.", source, licence, quality)
     total = sum(s["bytes"] for s in manifest["stages"].values())
     say(f"exported {args.name} ({total / 1e6:.2f} MB) to {os.path.join(args.out, args.name)}")
     log.close()

@@ -27,6 +27,7 @@ OFFICIAL_CONFIG = {
     "encoder_layers": 6,
     "heads": 8,
     "ffn": 256,
+    "backbone_kind": "colorprobnet",  # or "mobilenet_v2": frozen nsfwjs MobileNetV2 + head (mobilenet.py)
 }
 
 
@@ -306,7 +307,11 @@ class DiscoNet(nn.Module):
         self.config = cfg
         d, heads, ffn, nl = D_MODEL, cfg["heads"], cfg["ffn"], cfg["encoder_layers"]
         self.segnet = _SegWrapper(cfg["spixel"])
-        self.repnet = ColorProbNet(cfg["backbone"], cfg["backbone_mid_blocks"])
+        if cfg.get("backbone_kind", "colorprobnet") == "mobilenet_v2":
+            from .mobilenet import MobileNetBackbone  # weights are loaded by the trainer or a state_dict
+            self.repnet = MobileNetBackbone()
+        else:
+            self.repnet = ColorProbNet(cfg["backbone"], cfg["backbone_mid_blocks"])
         self.enhanceNet = HourGlass2(cfg["refiner"], cfg["refiner_res_blocks"])
         self.wildpath = Encoder(nl, d, heads, ffn)
         self.hintpath = Encoder(nl, d, heads, ffn)
