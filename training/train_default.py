@@ -15,7 +15,8 @@ scratch), colour modeler, colour generator and refiner jointly on random crops:
     with the largest superpixel), their ground-truth bins as the one-hot hint; its aux head gets the
     same rebalanced cross-entropy on all tokens;
   - refiner: L1 on ab/110.
-Spectral norm is on the same 23 convs as in the official model. Training stops on wall time, then the
+Spectral norm is on the same 23 convs as in the official model. Training stops on wall time (or, for an
+exact re-run of a logged model, after --spixel-steps and --colour-steps), then the
 model is evaluated on the held-out set and exported with the standard exporter.
 """
 import argparse
@@ -36,8 +37,12 @@ SPIXEL_POS_WEIGHT = 0.1
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--minutes", type=float, default=45.0, help="training wall-time budget (both phases)")
-    p.add_argument("--spixel-fraction", type=float, default=0.12, help="share of the budget for SpixelNet")
+    p.add_argument("--minutes", type=float, default=100.0, help="training wall-time budget (both phases)")
+    p.add_argument("--spixel-fraction", type=float, default=0.05, help="share of the budget for SpixelNet")
+    p.add_argument("--spixel-steps", type=int, default=0,
+                   help="stop phase 1 after this many steps instead of on wall time (exact re-runs)")
+    p.add_argument("--colour-steps", type=int, default=0,
+                   help="stop phase 2 after this many steps instead of on wall time (exact re-runs)")
     p.add_argument("--crop", type=int, default=128, help="training crop size (multiple of 16)")
     p.add_argument("--batch", type=int, default=4)
     p.add_argument("--backbone", choices=["mobilenet", "scratch"], default="mobilenet",
@@ -113,7 +118,7 @@ def main(argv=None):
     step = 0
     spx_end = budget * args.spixel_fraction
     spx.train()
-    while time.time() - t0 < spx_end:
+    while (step < args.spixel_steps) if args.spixel_steps else (time.time() - t0 < spx_end):
         gray, ab = sampler.sample(args.batch)
         feat = torch.cat([gray, ab, xy.expand(gray.shape[0], -1, -1, -1)], 1)
         assoc = spx(gray)
@@ -152,9 +157,14 @@ def main(argv=None):
         w = weights[target_soft.argmax(1)]  # (N,h,w)
         return -(w * (target_soft * logp).sum(1)).mean()
 
-    while time.time() - p2_start < p2_budget:
-        # linear warm-up, then cosine decay over the remaining wall time (post-norm attention spikes without it)
-        frac = (time.time() - p2_start) / p2_budget
+    def phase2_fraction():
+        if args.colour_steps:
+            return step / args.colour_steps
+        return (time.time() - p2_start) / p2_budget
+
+    while phase2_fraction() < 1:
+        # linear warm-up, then cosine decay over the rest of the budget (post-norm attention spikes without it)
+        frac = phase2_fraction()
         warm = min(1.0, (step + 1) / args.warmup)
         for group in opt.param_groups:
             group["lr"] = args.lr * warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
