@@ -3,7 +3,7 @@
 
   /usr/bin/python3 training/data/build_dataset.py          # once: photos into .cache/disco-data
   /usr/bin/python3 training/data/fetch_mobilenet.py        # once: nsfwjs's MobileNetV2 into .cache
-  /usr/bin/python3 training/train_default.py [--minutes 100] [--backbone mobilenet|scratch]
+  /usr/bin/python3 training/train_default.py [--minutes 90] [--backbone mobilenet|scratch]
 
 Recipe (SPEC's, scaled to a CPU): phase 1 trains SpixelNet alone with a SpixelFCN-style
 reconstruction loss (Lab colour + position through SP-pooling then SP-diffusion); phase 2 freezes it and
@@ -35,9 +35,27 @@ W_CE, W_AUX, W_L1 = 1.0, 0.5, 10.0
 SPIXEL_POS_WEIGHT = 0.1
 
 
+def init_colour_code(model, generator):
+    """Start the generator's hint embedding from a fixed linear code of each bin's (a, b) colour.
+
+    trg_word_emb maps [token, one-hot bin, mask] to the generator's input. With the default init each bin
+    has its own small random column, so an anchor's colour is a faint, unstructured signal that the
+    generator learnt to ignore in every CPU-sized run. Here column b is P (a_b, b_b)/110 with a random
+    64x2 P (and the mask column is as large): similar colours start with similar codes, strong enough to
+    be read and propagated from step 0. Only the starting point changes; the columns are trained as usual."""
+    import torch
+    from disco import ops
+    from disco.model import D_MODEL, N_BINS
+    proj = torch.randn(D_MODEL, 2, generator=generator)
+    with torch.no_grad():
+        w = model.trg_word_emb.weight  # [64, 64 + 313 + 1]: tokens, one-hot bins, mask
+        w[:, D_MODEL:D_MODEL + N_BINS] = proj @ (ops.BINS.float().t() / 110)
+        w[:, D_MODEL + N_BINS] = torch.randn(D_MODEL, generator=generator) * 0.5
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--minutes", type=float, default=100.0, help="training wall-time budget (both phases)")
+    p.add_argument("--minutes", type=float, default=90.0, help="training wall-time budget (both phases)")
     p.add_argument("--spixel-fraction", type=float, default=0.05, help="share of the budget for SpixelNet")
     p.add_argument("--spixel-steps", type=int, default=0,
                    help="stop phase 1 after this many steps instead of on wall time (exact re-runs)")
@@ -54,6 +72,8 @@ def main(argv=None):
     p.add_argument("--warmup", type=int, default=200, help="linear learning-rate warm-up steps")
     p.add_argument("--eval-limit", type=int, default=0, help="evaluate on the first N eval photos only (smoke runs)")
     p.add_argument("--lr", type=float, default=5e-4)
+    p.add_argument("--no-colour-code-init", dest="colour_code_init", action="store_false",
+                   help="keep the default random init of the generator's hint embedding (see init_colour_code)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--data", default=os.path.join(ROOT, ".cache", "disco-data"))
     p.add_argument("--work", default=os.path.join(ROOT, ".cache", "disco-lite"), help="log + checkpoint folder")
@@ -101,6 +121,8 @@ def main(argv=None):
     model = DiscoNet(config)
     if args.backbone == "mobilenet":
         load_keras_mobilenet(model.repnet.body, args.mobilenet)
+    if args.colour_code_init:
+        init_colour_code(model, torch.Generator().manual_seed(args.seed))
     model = apply_spectral_norm(model)
     n_params = sum(p.numel() for p in model.parameters())
     say(f"disco-lite: {n_params} parameters")
