@@ -6,7 +6,7 @@ on the CPU with one thread per core, timed stage by stage.
   /usr/bin/python3 bench/torch_reference.py '<TorchJob as JSON>'    (see bench/jobs.ts)
 
 Weights: job.checkpoint (official format, e.g. the random official-size set the benchmark exports), or
-random weights of job.config ("lite": train_default.py's widths; "official"). Timing does not depend on
+random weights of job.config ("lite": train_default.py's widths and MobileNetV2 backbone; "official"). Timing does not depend on
 the weight values. Writes a PipelineResult as JSON to job.out; stage names match the node types.
 """
 import json
@@ -34,7 +34,7 @@ def build_model(job):
         return plain_model(load_checkpoint(job["checkpoint"]))
     if job.get("config") == "lite":
         from train_default import LITE
-        return plain_model(DiscoNet(make_config(**LITE)))
+        return plain_model(DiscoNet(make_config(**LITE, backbone_kind="mobilenet_v2")))
     return plain_model(DiscoNet())
 
 
