@@ -1,0 +1,27 @@
+// The Python side of the learned stages (training/tests: the clean-room model's official layout,
+// spectral-norm baking, ops, exporter, dataset builder, MobileNetV2 port) runs with the rest of the
+// suite, so a change there fails `npm test` like any other.
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const PYTHON = '/usr/bin/python3';
+const TRAINING = resolve(import.meta.dirname, '../../training');
+
+const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0;
+const skip = !hasTorch && !process.env.CI;
+if (skip) {
+  console.warn(`training unittests: skipped: ${PYTHON} cannot import torch and onnx ` +
+    '(run "sudo apt-get install python3-torch python3-onnx"); on CI this test is never skipped');
+}
+
+describe.skipIf(skip)('training/ Python unit tests', () => {
+  it('all pass', () => {
+    const r = spawnSync(PYTHON, ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], {
+      cwd: TRAINING, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '2' },
+    });
+    // unittest reports on stderr; show it whole when something fails
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^OK/m);
+  }, 600_000);
+});
