@@ -16,7 +16,7 @@ scratch), colour modeler, colour generator and refiner jointly on random crops:
     same rebalanced cross-entropy on all tokens;
   - refiner: L1 on ab/110.
 Spectral norm is on the same 23 convs as in the official model. Training stops on wall time (or, for an
-exact re-run of a logged model, after --spixel-steps and --colour-steps), then the
+fixed step count on any machine, after --spixel-steps and --colour-steps), then the
 model is evaluated on the held-out set and exported with the standard exporter.
 """
 import argparse
@@ -58,9 +58,9 @@ def main(argv=None):
     p.add_argument("--minutes", type=float, default=90.0, help="training wall-time budget (both phases)")
     p.add_argument("--spixel-fraction", type=float, default=0.05, help="share of the budget for SpixelNet")
     p.add_argument("--spixel-steps", type=int, default=0,
-                   help="stop phase 1 after this many steps instead of on wall time (exact re-runs)")
+                   help="stop phase 1 after this many steps instead of on wall time (machine-independent re-runs)")
     p.add_argument("--colour-steps", type=int, default=0,
-                   help="stop phase 2 after this many steps instead of on wall time (exact re-runs)")
+                   help="stop phase 2 after this many steps instead of on wall time (machine-independent re-runs)")
     p.add_argument("--crop", type=int, default=128, help="training crop size (multiple of 16)")
     p.add_argument("--batch", type=int, default=4)
     p.add_argument("--backbone", choices=["mobilenet", "scratch"], default="mobilenet",
