@@ -14,7 +14,7 @@ import { NodeRegistry } from '../../src/runtime/engine/registry.ts';
 import { buildWorkflow } from '../../src/runtime/workflow/build.ts';
 import { serializeWorkflow } from '../../src/runtime/workflow/load.ts';
 import { loadWorkflowFromPng } from '../../src/runtime/workflow/png-chunks.ts';
-import { inEditor, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, meanChroma, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -53,14 +53,7 @@ async function viewerPoint(x: number, y: number): Promise<{ x: number; y: number
 const userAnchorsParam = () => editor<any[]>(`return app.viewer.userNode().params().anchors`);
 const states = () => editor<Record<string, string>>(`const o = {}; for (const n of app.view.graph._nodes) o[n.id] = app.status.get(n.id)?.state; return o;`);
 
-/** Mean chroma (max - min of R, G, B) of a node's full-size image. */
-const chroma = (nodeId: string) => editor<number>(`
-  return app.engine.inspect({ kind: 'image', nodeId: arg }).then((r) => {
-    const c = new OffscreenCanvas(r.width, r.height); const g = c.getContext('2d'); g.drawImage(r.bitmap, 0, 0);
-    const d = g.getImageData(0, 0, r.width, r.height).data; let s = 0;
-    for (let i = 0; i < d.length; i += 4) s += Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]);
-    return s / (d.length / 4);
-  });`, nodeId);
+const chroma = (nodeId: string): Promise<number> => meanChroma(h, nodeId);
 
 describe('anchor editing in Chromium', () => {
   it('runs the user-guided workflow, edits anchors in the viewer, undoes, reloads and round-trips a PNG', async () => {

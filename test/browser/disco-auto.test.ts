@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inEditor, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, meanChroma, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
 
 const HAVE_MODELS = existsSync(join(ROOT, 'models/disco-lite/manifest.json'));
 /** Working size for the test (the workflow says 256; SwiftShader and WASM are slow). */
@@ -33,14 +33,7 @@ const nextRun = (before: number) => h.page.waitForFunction((n) => ((window as an
 /** Node type -> run state, for every node. */
 const statesByType = () => editor<Record<string, string>>(`const o = {}; for (const n of app.view.graph._nodes) o[n.type.replace('disco/', '')] = app.status.get(n.id)?.state; return o;`);
 
-/** Mean chroma (max - min of R, G, B) of a node's full-size image. */
-const chroma = (nodeId: string) => editor<number>(`
-  return app.engine.inspect({ kind: 'image', nodeId: arg }).then((r) => {
-    const c = new OffscreenCanvas(r.width, r.height); const g = c.getContext('2d'); g.drawImage(r.bitmap, 0, 0);
-    const d = g.getImageData(0, 0, r.width, r.height).data; let s = 0;
-    for (let i = 0; i < d.length; i += 4) s += Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]);
-    return s / (d.length / 4);
-  });`, nodeId);
+const chroma = (nodeId: string): Promise<number> => meanChroma(h, nodeId);
 
 /** The result's pixels, for comparing two runs. */
 const pixels = (nodeId: string) => editor<number[]>(`

@@ -97,3 +97,14 @@ export async function widgetScreenPos(page: Page, nodeId: number, name: string):
 export function inEditor<T>(h: Harness, src: string, arg?: unknown): Promise<T> {
   return h.page.evaluate(([s, a]) => new Function('app', 'arg', s)((window as any).discoEditor, a), [src, arg] as const) as Promise<T>;
 }
+
+/** Mean chroma (max - min of R, G, B) of a node's full-size image in the editor. */
+export function meanChroma(h: Harness, nodeId: string): Promise<number> {
+  return inEditor<number>(h, `
+  return app.engine.inspect({ kind: 'image', nodeId: arg }).then((r) => {
+    const c = new OffscreenCanvas(r.width, r.height); const g = c.getContext('2d'); g.drawImage(r.bitmap, 0, 0);
+    const d = g.getImageData(0, 0, r.width, r.height).data; let s = 0;
+    for (let i = 0; i < d.length; i += 4) s += Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]);
+    return s / (d.length / 4);
+  });`, nodeId);
+}
