@@ -6,7 +6,8 @@
 nsfwjs bundles a Keras MobileNetV2 (ImageNet-initialised, fine-tuned for its 5-way classifier) as a
 TensorFlow.js layers model whose files are wrapped in UMD JavaScript modules, weights base64-encoded and
 quantised to uint8. `npm pack` takes the package from the npm registry (the only network source allowed
-here); Node unwraps the modules. Nothing of it is committed.
+here); Node unwraps the modules; then the whole nsfwjs classifier, run through our PyTorch port, must call
+examples/chelsea.png "neutral", or the script fails. Nothing of it is committed.
 """
 import argparse
 import os
@@ -50,8 +51,29 @@ def main(argv=None):
         tar.extractall(unpack, members)
     subprocess.run(["node", "-e", UNWRAP, os.path.join(unpack, MODEL_DIR), os.path.abspath(args.out)],
                    check=True)
-    print(f"MobileNetV2 from {PACKAGE} (MIT) unpacked to {args.out}")
+    neutral = check_port(args.out)
+    print(f"MobileNetV2 from {PACKAGE} (MIT) unpacked to {args.out}; the PyTorch port calls "
+          f"examples/chelsea.png 'neutral' ({neutral:.2f})")
     return 0
+
+
+def check_port(folder):
+    """Run nsfwjs's whole classifier through our PyTorch port on the example photo: a wrong weight layout
+    gives an arbitrary class, the right one a confident "neutral". Returns that probability."""
+    sys.path.insert(0, os.path.join(ROOT, "training"))
+    import numpy as np
+    import torch
+    from PIL import Image
+    from disco.mobilenet import CLASSES, NsfwClassifier
+
+    rgb = Image.open(os.path.join(ROOT, "examples", "chelsea.png")).convert("RGB").resize((224, 224), Image.BILINEAR)
+    x = torch.from_numpy(np.asarray(rgb, dtype=np.float32) / 255).permute(2, 0, 1)[None]
+    with torch.no_grad():
+        probs = NsfwClassifier(folder).eval()(x)[0]
+    if CLASSES[int(probs.argmax())] != "neutral" or probs[CLASSES.index("neutral")] < 0.5:
+        raise SystemExit(f"MobileNetV2 port check failed: examples/chelsea.png classified as "
+                         f"{dict(zip(CLASSES, probs.tolist()))}; the weights in {folder} do not load right")
+    return float(probs[CLASSES.index("neutral")])
 
 
 if __name__ == "__main__":
