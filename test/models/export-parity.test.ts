@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ortNode from 'onnxruntime-node';
+import { PYTHON, skipWithoutTorch } from '../helpers/python.ts';
 
-const PYTHON = '/usr/bin/python3';
 const ROOT = resolve(import.meta.dirname, '../..');
 const TOL = 1e-4;
 const STAGES = ['spixelnet', 'backbone', 'color_modeler', 'color_generator', 'refiner'] as const;
@@ -19,12 +19,7 @@ interface DumpIndex {
   stages: Record<string, { inputs: Record<string, TensorEntry>; outputs: Record<string, TensorEntry> }>;
 }
 
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0;
-const skip = !hasTorch && !process.env.CI;
-if (skip) {
-  console.warn(`export-parity: skipped: ${PYTHON} cannot import torch and onnx ` +
-    '(run "sudo apt-get install python3-torch python3-onnx"); on CI this test is never skipped');
-}
+const skip = skipWithoutTorch('export-parity');
 
 function python(args: string[]): void {
   const r = spawnSync(PYTHON, args, { cwd: ROOT, encoding: 'utf8' });

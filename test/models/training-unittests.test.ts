@@ -4,16 +4,10 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PYTHON, skipWithoutTorch } from '../helpers/python.ts';
 
-const PYTHON = '/usr/bin/python3';
 const TRAINING = resolve(import.meta.dirname, '../../training');
-
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0;
-const skip = !hasTorch && !process.env.CI;
-if (skip) {
-  console.warn(`training unittests: skipped: ${PYTHON} cannot import torch and onnx ` +
-    '(run "sudo apt-get install python3-torch python3-onnx"); on CI this test is never skipped');
-}
+const skip = skipWithoutTorch('training unittests');
 
 describe.skipIf(skip)('training/ Python unit tests', () => {
   it('all pass', () => {
