@@ -23,7 +23,6 @@ fixed step count on any machine, after --spixel-steps and --colour-steps), then 
 model is evaluated on the held-out set and exported with the standard exporter.
 """
 import argparse
-import copy
 import json
 import math
 import os
@@ -94,6 +93,7 @@ def main(argv=None):
     from disco import ops
     from disco.checkpoint import apply_spectral_norm, save_official
     from disco.data import CropSampler, class_prior, list_images, load_rgb
+    from disco.ema import WeightAverage
     from disco.evaluate import evaluate_folder
     from disco.export import export_model_set
     from disco.model import DiscoNet, make_config, position_encoding
@@ -178,18 +178,7 @@ def main(argv=None):
     last_ckpt = time.time()
     ckpt_path = os.path.join(args.work, "checkpoint.pth.tar")
     model.repnet.train(), model.enhanceNet.train(), model.wildpath.train(), model.hintpath.train()
-    ema = copy.deepcopy(model)
-
-    def update_ema():
-        decay = min(args.ema, (1 + step) / (10 + step))  # short memory at first, when the weights move most
-        live = model.state_dict()
-        with torch.no_grad():
-            for k, v in ema.state_dict().items():  # these tensors share storage with ema's own
-                # spectral norm's u, v are unit power-iteration vectors: take the live ones, do not blend
-                if v.dtype.is_floating_point and not k.endswith(("weight_u", "weight_v")):
-                    v.mul_(decay).add_(live[k], alpha=1 - decay)
-                else:
-                    v.copy_(live[k])
+    ema = WeightAverage(model, args.ema)
 
     def rebalanced_ce(logits, target_soft):
         logp = torch.log_softmax(logits, 1)
@@ -235,16 +224,16 @@ def main(argv=None):
         torch.nn.utils.clip_grad_norm_(colour_params, 1.0)
         opt.step()
         step += 1
-        update_ema()
+        ema.update(model)
         if step % 25 == 0:
             say(f"colour step {step} loss {loss.item():.4f} ce {loss_ce.item():.4f} aux {loss_aux.item():.4f} "
                 f"l1 {loss_l1.item():.4f} lr {opt.param_groups[0]['lr']:.2e} t {time.time() - t0:.0f}s")
         if time.time() - last_ckpt > 300:
-            save_official(ema, ckpt_path, epoch=step, best_loss=loss.item(), config=config)
+            save_official(ema.model, ckpt_path, epoch=step, best_loss=loss.item(), config=config)
             last_ckpt = time.time()
     colour_steps = step
     train_seconds = time.time() - t0
-    model = ema.eval()
+    model = ema.model.eval()
     save_official(model, ckpt_path, epoch=colour_steps, best_loss=loss.item(), config=config)
     say(f"training done: spixel {spixel_steps} steps, colour {colour_steps} steps, {train_seconds / 60:.1f} min; "
         f"checkpoint {ckpt_path}")
