@@ -12,12 +12,9 @@ scratch), colour modeler, colour generator and refiner jointly on random crops:
   - modeler: cross-entropy of its 313-bin logits against soft-encoded ground-truth token colours, with
     class rebalancing (lambda 0.5, prior from the training pixels);
   - generator: anchors from k-means on the ground-truth token colours (K random in 1..8, the member
-    with the largest superpixel), their ground-truth bins as the one-hot hint; its aux head gets plain
-    (not rebalanced) cross-entropy on all tokens: with anchors given, vivid guesses between them only
-    cost accuracy, and the anchors bring the saturation;
+    with the largest superpixel), their ground-truth bins as the one-hot hint; its aux head gets the
+    same rebalanced cross-entropy on all tokens;
   - refiner: L1 on ab/110.
-The weights evaluated and exported are an exponential moving average of the phase-2 weights (--ema),
-which evens out the step-to-step noise of a small batch.
 Spectral norm is on the same 23 convs as in the official model. Training stops on wall time (or, for an
 fixed step count on any machine, after --spixel-steps and --colour-steps), then the
 model is evaluated on the held-out set and exported with the standard exporter.
@@ -58,7 +55,7 @@ def init_colour_code(model, generator):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--minutes", type=float, default=105.0, help="training wall-time budget (both phases)")
+    p.add_argument("--minutes", type=float, default=90.0, help="training wall-time budget (both phases)")
     p.add_argument("--spixel-fraction", type=float, default=0.05, help="share of the budget for SpixelNet")
     p.add_argument("--spixel-steps", type=int, default=0,
                    help="stop phase 1 after this many steps instead of on wall time (machine-independent re-runs)")
@@ -75,7 +72,6 @@ def main(argv=None):
     p.add_argument("--warmup", type=int, default=200, help="linear learning-rate warm-up steps")
     p.add_argument("--eval-limit", type=int, default=0, help="evaluate on the first N eval photos only (smoke runs)")
     p.add_argument("--lr", type=float, default=5e-4)
-    p.add_argument("--ema", type=float, default=0.999, help="decay of the weight average that is evaluated and exported")
     p.add_argument("--no-colour-code-init", dest="colour_code_init", action="store_false",
                    help="keep the default random init of the generator's hint embedding (see init_colour_code)")
     p.add_argument("--seed", type=int, default=0)
@@ -93,7 +89,6 @@ def main(argv=None):
     from disco import ops
     from disco.checkpoint import apply_spectral_norm, save_official
     from disco.data import CropSampler, class_prior, list_images, load_rgb
-    from disco.ema import WeightAverage
     from disco.evaluate import evaluate_folder
     from disco.export import export_model_set
     from disco.model import DiscoNet, make_config, position_encoding
@@ -178,7 +173,6 @@ def main(argv=None):
     last_ckpt = time.time()
     ckpt_path = os.path.join(args.work, "checkpoint.pth.tar")
     model.repnet.train(), model.enhanceNet.train(), model.wildpath.train(), model.hintpath.train()
-    ema = WeightAverage(model, args.ema)
 
     def rebalanced_ce(logits, target_soft):
         logp = torch.log_softmax(logits, 1)
@@ -216,7 +210,7 @@ def main(argv=None):
         gen, aux = model.color_generator(tokens, pos, mask, onehot)
         pred = model.refiner(gray, ops.sp_diffuse(gen, assoc))
         loss_ce = rebalanced_ce(logits, target)
-        loss_aux = -(target * torch.log_softmax(aux, 1)).sum(1).mean()
+        loss_aux = rebalanced_ce(aux, target)
         loss_l1 = (pred - ab).abs().mean()
         loss = W_CE * loss_ce + W_AUX * loss_aux + W_L1 * loss_l1
         opt.zero_grad()
@@ -224,16 +218,15 @@ def main(argv=None):
         torch.nn.utils.clip_grad_norm_(colour_params, 1.0)
         opt.step()
         step += 1
-        ema.update(model)
         if step % 25 == 0:
             say(f"colour step {step} loss {loss.item():.4f} ce {loss_ce.item():.4f} aux {loss_aux.item():.4f} "
                 f"l1 {loss_l1.item():.4f} lr {opt.param_groups[0]['lr']:.2e} t {time.time() - t0:.0f}s")
         if time.time() - last_ckpt > 300:
-            save_official(ema.model, ckpt_path, epoch=step, best_loss=loss.item(), config=config)
+            save_official(model, ckpt_path, epoch=step, best_loss=loss.item(), config=config)
             last_ckpt = time.time()
     colour_steps = step
     train_seconds = time.time() - t0
-    model = ema.model.eval()
+    model.eval()
     save_official(model, ckpt_path, epoch=colour_steps, best_loss=loss.item(), config=config)
     say(f"training done: spixel {spixel_steps} steps, colour {colour_steps} steps, {train_seconds / 60:.1f} min; "
         f"checkpoint {ckpt_path}")
@@ -255,10 +248,8 @@ def main(argv=None):
               f"{backbone_text}"
               f"SpixelNet: {spixel_steps} steps of SpixelFCN-style Lab+position reconstruction loss; then "
               f"backbone/modeler/generator/refiner jointly for {colour_steps} steps (rebalanced 313-bin "
-              f"cross-entropy for the modeler, plain for the generator's aux head, anchors from k-means on "
-              f"ground-truth token colours, L1 on ab; Adam lr "
-              f"{args.lr:g}, {args.warmup}-step warm-up, cosine decay, gradient clipping at 1; weights "
-              f"averaged with EMA decay {args.ema:g}). "
+              f"cross-entropy, anchors from k-means on ground-truth token colours, L1 on ab; Adam lr "
+              f"{args.lr:g}, {args.warmup}-step warm-up, cosine decay, gradient clipping at 1). "
               f"Widths: {json.dumps(LITE)}.")
     licence = ("Weights: trained on photos under GPL-2+/GPL-3(+)/LGPL-3/CC-BY-SA-4.0/CC-BY/public-domain terms "
                "(per-file list in .cache/disco-data/licenses.tsv, made by training/data/build_dataset.py); "

@@ -1,4 +1,4 @@
-"""train_default.py end to end on a few synthetic photos: both phases, the weight average, the
+"""train_default.py end to end on a few synthetic photos: both phases, the
 held-out evaluation and the export, in a few steps (the scratch backbone, so no download).
 
 Run: cd training && /usr/bin/python3 -m unittest tests.test_train_default -v
@@ -43,7 +43,7 @@ class TrainDefaultSmoke(unittest.TestCase):
             self.assertIn("training done: spixel 2 steps, colour 4 steps", r.stdout)
             with open(os.path.join(tmp, "models", "smoke", "manifest.json")) as f:
                 manifest = json.load(f)
-            self.assertIn("averaged with EMA decay 0.999", manifest["source"])
+            self.assertIn("jointly for 4 steps", manifest["source"])
             self.assertEqual(manifest["quality"]["images"], 1)
             self.assertTrue(os.path.exists(os.path.join(tmp, "work", "checkpoint.pth.tar")))
 
