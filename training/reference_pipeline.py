@@ -32,7 +32,7 @@ def main(argv=None):
     import torch
     from disco import ops
     from disco.checkpoint import load_checkpoint
-    from disco.model import position_encoding
+    from disco.pipeline import decode, encode
 
     ckpt, folder = argv
     with open(os.path.join(folder, "request.json")) as f:
@@ -52,15 +52,12 @@ def main(argv=None):
     res = {"cases": {}}
     with torch.no_grad():
         gray_n = (read(req["gray"]) - 50) / 50
-        assoc = model.spixel(gray_n)
-        tokens, _ = ops.sp_pool(model.backbone(gray_n), assoc)
-        _, _, h, w = tokens.shape
+        enc = encode(model, gray_n)
+        _, _, h, w = enc["tokens"].shape
         res["grid"] = [h, w]
-        pos = position_encoding(h, w)
-        _, logits = model.color_modeler(tokens, pos)
-        res["autoLabels"] = logits.argmax(1).reshape(-1).tolist()
+        res["autoLabels"] = enc["logits"].argmax(1).reshape(-1).tolist()
         if "referenceAb" in req:
-            p_ab, _ = ops.sp_pool(read(req["referenceAb"]), assoc)
+            p_ab, _ = ops.sp_pool(read(req["referenceAb"]), enc["assoc"])
             res["referenceLabels"] = ops.ab_to_bin(p_ab * 110).reshape(-1).tolist()
         for case in req["cases"]:
             mask = torch.zeros(h * w)
@@ -68,10 +65,7 @@ def main(argv=None):
             for cell, label in zip(case["cells"], case["labels"]):
                 mask[cell] += 1  # a doubled anchor counts twice (SPEC section 9)
                 labels[cell] = label
-            mask = mask.reshape(1, 1, h, w)
-            onehot = ops.onehot_bins(labels.reshape(1, h, w), mask)
-            gen, _ = model.color_generator(tokens, pos, mask, onehot)
-            ab = model.refiner(gray_n, ops.sp_diffuse(gen, assoc))
+            ab = decode(model, gray_n, enc, mask.reshape(1, 1, h, w), labels.reshape(1, h, w))
             res["cases"][case["name"]] = write(case["name"], ab)
     with open(os.path.join(folder, "response.json"), "w") as f:
         json.dump(res, f)

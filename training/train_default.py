@@ -15,7 +15,7 @@ scratch), colour modeler, colour generator and refiner jointly on random crops:
     with the largest superpixel), their ground-truth bins as the one-hot hint; its aux head gets the
     same rebalanced cross-entropy on all tokens;
   - refiner: L1 on ab/110.
-Spectral norm is on the same 23 convs as in the official model. Training stops on wall time (or, for an
+Spectral norm is on the same 23 convs as in the official model. Training stops on wall time (or, for a
 fixed step count on any machine, after --spixel-steps and --colour-steps), then the
 model is evaluated on the held-out set and exported with the standard exporter.
 """

@@ -17,12 +17,9 @@ def run_pipeline(model, gray_n, anchors="auto", gt_ab_n=None, k=8, seed=1):
                        (how anchors are made during training)."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
-        assoc = model.spixel(gray_n)
+        enc = encode(model, gray_n)
+        assoc, fc, logits = enc["assoc"], enc["fc"], enc["logits"]
         sizes = ops.sp_sizes(assoc)
-        tokens, _ = ops.sp_pool(model.backbone(gray_n), assoc)
-        n, _, h, w = tokens.shape
-        pos = position_encoding(h, w).expand(n, -1, -1, -1)
-        fc, logits = model.color_modeler(tokens, pos)
         if anchors in ("oracle", "gt"):
             if gt_ab_n is None:
                 raise ValueError(f"anchors={anchors!r} needs gt_ab_n")
@@ -33,8 +30,25 @@ def run_pipeline(model, gray_n, anchors="auto", gt_ab_n=None, k=8, seed=1):
         else:
             mask = ops.locate_anchors(fc, sizes, k, g)
         labels = gt_labels if anchors in ("oracle", "gt") else logits.argmax(1)
-        gen, _ = model.color_generator(tokens, pos, mask, ops.onehot_bins(labels, mask))
-        return model.refiner(gray_n, ops.sp_diffuse(gen, assoc))
+        return decode(model, gray_n, enc, mask, labels)
+
+
+def encode(model, gray_n):
+    """The anchor-independent half: superpixels, tokens, position encoding and the colour modeler.
+    Returns {assoc, tokens, pos, fc, logits}."""
+    assoc = model.spixel(gray_n)
+    tokens, _ = ops.sp_pool(model.backbone(gray_n), assoc)
+    n, _, h, w = tokens.shape
+    pos = position_encoding(h, w).expand(n, -1, -1, -1)
+    fc, logits = model.color_modeler(tokens, pos)
+    return {"assoc": assoc, "tokens": tokens, "pos": pos, "fc": fc, "logits": logits}
+
+
+def decode(model, gray_n, enc, mask, labels):
+    """The anchor-dependent half: generator on the anchors (mask [N,1,h,w], bins [N,h,w]), SP-diffusion
+    and refiner. Returns ab_n [N,2,H,W]."""
+    gen, _ = model.color_generator(enc["tokens"], enc["pos"], mask, ops.onehot_bins(labels, mask))
+    return model.refiner(gray_n, ops.sp_diffuse(gen, enc["assoc"]))
 
 
 def to_uint8_rgb(L, ab):
