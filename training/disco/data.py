@@ -20,12 +20,14 @@ def load_rgb(path):
 
 
 class CropSampler:
-    """Random crops (random scale 0.5-1 of the short side, resized to `size`, random flip) as Lab."""
+    """Random square crops as Lab: a side of min_side..1 times the photo's short side, resized to `size`,
+    flipped at random."""
 
-    def __init__(self, images, size, generator):
+    def __init__(self, images, size, generator, min_side=0.5):
         self.images = images
         self.size = size
         self.g = generator
+        self.min_side = min_side
 
     def _rand(self):
         return torch.rand(1, generator=self.g).item()
@@ -35,7 +37,7 @@ class CropSampler:
         for _ in range(batch):
             img = self.images[int(self._rand() * len(self.images))]
             h, w = img.shape[:2]
-            side = int(min(h, w) * (0.5 + 0.5 * self._rand()))
+            side = int(min(h, w) * (self.min_side + (1 - self.min_side) * self._rand()))
             y, x = int(self._rand() * (h - side + 1)), int(self._rand() * (w - side + 1))
             crop = Image.fromarray(img[y:y + side, x:x + side]).resize((self.size, self.size), Image.BILINEAR)
             a = np.asarray(crop)

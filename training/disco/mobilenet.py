@@ -77,6 +77,8 @@ class MobileNetV2(nn.Module):
             x = blk(x)
             if i in taps:
                 out[i] = x
+            if i == max(taps):
+                break  # nothing past the last tap is needed
         return out
 
 

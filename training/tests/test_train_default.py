@@ -1,5 +1,6 @@
-"""train_default.py end to end on a few synthetic photos: both phases, the
-held-out evaluation and the export, in a few steps (the scratch backbone, so no download).
+"""train_default.py end to end on a few synthetic photos: all three phases, the weight average, the
+held-out evaluation and the export, in a few steps (the scratch backbone, so no download); then phase 3
+alone from the checkpoint that run saved (--init-from).
 
 Run: cd training && /usr/bin/python3 -m unittest tests.test_train_default -v
 """
@@ -35,17 +36,30 @@ class TrainDefaultSmoke(unittest.TestCase):
             write_photos(os.path.join(tmp, "data", "eval"), 1, rng)
             r = subprocess.run([sys.executable, TRAIN, "--backbone", "scratch", "--threads", "2",
                                 "--spixel-steps", "2", "--colour-steps", "4", "--warmup", "2",
-                                "--crop", "64", "--batch", "2", "--eval-limit", "1",
+                                "--crop", "64", "--batch", "2", "--tune-steps", "3", "--tune-crop", "32",
+                                "--eval-limit", "1",
                                 "--data", os.path.join(tmp, "data"), "--work", os.path.join(tmp, "work"),
                                 "--out", os.path.join(tmp, "models"), "--name", "smoke"],
                                capture_output=True, text=True)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-            self.assertIn("training done: spixel 2 steps, colour 4 steps", r.stdout)
+            self.assertIn("training done: spixel 2 steps, colour 4 steps, tune 3 steps", r.stdout)
             with open(os.path.join(tmp, "models", "smoke", "manifest.json")) as f:
                 manifest = json.load(f)
             self.assertIn("jointly for 4 steps", manifest["source"])
+            self.assertIn("averaged with EMA decay 0.999", manifest["source"])
             self.assertEqual(manifest["quality"]["images"], 1)
-            self.assertTrue(os.path.exists(os.path.join(tmp, "work", "checkpoint.pth.tar")))
+            ckpt = os.path.join(tmp, "work", "checkpoint.pth.tar")
+            self.assertTrue(os.path.exists(ckpt))
+
+            r = subprocess.run([sys.executable, TRAIN, "--backbone", "scratch", "--threads", "2",
+                                "--init-from", ckpt, "--tune-steps", "2", "--tune-crop", "32", "--eval-limit", "1",
+                                "--data", os.path.join(tmp, "data"), "--work", os.path.join(tmp, "work2"),
+                                "--out", os.path.join(tmp, "models"), "--name", "smoke-tuned"],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn("training done: spixel 0 steps, colour 0 steps, tune 2 steps", r.stdout)
+            with open(os.path.join(tmp, "models", "smoke-tuned", "manifest.json")) as f:
+                self.assertIn(f"from {ckpt}", json.load(f)["source"])
 
 
 if __name__ == "__main__":
