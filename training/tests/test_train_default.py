@@ -29,37 +29,33 @@ def write_photos(folder, n, rng):
 
 
 class TrainDefaultSmoke(unittest.TestCase):
+    def train(self, tmp, name, *args):
+        """Run train_default.py on tmp/data, writing to tmp/work-<name> and tmp/models/<name>; -> (stdout, manifest)."""
+        r = subprocess.run([sys.executable, TRAIN, "--backbone", "scratch", "--threads", "2", "--eval-limit", "1",
+                            "--data", os.path.join(tmp, "data"), "--work", os.path.join(tmp, f"work-{name}"),
+                            "--out", os.path.join(tmp, "models"), "--name", name, *args],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        with open(os.path.join(tmp, "models", name, "manifest.json")) as f:
+            return r.stdout, json.load(f)
+
     def test_short_run_trains_evaluates_and_exports(self):
         with tempfile.TemporaryDirectory() as tmp:
             rng = np.random.default_rng(0)
             write_photos(os.path.join(tmp, "data", "train"), 3, rng)
             write_photos(os.path.join(tmp, "data", "eval"), 1, rng)
-            r = subprocess.run([sys.executable, TRAIN, "--backbone", "scratch", "--threads", "2",
-                                "--spixel-steps", "2", "--colour-steps", "4", "--warmup", "2",
-                                "--crop", "64", "--batch", "2", "--tune-steps", "3", "--tune-crop", "32",
-                                "--eval-limit", "1",
-                                "--data", os.path.join(tmp, "data"), "--work", os.path.join(tmp, "work"),
-                                "--out", os.path.join(tmp, "models"), "--name", "smoke"],
-                               capture_output=True, text=True)
-            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-            self.assertIn("training done: spixel 2 steps, colour 4 steps, tune 3 steps", r.stdout)
-            with open(os.path.join(tmp, "models", "smoke", "manifest.json")) as f:
-                manifest = json.load(f)
+            out, manifest = self.train(tmp, "smoke", "--spixel-steps", "2", "--colour-steps", "4", "--warmup", "2",
+                                       "--crop", "64", "--batch", "2", "--tune-steps", "3", "--tune-crop", "32")
+            self.assertIn("training done: spixel 2 steps, colour 4 steps, tune 3 steps", out)
             self.assertIn("jointly for 4 steps", manifest["source"])
             self.assertIn("averaged with EMA decay 0.999", manifest["source"])
             self.assertEqual(manifest["quality"]["images"], 1)
-            ckpt = os.path.join(tmp, "work", "checkpoint.pth.tar")
+            ckpt = os.path.join(tmp, "work-smoke", "checkpoint.pth.tar")
             self.assertTrue(os.path.exists(ckpt))
 
-            r = subprocess.run([sys.executable, TRAIN, "--backbone", "scratch", "--threads", "2",
-                                "--init-from", ckpt, "--tune-steps", "2", "--tune-crop", "32", "--eval-limit", "1",
-                                "--data", os.path.join(tmp, "data"), "--work", os.path.join(tmp, "work2"),
-                                "--out", os.path.join(tmp, "models"), "--name", "smoke-tuned"],
-                               capture_output=True, text=True)
-            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-            self.assertIn("training done: spixel 0 steps, colour 0 steps, tune 2 steps", r.stdout)
-            with open(os.path.join(tmp, "models", "smoke-tuned", "manifest.json")) as f:
-                self.assertIn(f"from {ckpt}", json.load(f)["source"])
+            out, manifest = self.train(tmp, "smoke-tuned", "--init-from", ckpt, "--tune-steps", "2", "--tune-crop", "32")
+            self.assertIn("training done: spixel 0 steps, colour 0 steps, tune 2 steps", out)
+            self.assertIn(f"from {ckpt}", manifest["source"])
 
 
 if __name__ == "__main__":
