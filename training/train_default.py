@@ -16,13 +16,14 @@ scratch), colour modeler, colour generator and refiner jointly on random crops:
     (not rebalanced) cross-entropy on all tokens, which follows given anchors more faithfully;
   - refiner: L1 on ab/110, plus (with the MobileNetV2 backbone) a perceptual loss: L1 between the frozen
     MobileNetV2's early features of the predicted and the true RGB (disco/perceptual.py).
-Phase 3 is a short fine-tune from phase 2's weight average with class rebalancing on the generator's aux
-head too: plain cross-entropy left the automatic results dull, and a few minutes of rebalancing bring the
-colour back without costing anchor fidelity. Each phase's exported weights are an exponential moving
+Phase 3 is a short fine-tune (220 steps) from phase 2's weight average on 256-px crops of the whole short
+side (the scale and 16x16 token grid of inference), with class rebalancing on the generator's aux head
+too: phase 2 alone leaves the automatic results dull, phase 3 makes them vivid and keeps the anchor
+fidelity (numbers in models/README.md). Each phase's exported weights are an exponential moving
 average of its live weights (--ema), which evens out the step-to-step noise of a small batch.
 Spectral norm is on the same 23 convs as in the official model. Phases 1 and 2 stop on wall time
-(--minutes), phase 3 on --tune-minutes; --spixel-steps, --colour-steps and --tune-steps give fixed step
-counts instead, for the same run on any machine. --init-from runs phase 3 alone from a checkpoint that
+(--minutes; --spixel-steps and --colour-steps give fixed step counts instead, for the same run on any
+machine); phase 3 after --tune-steps (its colour is sensitive to the step count, so it is fixed). --init-from runs phase 3 alone from a checkpoint that
 phase 2 saved. Then the model is evaluated on the held-out set and exported with the standard exporter.
 """
 import argparse
@@ -39,7 +40,7 @@ LITE = dict(spixel=[8, 16, 32, 48, 64], backbone=[16, 32, 64, 96], backbone_mid_
             refiner=[16, 32, 64], refiner_res_blocks=2, encoder_layers=2, ffn=128)
 W_CE, W_AUX, W_L1 = 1.0, 0.5, 10.0
 SPIXEL_POS_WEIGHT = 0.1
-TUNE_MINUTES, TUNE_CROP, TUNE_CROP_MIN_SIDE, TUNE_BATCH, TUNE_LR, TUNE_WARMUP = 10.0, 256, 1.0, 2, 5e-5, 50
+TUNE_STEPS, TUNE_CROP, TUNE_CROP_MIN_SIDE, TUNE_BATCH, TUNE_LR, TUNE_WARMUP = 220, 256, 1.0, 2, 5e-5, 50
 
 
 def init_colour_code(model, generator):
@@ -85,9 +86,7 @@ def main(argv=None):
     p.add_argument("--perceptual", type=float, default=0.2,
                    help="weight of the MobileNetV2 perceptual loss on the refiner's output (0: off; needs "
                         "--backbone mobilenet)")
-    p.add_argument("--tune-minutes", type=float, default=TUNE_MINUTES, help="phase 3 wall-time budget (0: no phase 3)")
-    p.add_argument("--tune-steps", type=int, default=0,
-                   help="stop phase 3 after this many steps instead of on wall time (machine-independent re-runs)")
+    p.add_argument("--tune-steps", type=int, default=TUNE_STEPS, help="phase 3 length in steps (0: no phase 3)")
     p.add_argument("--tune-crop", type=int, default=TUNE_CROP, help="phase 3 crop size (multiple of 16)")
     p.add_argument("--tune-crop-min-side", type=float, default=TUNE_CROP_MIN_SIDE,
                    help="phase 3: smallest crop side as a fraction of the photo's short side")
@@ -103,6 +102,8 @@ def main(argv=None):
     p.add_argument("--out", default=os.path.join(ROOT, "models"))
     p.add_argument("--name", default="disco-lite")
     args = p.parse_args(argv)
+    if args.init_from and not args.tune_steps:
+        p.error("--init-from runs phase 3 alone: it needs --tune-steps above 0")
 
     try:
         import torch
@@ -270,10 +271,10 @@ def main(argv=None):
         say(f"colour phase done: {colour_steps} steps; weight average saved to {ckpt_path}")
         model.load_state_dict(ema.model.state_dict())  # phase 3 starts from the average
     tune_steps = 0
-    if args.tune_minutes or args.tune_steps:
+    if args.tune_steps:
         ema, tune_steps, last_loss = train_colour(
             "tune", args.tune_crop, args.tune_crop_min_side, args.tune_batch, args.tune_lr, TUNE_WARMUP, rebalanced_ce,
-            args.tune_steps, args.tune_minutes * 60)
+            args.tune_steps, 0)
     train_seconds = time.time() - t0
     model = ema.model.eval()
     save_official(model, ckpt_path, epoch=colour_steps + tune_steps, best_loss=last_loss, config=config)
