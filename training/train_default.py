@@ -23,8 +23,8 @@ fidelity (numbers in models/README.md). Each phase's exported weights are an exp
 average of its live weights (--ema), which evens out the step-to-step noise of a small batch.
 Spectral norm is on the same 23 convs as in the official model. Phases 1 and 2 stop on wall time
 (--minutes; --spixel-steps and --colour-steps give fixed step counts instead, for the same run on any
-machine); phase 3 after --tune-steps (its colour is sensitive to the step count, so it is fixed). --init-from runs phase 3 alone from a checkpoint that
-phase 2 saved. Then the model is evaluated on the held-out set and exported with the standard exporter.
+machine); phase 3 after --tune-steps (its colour is sensitive to the step count, so it is fixed).
+--init-from runs phase 3 alone from a checkpoint that phase 2 saved. Then the model is evaluated on the held-out set and exported with the standard exporter.
 """
 import argparse
 import json
