@@ -1,12 +1,12 @@
 /**
- * Reference vectors from the original DISCO code (../shared/disco/vectors, beside this repository;
- * see its manifest.json). `loadVector('spix_pool', 'feat')` returns the typed array and its shape.
+ * Reference vectors from the original DISCO code (test/fixtures/disco-vectors; its README says how
+ * they were made, its manifest.json what each file holds). `loadVector('spix_pool', 'feat')` returns the typed array and its shape.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const VECTORS_DIR = process.env.DISCO_VECTORS ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/disco/vectors');
+export const VECTORS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/disco-vectors');
 
 interface FileEntry { file: string; dtype: 'float32' | 'int32' | 'uint32'; shape: number[]; meaning?: string }
 interface Case { description: string; compare?: string; files: Record<string, FileEntry>; [k: string]: unknown }

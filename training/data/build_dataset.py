@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Build the DISCO-lite photo set from Debian packages (see /work/shared/notes/data.md).
+"""Build the DISCO-lite photo set from Debian packages (the data and its licences: models/README.md).
 
   /usr/bin/python3 training/data/build_dataset.py [--cache .cache/disco-data]
 

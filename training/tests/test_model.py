@@ -13,8 +13,8 @@ from disco.checkpoint import (CheckpointError, apply_spectral_norm, bake_spectra
                               load_into_model, official_state_dict, read_checkpoint, save_official)
 from disco.model import DiscoNet, make_config, position_encoding
 
-SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "disco")
-TSV = os.path.join(SHARED, "state_dict.tsv")
+VECTORS = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "disco-vectors")
+TSV = os.path.join(VECTORS, "state_dict.tsv")
 LITE = make_config(spixel=[4, 8, 8, 16, 16], backbone=[8, 8, 16, 16], backbone_mid_blocks=1,
                    refiner=[8, 8, 16], refiner_res_blocks=1, encoder_layers=1, ffn=32)
 
@@ -113,7 +113,7 @@ class SpectralNormBaking(unittest.TestCase):
 
 class PositionEncoding(unittest.TestCase):
     def check(self, h, w, name):
-        ref = np.fromfile(os.path.join(SHARED, "vectors", f"posenc.{name}.bin"), "<f4").reshape(1, 64, h, w)
+        ref = np.fromfile(os.path.join(VECTORS, f"posenc.{name}.bin"), "<f4").reshape(1, 64, h, w)
         got = position_encoding(h, w).numpy()
         self.assertLess(np.abs(got - ref).max(), 2e-6)
 

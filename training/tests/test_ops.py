@@ -9,7 +9,7 @@ import torch
 
 from disco import ops
 
-VEC = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "disco", "vectors")
+VEC = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "disco-vectors")
 
 
 def load(case, key):
