@@ -22,9 +22,9 @@ export function intOption(value: string | undefined, name: string, min: number, 
   return n;
 }
 
-export function backendOption(value: string | undefined): 'cpu' | 'webgpu' {
-  if (value === undefined || value === 'cpu' || value === 'webgpu') return value ?? 'cpu';
-  throw new UsageError(`--backend must be cpu or webgpu, got "${value}"`);
+export function backendOption(value: string | undefined): 'cpu' | 'webgpu' | 'auto' {
+  if (value === undefined || value === 'cpu' || value === 'webgpu' || value === 'auto') return value ?? 'cpu';
+  throw new UsageError(`--backend must be cpu, webgpu or auto, got "${value}"`);
 }
 
 /** `--max-memory MB` in bytes, or undefined for the default budget. */

@@ -1,12 +1,16 @@
 /**
  * What the engine needs from Node: image files (HostIO), model sets on disk (ModelHost) and a
  * backend. In Node the CPU backend is the default: the only WebGPU adapter on machines without a
- * GPU is a software one, slower than the TypeScript kernels. `--backend webgpu` opts in.
+ * GPU is a software one, slower than the TypeScript kernels, and loading Dawn to find out costs
+ * start-up time. `--backend auto` asks: WebGPU on a hardware adapter, else CPU (classifyAdapter,
+ * the editor's rule too). `--backend webgpu` forces WebGPU.
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Backend } from '../runtime/backends/backend.ts';
+import { classifyAdapter } from '../runtime/backends/adapter-kind.ts';
 import { createCpuBackend } from '../runtime/backends/cpu/cpu-backend.ts';
+import { WebGpuUnavailable } from '../runtime/backends/webgpu/device.ts';
 import type { HostIO, ModelHost } from '../runtime/engine/context.ts';
 import { decodeImage, ImageInputError, sha256Hex } from './image-io.ts';
 
@@ -39,11 +43,33 @@ export function createNodeIO(opts: NodeIOOptions): HostIO {
   };
 }
 
-export async function createNodeBackend(kind: 'cpu' | 'webgpu'): Promise<{ backend: Backend; close(): void }> {
-  if (kind === 'cpu') return { backend: createCpuBackend(), close() {} };
+export type BackendChoice = 'cpu' | 'webgpu' | 'auto';
+
+/**
+ * The backend for `--backend`. `say` gets one line when the choice needs explaining: what `auto`
+ * picked and why, or that a forced WebGPU runs on a software adapter.
+ */
+export async function createNodeBackend(kind: BackendChoice, say: (line: string) => void = () => {}): Promise<{ backend: Backend; close(): void }> {
+  const cpu = { backend: createCpuBackend(), close() {} };
+  if (kind === 'cpu') return cpu;
   const { requestNodeDevice } = await import('../runtime/backends/webgpu/node-gpu.ts');
   const { createWebGpuBackend } = await import('../runtime/backends/webgpu/webgpu-backend.ts');
-  const device = await requestNodeDevice();
+  let device;
+  try {
+    device = await requestNodeDevice();
+  } catch (e) {
+    if (kind === 'webgpu' || !(e instanceof WebGpuUnavailable)) throw e;
+    say(`backend: cpu (${e.message})`);
+    return cpu;
+  }
+  const adapter = classifyAdapter(device.adapterFacts);
+  if (kind === 'auto' && adapter.kind === 'software') {
+    device.close();
+    say(`backend: cpu (WebGPU adapter ${adapter.reason}, slower than the CPU kernels)`);
+    return cpu;
+  }
+  if (kind === 'auto') say(`backend: webgpu (${adapter.reason})`);
+  else if (adapter.kind === 'software') say(`backend: webgpu on ${adapter.reason}: expect it to be slower than --backend cpu`);
   return { backend: createWebGpuBackend(device.device, device.adapterDescription), close: device.close };
 }
 

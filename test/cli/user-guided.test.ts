@@ -70,4 +70,19 @@ describe('user-guided workflow (anchors only, no models)', () => {
     for (let i = 0; i < gpu.data.length; i++) worst = Math.max(worst, Math.abs(gpu.data[i] - out.data[i]));
     expect(worst).toBeLessThanOrEqual(2); // float rounding differs between WGSL and TypeScript
   }, 120_000);
+
+  it('--backend auto takes the CPU kernels on a software adapter and says why', async () => {
+    // The test environment offers only SwiftShader (VK_ICD_FILENAMES, scripts/test.sh).
+    const r = await disco(['run', 'workflows/user-guided.json', '--backend', 'auto', '-o', join(dir, 'auto.png')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^backend: cpu \(WebGPU adapter .*swiftshader.* is a fallback \(software\) adapter, slower than the CPU kernels\)$/im);
+    const auto = await decodeImageFile(join(dir, 'auto.png'));
+    expect(Buffer.from(auto.data).equals(Buffer.from(out.data))).toBe(true);
+  }, 120_000);
+
+  it('refuses an unknown --backend', async () => {
+    const r = await disco(['run', 'workflows/user-guided.json', '--backend', 'gpu']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('--backend must be cpu, webgpu or auto, got "gpu"');
+  });
 });

@@ -36,7 +36,7 @@ export async function colorizeCommand(args: string[]): Promise<number> {
   if (k !== undefined) wf = setOnType(wf, 'disco/anchor-locator', 'k', k, '--anchors');
   const variants = Array.from({ length: diverse }, (_, v) => (diverse > 1 ? setOnType(wf, 'disco/anchor-colors', 'variant', v, '--diverse') : wf));
 
-  const { backend, close } = await createNodeBackend(backendOption(values.backend));
+  const { backend, close } = await createNodeBackend(backendOption(values.backend), (line) => process.stderr.write(`${line}\n`));
   const executor = new Executor({ registry });
   const models = await createNodeModels(values['models-dir'], backend); // one ONNX session per model file for all variants
   try {

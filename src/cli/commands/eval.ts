@@ -48,7 +48,7 @@ export async function evalCommand(args: string[]): Promise<number> {
   const plan = values['oracle-anchors'] ? oracleVariant(wf, registry) : { workflow: wf, grayImageNode: onlyLoadImage(wf) };
   const graph = execGraphOf(plan.workflow);
 
-  const { backend, close } = await createNodeBackend(backendOption(values.backend));
+  const { backend, close } = await createNodeBackend(backendOption(values.backend), (line) => process.stderr.write(`${line}\n`));
   const models = Object.values(graph).some((n) => n.type === 'disco/load-model-set') ? await createNodeModels(values['models-dir']) : undefined;
   const executor = new Executor({ registry });
   const scratch = await mkdtemp(join(tmpdir(), 'disco-eval-'));

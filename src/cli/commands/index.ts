@@ -44,7 +44,8 @@ Usage:
       Time each stage and the whole pipeline (ours beside PyTorch), peak memory; see bench/README.md.
 
 Common options:
-  --backend cpu|webgpu   kernels for the parameter-free stages (default cpu in Node)
+  --backend B            cpu, webgpu or auto: kernels for the parameter-free stages (default
+                         cpu; auto: WebGPU on a hardware adapter, else cpu, and says why)
   --max-pixels N         refuse larger input images (default 50000000)
   --max-memory MB        refuse input images whose run would need more memory, estimated at
                          48 bytes per pixel (default: half the machine's memory, at most 8000)

@@ -25,7 +25,7 @@ export async function runCommand(args: string[]): Promise<number> {
 
   const graph = execGraphOf(wf);
   const progress = new ProgressBar(process.stderr, labeller(graph));
-  const { backend, close } = await createNodeBackend(backendOption(values.backend));
+  const { backend, close } = await createNodeBackend(backendOption(values.backend), (line) => process.stderr.write(`${line}\n`));
   try {
     const { result } = await executeWorkflow(wf, {
       baseDir: file.baseDir, backend, onEvent: progress.onEvent,

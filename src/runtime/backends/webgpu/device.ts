@@ -2,6 +2,8 @@
  * Finding a WebGPU device. In the browser `navigator.gpu`; in Node the `webgpu` package (Dawn),
  * whose software adapter needs VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json.
  */
+import { describeAdapter, type AdapterFacts } from '../adapter-kind.ts';
+
 export class WebGpuUnavailable extends Error {
   constructor(reason: string) {
     super(`WebGPU is not available: ${reason}`);
@@ -13,6 +15,8 @@ export interface AcquiredDevice {
   device: GPUDevice;
   adapterDescription: string;
   isFallbackAdapter: boolean;
+  /** The adapter's info as plain fields, for classifyAdapter (adapter-kind.ts). */
+  adapterFacts: AdapterFacts;
 }
 
 export async function requestDevice(gpu: GPU | undefined): Promise<AcquiredDevice> {
@@ -27,6 +31,10 @@ export async function requestDevice(gpu: GPU | undefined): Promise<AcquiredDevic
       maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
     },
   });
-  const description = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
-  return { device, adapterDescription: description, isFallbackAdapter: Boolean((info as any)?.isFallbackAdapter) };
+  const adapterFacts: AdapterFacts = {
+    vendor: info?.vendor, architecture: info?.architecture, device: info?.device, description: info?.description,
+    // Chromium moved the flag from GPUAdapter to GPUAdapterInfo; read either.
+    isFallbackAdapter: Boolean((info as any)?.isFallbackAdapter ?? (adapter as any).isFallbackAdapter),
+  };
+  return { device, adapterDescription: describeAdapter(adapterFacts), isFallbackAdapter: adapterFacts.isFallbackAdapter!, adapterFacts };
 }
