@@ -6,10 +6,10 @@
  * for a transparent background and Lab has no alpha.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import sharp, { type Metadata } from 'sharp';
 import { memoryBudgetProblem } from '../runtime/image-budget.ts';
+import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../runtime/read-regular-file.ts';
 import type { ImageValue } from '../runtime/values/types.ts';
 
 /** Largest accepted input, in pixels (width × height), checked before any pixel is decoded. */
@@ -77,9 +77,9 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
 export async function decodeImageFile(path: string, opts: DecodeOptions = {}): Promise<ImageValue> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path, { what: 'image file', maxBytes: MAX_IMAGE_FILE_BYTES });
   } catch (e) {
-    throw new ImageInputError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new ImageInputError((e as Error).message);
   }
   return decodeImage(bytes, { ...opts, name: opts.name ?? path });
 }

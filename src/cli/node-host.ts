@@ -5,13 +5,13 @@
  * start-up time. `--backend auto` asks: WebGPU on a hardware adapter, else CPU (classifyAdapter,
  * the editor's rule too). `--backend webgpu` forces WebGPU.
  */
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Backend } from '../runtime/backends/backend.ts';
 import { classifyAdapter } from '../runtime/backends/adapter-kind.ts';
 import { createCpuBackend } from '../runtime/backends/cpu/cpu-backend.ts';
 import { WebGpuUnavailable } from '../runtime/backends/webgpu/device.ts';
 import type { HostIO, ModelHost } from '../runtime/engine/context.ts';
+import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../runtime/read-regular-file.ts';
 import { decodeImage, ImageInputError, sha256Hex } from './image-io.ts';
 
 export interface NodeIOOptions {
@@ -27,9 +27,9 @@ export function createNodeIO(opts: NodeIOOptions): HostIO {
     if (!ref) throw new ImageInputError('no image given: pass --input <image> or set the Load Image node\'s "image" parameter');
     const path = isAbsolute(ref) ? ref : resolve(opts.baseDir, ref);
     try {
-      return { path, bytes: await readFile(path) };
+      return { path, bytes: await readRegularFile(path, { what: 'image file', name: ref, maxBytes: MAX_IMAGE_FILE_BYTES }) };
     } catch (e) {
-      throw new ImageInputError(`${ref}: cannot read the image file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new ImageInputError((e as Error).message);
     }
   };
   return {

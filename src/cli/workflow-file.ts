@@ -2,9 +2,9 @@
  * Reading workflows from disk (JSON, or a PNG that embeds one) and the edits the CLI makes to them
  * before a run: the input photo and `--set node.param=value`.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { NodeRegistry } from '../runtime/engine/registry.ts';
+import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../runtime/read-regular-file.ts';
 import { setParam } from '../runtime/workflow/build.ts';
 import { loadWorkflow } from '../runtime/workflow/load.ts';
 import { isPng, loadWorkflowFromPng } from '../runtime/workflow/png-chunks.ts';
@@ -19,12 +19,8 @@ export interface LoadedFile {
 }
 
 export async function readWorkflowFile(path: string, registry: NodeRegistry): Promise<LoadedFile> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new Error(`${path}: cannot read the workflow (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  // A workflow is JSON (its size is checked by loadWorkflow) or a PNG, which may be as large as an image.
+  const bytes = await readRegularFile(path, { what: 'workflow', maxBytes: MAX_IMAGE_FILE_BYTES });
   try {
     const loaded = isPng(bytes)
       ? loadWorkflowFromPng(new Uint8Array(bytes), { registry })

@@ -161,7 +161,7 @@ describe.concurrent('bad workflows', () => {
 describe.concurrent('broken model sets', () => {
   const run = (set: string) => disco(['run', join(BAD, 'models', 'load-model-set.json'), '--models-dir', join(BAD, 'models'), '--set', `1.set=${set}`]);
   const refused: [set: string, message: RegExp][] = [
-    ['missing-file', /node 1 "Load Model Set" \(disco\/load-model-set\): .*missing-file\/spixelnet\.onnx: cannot read the model file: ENOENT$/],
+    ['missing-file', /node 1 "Load Model Set" \(disco\/load-model-set\): .*missing-file\/spixelnet\.onnx: cannot read the model file \(ENOENT\)$/],
     ['sha-mismatch', /sha-mismatch\/spixelnet\.onnx: SHA-256 mismatch, the manifest says [0-9a-f]{64} but the file hashes to [0-9a-f]{64}/],
     ['wrong-inputs', /model set "wrong-inputs" stage "spixelnet" \(spixelnet\.onnx\): the ONNX graph's inputs \[image\] do not match the spixelnet contract \[gray\]/],
     ['missing-stage', /missing-stage\/manifest\.json: model set "missing-stage" has no "backbone" stage \(it has spixelnet\)$/],

@@ -1,7 +1,8 @@
 /** Model sets in a directory (Node: the CLI and tests): `<dir>/<set>/manifest.json` plus the stage files. */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FileReadError, MAX_MANIFEST_BYTES, MAX_MODEL_FILE_BYTES, readRegularFile } from '../read-regular-file.ts';
 import { checkSegment, type ModelSource } from './model-source.ts';
 
 /** `<repo>/models`, found relative to this file (src/runtime/onnx/). */
@@ -32,8 +33,9 @@ export function fsModelSource(dir: string = defaultModelsDir()): ModelSource {
       const path = where(checkSegment(set, 'model set'), 'manifest.json');
       let text: string;
       try {
-        text = await readFile(path, 'utf8');
-      } catch {
+        text = (await readRegularFile(path, { what: 'manifest', maxBytes: MAX_MANIFEST_BYTES })).toString('utf8');
+      } catch (e) {
+        if ((e as FileReadError).code !== 'ENOENT') throw e;
         const sets = await listSets();
         throw new Error(`model set "${set}" not found: ${path} does not exist (sets in ${dir}: ${sets.length ? sets.join(', ') : 'none'})`);
       }
@@ -45,12 +47,8 @@ export function fsModelSource(dir: string = defaultModelsDir()): ModelSource {
     },
     async readFile(set, file) {
       const path = where(checkSegment(set, 'model set'), checkSegment(file, 'file'));
-      try {
-        const buf = await readFile(path);
-        return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-      } catch (e) {
-        throw new Error(`${path}: cannot read the model file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
+      const buf = await readRegularFile(path, { what: 'model file', maxBytes: MAX_MODEL_FILE_BYTES });
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     },
   };
 }

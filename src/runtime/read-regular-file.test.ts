@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readRegularFile } from './read-regular-file.ts';
+
+describe('readRegularFile', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'disco-read-'));
+  const read = (path: string, maxBytes = 1024) => readRegularFile(path, { what: 'image file', maxBytes });
+
+  it('reads a regular file, also through a symlink', async () => {
+    writeFileSync(join(dir, 'a.txt'), 'hello');
+    symlinkSync(join(dir, 'a.txt'), join(dir, 'link.txt'));
+    expect((await read(join(dir, 'a.txt'))).toString()).toBe('hello');
+    expect((await read(join(dir, 'link.txt'))).toString()).toBe('hello');
+  });
+
+  it('refuses /dev/zero, a symlink to it, a FIFO and a directory without reading them', async () => {
+    symlinkSync('/dev/zero', join(dir, 'zero.png'));
+    execFileSync('mkfifo', [join(dir, 'fifo.png')]);
+    await expect(read('/dev/zero')).rejects.toThrow(/^\/dev\/zero: cannot read the image file \(not a regular file: a character device\)$/);
+    await expect(read(join(dir, 'zero.png'))).rejects.toThrow(/zero\.png: cannot read the image file \(not a regular file: a character device\)$/);
+    // Would block forever if the FIFO were opened without O_NONBLOCK (no writer ever comes).
+    await expect(read(join(dir, 'fifo.png'))).rejects.toThrow(/fifo\.png: cannot read the image file \(not a regular file: a FIFO \(named pipe\)\)$/);
+    await expect(read(dir)).rejects.toThrow(/: cannot read the image file \(not a regular file: a directory\)$/);
+  });
+
+  it('refuses a file over the limit before reading it, naming both sizes', async () => {
+    writeFileSync(join(dir, 'big.bin'), Buffer.alloc(2000));
+    await expect(read(join(dir, 'big.bin'), 1999)).rejects.toThrow(/big\.bin: cannot read the image file \(2000 bytes, above the limit of 1999 bytes\)$/);
+    expect((await read(join(dir, 'big.bin'), 2000)).length).toBe(2000);
+  });
+
+  it('names the file and the errno of a missing one', async () => {
+    await expect(readRegularFile(join(dir, 'nope'), { what: 'workflow', maxBytes: 10, name: 'nope' })).rejects.toThrow(/^nope: cannot read the workflow \(ENOENT\)$/);
+  });
+});
