@@ -1,8 +1,9 @@
 /** CPU reference implementations of AnchorOps. */
 import type { AnchorOps } from '../ops/anchor-ops.ts';
 import { cpuTensorI32, type CpuTensor, type Tensor } from '../../values/tensor.ts';
-import { assignCpu, kmeansCpu, tokenRows } from './kmeans.ts';
-import { pickAnchors } from './pick-anchors.ts';
+import { tokenRows } from '../shared/kmeans-loop.ts';
+import { pickAnchors } from '../shared/pick-anchors.ts';
+import { assignCpu, kmeansCpu } from './kmeans.ts';
 import { positionEncodingCpu } from './position-encoding.ts';
 
 function onCpu(t: Tensor, what: string): CpuTensor {

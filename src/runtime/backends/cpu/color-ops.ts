@@ -1,13 +1,15 @@
 /** CPU reference implementations of ColorOps (the kernels live in lab.ts, resize.ts, ab-bins.ts, anchor-colors.ts). */
 import { cpuTensor, type CpuTensor, type Tensor } from '../../values/tensor.ts';
 import type { ColorOps } from '../ops/color-ops.ts';
-import { AB_SCALE, NUM_BINS, decodeBinsTensor, encodeAbTensor, softEncodeAbTensor, softmaxChannelsTensor } from './ab-bins.ts';
+import { AB_SCALE, NUM_BINS } from '../shared/ab-bins.ts';
+import { decodeBinsTensor, encodeAbTensor, softEncodeAbTensor, softmaxChannelsTensor } from './ab-bins.ts';
 import {
   anchorInputArrays, assignAnchorColors, candidatesAt, checkGrid, NUM_CANDIDATES, pickBin, referenceBinAt,
   renderColorDistImage, topBinsTensor,
 } from './anchor-colors.ts';
 import { dropChromaImage, labToRgbFloat, labToRgbImage, rgbPlanesToImage, rgbToLabImage } from './lab.ts';
-import { checkRecombine, resizeFloat, resizeImageU8, workingPlan } from './resize.ts';
+import { checkRecombine, workingPlan } from '../shared/resize-plan.ts';
+import { resizeFloat, resizeImageU8 } from './resize.ts';
 
 export function asCpu(t: Tensor, what: string): CpuTensor {
   if (t.location !== 'cpu') throw new Error(`${what}: the CPU backend was handed a GPU tensor (${t.shape.join('x')})`);

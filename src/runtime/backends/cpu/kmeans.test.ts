@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadVector } from '../../../../test/helpers/vectors.ts';
 import { cpuTensor } from '../../values/tensor.ts';
 import { cpuAnchorOps } from './anchor-ops.ts';
-import { kmeansCpu, tokenRows } from './kmeans.ts';
+import { tokenRows } from '../shared/kmeans-loop.ts';
+import { kmeansCpu } from './kmeans.ts';
 
 function kmeansCase(name: string) {
   const v = (key: string) => loadVector(name, key);

@@ -1,41 +1,10 @@
 /**
- * DISCO's k-means (SPEC §9; the official code runs kmeans_pytorch with iter_limit 20, tol 1e-4),
- * reproduced in float32 so labels match the reference exactly:
- * - initial centres: tokens at numpy legacy `choice(n, k, replace=False)` right after seed(seed);
- * - Lloyd loop: assign (squared distance, first index on ties), then each centre becomes the mean of
- *   its members; an empty cluster's centre moves to one drawn token; shift = sum of ||c_new - c_old||;
- *   stop when shift^2 < tol or after maxIterations. Labels are those of the last assignment.
- *
- * The loop takes the assignment step as a function so the WebGPU backend can run it as a kernel
- * while the (tiny, data-dependent) update stays here.
+ * The CPU assignment step of DISCO's k-means (the loop itself is shared: shared/kmeans-loop.ts).
  */
 import type { KMeansOptions, KMeansResult } from '../ops/anchor-ops.ts';
-import { MT19937 } from './mt19937.ts';
+import { kmeansLoop, type TokenRows } from '../shared/kmeans-loop.ts';
 
 const f = Math.fround;
-
-/** Tokens as n rows of C values (row = token, row-major token order). */
-export interface TokenRows {
-  readonly data: Float32Array;
-  readonly n: number;
-  readonly c: number;
-}
-
-/** [1,C,h,w] (NCHW) tensor data → n x C rows. */
-export function tokenRows(shape: readonly number[], nchw: Float32Array | Int32Array, what = 'k-means tokens'): TokenRows {
-  if (shape.length !== 4 || shape[0] !== 1) throw new Error(`${what}: expected shape [1,C,h,w], got [${shape.join('x')}]`);
-  const [, c, h, w] = shape;
-  const n = h * w;
-  const data = new Float32Array(n * c);
-  for (let ch = 0; ch < c; ch++) {
-    for (let t = 0; t < n; t++) {
-      const v = nchw[ch * n + t];
-      if (!Number.isFinite(v)) throw new Error(`${what}: value at channel ${ch}, token ${t} is ${v}`);
-      data[t * c + ch] = v;
-    }
-  }
-  return { data, n, c };
-}
 
 /**
  * Nearest centre per token. Distances are float32 sums accumulated in channel order, like the
@@ -61,97 +30,6 @@ export function assignCpu(x: TokenRows, centres: Float32Array, k: number): Int32
     labels[t] = best;
   }
   return labels;
-}
-
-export type AssignFn = (centres: Float32Array) => Promise<Int32Array> | Int32Array;
-
-export function checkKMeansOptions(opts: KMeansOptions, n: number): Required<Omit<KMeansOptions, 'emptyDraws'>> {
-  const { k, seed, maxIterations = 20, tol = 1e-4, init = 'reference' } = opts;
-  if (!Number.isInteger(k) || k < 1 || k > n) throw new Error(`k-means: k must be a whole number in 1..${n} (the token count), got ${k}`);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`k-means: seed must be a whole number in 0..2^32-1, got ${seed}`);
-  if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new Error(`k-means: maxIterations must be a whole number >= 1, got ${maxIterations}`);
-  if (!(tol >= 0)) throw new Error(`k-means: tol must be >= 0, got ${tol}`);
-  if (init !== 'reference' && init !== 'kmeans++') throw new Error(`k-means: init must be 'reference' or 'kmeans++', got ${JSON.stringify(init)}`);
-  for (const d of opts.emptyDraws ?? []) {
-    if (!Number.isInteger(d) || d < 0 || d >= n) throw new Error(`k-means: recorded empty-cluster draw ${d} is not a token index in 0..${n - 1}`);
-  }
-  return { k, seed, maxIterations, tol, init };
-}
-
-/** D²-weighted seeding (k-means++), drawing from the seeded MT19937. */
-function kmeansPlusPlus(x: TokenRows, k: number, rng: MT19937): Int32Array {
-  const { data, n, c } = x;
-  const idx = new Int32Array(k);
-  idx[0] = rng.bounded(n - 1);
-  const d2 = new Float64Array(n).fill(Infinity);
-  for (let j = 1; j < k; j++) {
-    const p = idx[j - 1];
-    let total = 0;
-    for (let t = 0; t < n; t++) {
-      let d = 0;
-      for (let ch = 0; ch < c; ch++) d += (data[t * c + ch] - data[p * c + ch]) ** 2;
-      d2[t] = Math.min(d2[t], d);
-      total += d2[t];
-    }
-    // All remaining tokens coincide with a centre: fall back to the first unused index.
-    let pick = -1;
-    if (total > 0) {
-      let r = rng.random() * total;
-      for (let t = 0; t < n && pick < 0; t++) if ((r -= d2[t]) < 0 && d2[t] > 0) pick = t;
-      if (pick < 0) for (let t = n - 1; t >= 0 && pick < 0; t--) if (d2[t] > 0) pick = t;
-    }
-    if (pick < 0) for (let t = 0; t < n && pick < 0; t++) if (!idx.subarray(0, j).includes(t)) pick = t;
-    idx[j] = pick;
-  }
-  return idx;
-}
-
-export async function kmeansLoop(x: TokenRows, opts: KMeansOptions, assign: AssignFn): Promise<KMeansResult> {
-  const { data, n, c } = x;
-  const { k, seed, maxIterations, tol, init } = checkKMeansOptions(opts, n);
-  const rng = new MT19937(seed);
-  const initIndices = init === 'reference' ? rng.choice(n, k) : kmeansPlusPlus(x, k, rng);
-  const centres = new Float32Array(k * c);
-  initIndices.forEach((t, j) => centres.set(data.subarray(t * c, (t + 1) * c), j * c));
-
-  const replay = [...(opts.emptyDraws ?? [])];
-  const emptyDraws: number[] = [];
-  const tolF = f(tol);
-  let labels: Int32Array = new Int32Array(n);
-  let iterations = 0;
-  for (;;) {
-    labels = await assign(centres);
-    const prev = centres.slice();
-    const sums = new Float64Array(k * c);
-    const counts = new Int32Array(k);
-    for (let t = 0; t < n; t++) {
-      const j = labels[t];
-      counts[j]++;
-      for (let ch = 0; ch < c; ch++) sums[j * c + ch] += data[t * c + ch];
-    }
-    for (let j = 0; j < k; j++) {
-      if (counts[j] === 0) {
-        // Reference: X[torch.randint(n, (1,))]; replay recorded draws, else the seeded generator.
-        const t = replay.length > 0 ? replay.shift()! : rng.bounded(n - 1);
-        emptyDraws.push(t);
-        centres.set(data.subarray(t * c, (t + 1) * c), j * c);
-      } else {
-        for (let ch = 0; ch < c; ch++) centres[j * c + ch] = sums[j * c + ch] / counts[j];
-      }
-    }
-    let shift = 0;
-    for (let j = 0; j < k; j++) {
-      let s = 0;
-      for (let ch = 0; ch < c; ch++) {
-        const d = f(centres[j * c + ch] - prev[j * c + ch]);
-        s = f(s + f(d * d));
-      }
-      shift = f(shift + f(Math.sqrt(s)));
-    }
-    iterations++;
-    if (f(shift * shift) < tolF || iterations >= maxIterations) break;
-  }
-  return { labels, centres, iterations, initIndices, emptyDraws };
 }
 
 /** The CPU k-means: the loop with the CPU assignment step. */

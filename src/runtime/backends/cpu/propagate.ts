@@ -11,18 +11,13 @@
  * Output: normalised ab (ab/110), [2, h*w].
  */
 import { seedIndex, type ColorSeed, type PropagateOptions } from '../ops/superpixel-ops.ts';
+import { AB_SCALE } from '../shared/ab-bins.ts';
+import { checkPropagateOptions } from '../shared/superpixel-checks.ts';
 
 /** The 8 neighbour offsets (dy, dx) of the Laplacian, row-major without the centre. */
 export const NEIGHBOURS8: readonly (readonly [number, number])[] = [
   [-1, -1], [-1, 0], [-1, 1], [0, -1], [0, 1], [1, -1], [1, 0], [1, 1],
 ];
-
-export const AB_SCALE = 110;
-
-export function checkPropagateOptions(opts: PropagateOptions): void {
-  if (!(opts.sigma > 0) || !Number.isFinite(opts.sigma)) throw new Error(`colour propagation: sigma must be a positive number, got ${opts.sigma}`);
-  if (!Number.isInteger(opts.iterations) || opts.iterations < 0) throw new Error(`colour propagation: iterations must be a whole number >= 0, got ${opts.iterations}`);
-}
 
 function dist2(t: Float32Array, C: number, n: number, i: number, j: number): number {
   let s = 0;

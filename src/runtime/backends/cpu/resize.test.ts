@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadVector } from '../../../../test/helpers/vectors.ts';
 import { cpuTensor } from '../../values/tensor.ts';
-import { fitFrame, resizeFloat, resizeImageU8, workingPlan } from './resize.ts';
+import { fitFrame, workingPlan } from '../shared/resize-plan.ts';
+import { resizeFloat, resizeImageU8 } from './resize.ts';
 
 /** HWC -> [1,C,H,W]. */
 export function hwcToNchw(hwc: ArrayLike<number>, H: number, W: number, C: number): Float32Array {

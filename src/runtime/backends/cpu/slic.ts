@@ -11,9 +11,8 @@
  * centres = SP-Pooling of f with A.
  */
 import { kOffset, SLIC_COLOR_UNIT, type SlicOptions, type SpGrid } from '../ops/superpixel-ops.ts';
+import { SLIC_FEATURES } from '../shared/superpixel-checks.ts';
 import { spPoolArrays } from './sp-pool.ts';
-
-export const SLIC_FEATURES = 5;
 
 export function slicFeatures(lab: Float32Array, g: SpGrid, compactness: number): Float32Array {
   const { H, W, cell } = g;
@@ -89,9 +88,4 @@ export function slicArrays(lab: Float32Array, g: SpGrid, opts: SlicOptions): Flo
     A = slicAssign(f, centres, g);
   }
   return A;
-}
-
-export function checkSlicOptions(opts: SlicOptions): void {
-  if (!Number.isInteger(opts.iterations) || opts.iterations < 1) throw new Error(`SLIC: iterations must be a whole number >= 1, got ${opts.iterations}`);
-  if (!(opts.compactness > 0) || !Number.isFinite(opts.compactness)) throw new Error(`SLIC: compactness must be a positive number, got ${opts.compactness}`);
 }

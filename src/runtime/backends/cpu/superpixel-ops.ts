@@ -2,10 +2,11 @@
 import { cpuTensor, cpuTensorI32, type Tensor } from '../../values/tensor.ts';
 import type { ImageValue } from '../../values/types.ts';
 import { gridOf, OVERLAY_RGB, pixelChannels, spGrid, tokenChannels, type SuperpixelOps } from '../ops/superpixel-ops.ts';
-import { checkPropagateOptions, propagateArrays } from './propagate.ts';
-import { checkSlicOptions, slicArrays } from './slic.ts';
+import { checkImage, checkPropagateOptions, checkSlicOptions } from '../shared/superpixel-checks.ts';
+import { drawBoundaries } from '../shared/sp-overlay.ts';
+import { propagateArrays } from './propagate.ts';
+import { slicArrays } from './slic.ts';
 import { spDiffuseArrays } from './sp-diffuse.ts';
-import { drawBoundaries } from './sp-overlay.ts';
 import { spPoolArrays } from './sp-pool.ts';
 import { hardLabelsArrays, spSizesArrays } from './sp-sizes.ts';
 
@@ -14,12 +15,6 @@ function f32(t: Tensor, what: string): Float32Array {
   if (t.location !== 'cpu') throw new Error(`${what}: the CPU backend was handed a GPU tensor`);
   if (!(t.data instanceof Float32Array)) throw new Error(`${what}: expected float32, got ${t.dtype}`);
   return t.data;
-}
-
-export function checkImage(image: ImageValue): void {
-  if (image.width < 1 || image.height < 1 || image.data.length !== image.width * image.height * 4) {
-    throw new Error(`superpixel overlay: image ${image.width}x${image.height} must have width*height*4 bytes, has ${image.data.length}`);
-  }
 }
 
 export const cpuSuperpixelOps: SuperpixelOps = {

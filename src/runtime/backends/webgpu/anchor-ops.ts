@@ -7,8 +7,8 @@
  */
 import type { AnchorOps } from '../ops/anchor-ops.ts';
 import type { Tensor } from '../../values/tensor.ts';
-import { kmeansLoop, tokenRows } from '../cpu/kmeans.ts';
-import { pickAnchors } from '../cpu/pick-anchors.ts';
+import { kmeansLoop, tokenRows } from '../shared/kmeans-loop.ts';
+import { pickAnchors } from '../shared/pick-anchors.ts';
 import type { GpuContext } from './gpu-context.ts';
 import { dispatchAssign } from './kmeans-assign.ts';
 import { positionEncodingGpu } from './position-encoding.ts';

@@ -8,12 +8,13 @@
 import { numel, type CpuTensor, type GpuTensor, type Tensor } from '../../values/tensor.ts';
 import type { ImageValue } from '../../values/types.ts';
 import type { ColorOps } from '../ops/color-ops.ts';
-import { AB_BINS, NUM_BINS } from '../cpu/ab-bins.ts';
+import { AB_BINS, NUM_BINS } from '../shared/ab-bins.ts';
 import {
   anchorInputArrays, assignAnchorColors, candidatesAt, checkGrid, NUM_CANDIDATES, pickBin, referenceBinAt,
   renderColorDistImage,
 } from '../cpu/anchor-colors.ts';
-import { checkRecombine, checkResizeArgs, resizeImageU8, taps, workingPlan } from '../cpu/resize.ts';
+import { resizeImageU8 } from '../cpu/resize.ts';
+import { checkRecombine, checkResizeArgs, taps, workingPlan } from '../shared/resize-plan.ts';
 import { f32Bits, type GpuContext } from './gpu-context.ts';
 import { groups } from './kernels/color-common.ts';
 import { AFFINE, LAB_TO_RGB, RGB_TO_LAB } from './kernels/lab.wgsl.ts';

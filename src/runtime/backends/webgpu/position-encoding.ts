@@ -6,7 +6,7 @@
  * (SwiftShader's are off by 1.9e-4), while the reference tolerance is 2e-6.
  */
 import type { GpuTensor } from '../../values/tensor.ts';
-import { checkGrid, posencDims, POS_FEATS } from '../cpu/position-encoding.ts';
+import { checkGrid, posencDims, POS_FEATS } from '../shared/position-encoding.ts';
 import type { GpuContext } from './gpu-context.ts';
 
 const WORKGROUP = 64;

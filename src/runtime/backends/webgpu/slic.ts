@@ -4,7 +4,7 @@
  * the SP-Pooling kernel.
  */
 import { SLIC_COLOR_UNIT, type SlicOptions, type SpGrid } from '../ops/superpixel-ops.ts';
-import { SLIC_FEATURES } from '../cpu/slic.ts';
+import { SLIC_FEATURES } from '../shared/superpixel-checks.ts';
 import type { GpuContext } from './gpu-context.ts';
 import { GRID_WGSL, gridUniform, runSteps, tiles, type Scratch, type Step } from './sp-common.ts';
 import { poolStep } from './sp-pool.ts';
