@@ -7,7 +7,6 @@
 import type { ExecGraph } from '../../runtime/workflow/exec-format.ts';
 import type { EngineClient } from '../worker/engine-client.ts';
 import type { RunSummary } from '../worker/protocol.ts';
-import type { ViewerActionEvent } from './viewer-events.ts';
 import type { UserAnchorSpec } from './anchor-edits.ts';
 import { addMany } from './anchor-edits.ts';
 import type { ViewerController } from './viewer-controller.ts';
@@ -22,12 +21,7 @@ export interface DiverseHost {
 export class DiverseGallery {
   private variants: UserAnchorSpec[][] = [];
 
-  constructor(private readonly host: DiverseHost, private readonly viewer: ViewerController) {
-    viewer.el.addEventListener('viewer-action', (e) => {
-      const a = (e as ViewerActionEvent).action;
-      if (a.type === 'pick-variant') this.pick(a.index);
-    });
-  }
+  constructor(private readonly host: DiverseHost, private readonly viewer: ViewerController) {}
 
   async run(count = 4): Promise<void> {
     const { anchorColors, result } = this.viewer.roles;
@@ -58,7 +52,8 @@ export class DiverseGallery {
     await this.host.run(() => undefined);
   }
 
-  private pick(index: number): void {
+  /** Writes the anchor colours of variant `index` into User Anchors (one undo step). */
+  pick(index: number): void {
     const entries = this.variants[index];
     if (!entries?.length) return;
     const node = this.viewer.userNode();

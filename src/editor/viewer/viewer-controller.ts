@@ -17,7 +17,10 @@ import * as edits from './anchor-edits.ts';
 import { findRoles, type ViewerRoles } from './roles.ts';
 import type { DiscoViewer } from './viewer-panel.ts';
 import './viewer-panel.ts';
-import type { ViewerAction, ViewerActionEvent } from './viewer-events.ts';
+import type { ViewerAction } from './viewer-events.ts';
+
+/** The viewer actions that edit anchors (the rest are routed elsewhere, see action-router.ts). */
+export type AnchorAction = Extract<ViewerAction, { type: 'recolor' | 'move' | 'add' | 'remove' | 'lock' | 'stroke' }>;
 
 /** What the controller needs from the app. */
 export interface ViewerApp {
@@ -49,7 +52,6 @@ export class ViewerController {
   constructor(private readonly app: ViewerApp, host: HTMLElement) {
     this.el = document.createElement('disco-viewer');
     host.append(this.el);
-    this.el.addEventListener('viewer-action', (e) => void this.onAction((e as ViewerActionEvent).action));
   }
 
   get grid(): edits.Grid {
@@ -124,9 +126,8 @@ export class ViewerController {
     return n ? `${n.title} #${id}` : `node ${id}`;
   }
 
-  private async onAction(a: ViewerAction): Promise<void> {
-    if (a.type === 'show-slot') return this.showSlot(a.slot);
-    if (a.type === 'pick-variant' || a.type === 'export' || a.type === 'diverse') return; // the app's
+  /** Carries out an anchor edit from the viewer as one new anchors list. */
+  edit(a: AnchorAction): void {
     const node = this.userNode();
     if (!node) return this.app.toast('This workflow has no User Anchors node: anchors cannot be edited here.', 'error');
     const list = this.list(node);

@@ -1,0 +1,44 @@
+/**
+ * Photo import: a chosen or dropped picture is checked, stored in IndexedDB and its key written to a
+ * node's image parameter; stored photos show again as thumbnails after a reload or an open.
+ */
+import { IMAGE_PARAM, isDiscoNode, type DiscoNode } from '../graph/def-to-litegraph.ts';
+import type { GraphCanvas } from '../graph/graph-canvas.ts';
+import type { StatusBoard } from '../graph/node-status.ts';
+import { toast } from '../panels/toast.ts';
+import { loadPhoto, storePhoto } from '../storage/idb.ts';
+
+export class PhotoImport {
+  constructor(private readonly ed: { readonly view: GraphCanvas; readonly status: StatusBoard }) {}
+
+  /** Stores a photo and points a node's image parameter at it; the photo shows as its thumbnail at once. */
+  async set(node: DiscoNode, file: File, param = IMAGE_PARAM): Promise<void> {
+    // A file that is no picture (or a damaged one) is refused before it replaces the node's photo;
+    // the node says why until a good photo is chosen.
+    const refuse = (why: string) => {
+      node.paramProblems.set(param, why);
+      this.ed.view.redraw();
+      toast(why, 'error', 8000);
+    };
+    if (!file.type.startsWith('image/')) return refuse(`${file.name} is not an image (${file.type || 'unknown type'}): choose a PNG, JPEG or WebP photo`);
+    let bitmap: ImageBitmap;
+    try {
+      bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+    } catch (e) {
+      return refuse(`${file.name} cannot be read as a picture (${file.size} bytes; ${(e as Error).message || 'the browser could not decode it'}): the file is damaged or not really ${file.type}`);
+    }
+    const key = await storePhoto(file);
+    node.setParam(param, key);
+    this.ed.status.setThumb(String(node.id), bitmap);
+  }
+
+  /** Nodes whose photo is stored show it again (after a reload or opening a file). */
+  async restoreThumbs(): Promise<void> {
+    for (const node of this.ed.view.graph._nodes) {
+      if (!isDiscoNode(node)) continue;
+      const key = node.params()[IMAGE_PARAM];
+      const blob = typeof key === 'string' && key ? await loadPhoto(key) : undefined;
+      if (blob) this.ed.status.setThumb(String(node.id), await createImageBitmap(blob, { imageOrientation: 'from-image' }));
+    }
+  }
+}
