@@ -63,7 +63,7 @@ def main(argv=None):
             mask = torch.zeros(h * w)
             labels = torch.zeros(h * w, dtype=torch.long)
             for cell, label in zip(case["cells"], case["labels"]):
-                mask[cell] += 1  # a doubled anchor counts twice (SPEC section 9)
+                mask[cell] += 1  # a doubled anchor counts twice (docs/disco-method.md §9)
                 labels[cell] = label
             ab = decode(model, gray_n, enc, mask.reshape(1, 1, h, w), labels.reshape(1, h, w))
             res["cases"][case["name"]] = write(case["name"], ab)

@@ -5,7 +5,7 @@
   /usr/bin/python3 training/data/fetch_mobilenet.py        # once: nsfwjs's MobileNetV2 into .cache
   /usr/bin/python3 training/train_default.py [--minutes 105] [--backbone mobilenet|scratch]
 
-Recipe (SPEC's, scaled to a CPU): phase 1 trains SpixelNet alone with a SpixelFCN-style
+Recipe (DISCO's, scaled to a CPU): phase 1 trains SpixelNet alone with a SpixelFCN-style
 reconstruction loss (Lab colour + position through SP-pooling then SP-diffusion); phase 2 freezes it and
 trains the backbone (a frozen MobileNetV2 from nsfwjs with a trained head, or the official layout from
 scratch), colour modeler, colour generator and refiner jointly on random crops:

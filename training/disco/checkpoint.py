@@ -1,4 +1,4 @@
-"""Reading and writing DISCO checkpoints in the official format (SPEC section 13).
+"""Reading and writing DISCO checkpoints in the official format (docs/disco-method.md §13).
 
 Official files are torch.save dicts {epoch, state_dict, best_loss, optimizer}. The 23 spectral-norm
 convs store weight_orig / weight_u / weight_v (legacy torch.nn.utils.spectral_norm names) instead of

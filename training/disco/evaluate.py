@@ -1,4 +1,4 @@
-"""Held-out evaluation of a DISCO model: RGB PSNR and colourfulness at 256 x 256 (SPEC section 15)."""
+"""Held-out evaluation of a DISCO model: RGB PSNR and colourfulness at 256 x 256 (docs/disco-method.md §15)."""
 import os
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Export DISCO's five learned stages to ONNX (opset 17) and write a model-set manifest (SPEC section 14).
+"""Export DISCO's five learned stages to ONNX (opset 17) and write a model-set manifest (docs/disco-method.md §14).
 
 Stage graph contract (NCHW float32; N, H, W symbolic, H and W multiples of 16; h = H/16, w = W/16):
   spixelnet        gray [N,1,H,W]                                   -> assoc [N,9,H,W]
@@ -24,7 +24,7 @@ OPSET = 17
 FORMAT_VERSION = 1
 WORKING_SIZE = 256
 
-# SPEC section 14: the only op types allowed in the stage graphs
+# docs/disco-method.md §14: the only op types allowed in the stage graphs
 ALLOWED_OPS = {
     "Conv", "ConvTranspose", "BatchNormalization", "LeakyRelu", "Relu", "Softmax", "Concat", "Resize",
     "Add", "Mul", "Div", "MatMul", "Gemm", "LayerNormalization", "Tanh",
@@ -113,7 +113,7 @@ def export_stage(model, stage, path, size=64):
                           training=torch.onnx.TrainingMode.EVAL)
     bad = sorted(set(onnx_op_types(path)) - ALLOWED_OPS)
     if bad:
-        raise RuntimeError(f"{stage}: graph contains op types outside SPEC section 14: {', '.join(bad)}")
+        raise RuntimeError(f"{stage}: graph contains op types outside docs/disco-method.md §14: {', '.join(bad)}")
 
 
 def sha256_file(path):

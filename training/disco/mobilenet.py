@@ -4,7 +4,7 @@ nsfwjs (npm, MIT) bundles a Keras MobileNetV2, ImageNet-initialised and fine-tun
 classifier; training/data/fetch_mobilenet.py unpacks it to .cache/mobilenet_v2/. Its weights are uint8
 (value = min + scale * q). Every BatchNormalization is folded into the conv before it, so the network is
 Conv (+bias), ReLU6 and Add only; ReLU6 is written as relu(x) - relu(x - 6) with Relu/Add/Mul so that the
-exported graph stays within SPEC section 14's op list (no Clip).
+exported graph stays within docs/disco-method.md §14's op list (no Clip).
 
 MobileNetBackbone keeps the DISCO backbone interface, gray [N,1,H,W] in (L-50)/50 -> features [N,64,H,W]:
 the frozen body up to block_12 (stride 16, 96 channels) and block_5 (stride 8, 32 channels), and a small

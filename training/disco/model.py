@@ -1,4 +1,4 @@
-"""Clean-room PyTorch definition of DISCO's learned networks, written from SPEC.md (sections 4, 5, 8, 11).
+"""Clean-room PyTorch definition of DISCO's learned networks, written from docs/disco-method.md (§4, §5, §8, §11).
 
 Parameter names follow the official checkpoint (state_dict.tsv) so `load_state_dict(strict=True)` works
 after spectral norm has been baked (see checkpoint.py). Spectral-norm convs are plain convs here; the
@@ -40,7 +40,7 @@ def make_config(**overrides):
     return cfg
 
 
-# ---------------------------------------------------------------- SpixelNet (SPEC section 4)
+# ---------------------------------------------------------------- SpixelNet (docs/disco-method.md §4)
 
 def _spx_conv(i, o, stride=1):
     return nn.Sequential(
@@ -90,7 +90,7 @@ class _SegWrapper(nn.Module):
         return self.net(gray)
 
 
-# ---------------------------------------------------------------- Backbone ColorProbNet (SPEC section 5)
+# ---------------------------------------------------------------- Backbone ColorProbNet (docs/disco-method.md §5)
 
 def _conv(i, o, stride=1):
     return nn.Conv2d(i, o, 3, stride, 1, bias=True)
@@ -144,7 +144,7 @@ class ColorProbNet(nn.Module):
         return self.conv10_2(self.conv10up(x))
 
 
-# ---------------------------------------------------------------- Refiner HourGlass2 (SPEC section 11)
+# ---------------------------------------------------------------- Refiner HourGlass2 (docs/disco-method.md §11)
 
 class _InConv(nn.Module):
     def __init__(self, i, o):
@@ -212,7 +212,7 @@ class HourGlass2(nn.Module):
         return self.outConv(y)
 
 
-# ---------------------------------------------------------------- Transformer encoders (SPEC section 8)
+# ---------------------------------------------------------------- Transformer encoders (docs/disco-method.md §8)
 
 class _SelfAttention(nn.Module):
     """Multi-head attention with PyTorch's packed parameter names (in_proj_weight = [Wq; Wk; Wv])."""
@@ -282,7 +282,7 @@ def seq_to_grid(s, like, channels):
 
 
 def position_encoding(h, w, d=D_MODEL):
-    """SPEC section 7: (1, 64, h, w); channels 0..31 from the row, 32..63 from the column."""
+    """docs/disco-method.md §7: (1, 64, h, w); channels 0..31 from the row, 32..63 from the column."""
     half = d // 2
     ey = torch.arange(1, h + 1, dtype=torch.float32) / (h + 1e-6) * 2 * math.pi
     ex = torch.arange(1, w + 1, dtype=torch.float32) / (w + 1e-6) * 2 * math.pi
@@ -299,7 +299,7 @@ def position_encoding(h, w, d=D_MODEL):
 # ---------------------------------------------------------------- Top level (AnchorColorProb)
 
 class DiscoNet(nn.Module):
-    """All learned parts of DISCO. Stage forwards take and return the tensors listed in SPEC section 14."""
+    """All learned parts of DISCO. Stage forwards take and return the tensors listed in docs/disco-method.md §14."""
 
     def __init__(self, config=None):
         super().__init__()

@@ -1,4 +1,4 @@
-"""DISCO's parameter-free stages in PyTorch, for training and evaluation (SPEC sections 2, 3, 6, 9).
+"""DISCO's parameter-free stages in PyTorch, for training and evaluation (docs/disco-method.md §2, §3, §6, §9).
 
 These follow the spec closely but are not bit-exact ports (k-means uses torch's RNG, Lab is analytic);
 the TypeScript runtime has the exact versions.
@@ -74,7 +74,7 @@ def soft_encode(ab, sigma=5.0, k=5):
 
 
 def rebalance_weights(prior, lam=0.5):
-    """SPEC section 3: w = 1/((1-lam) p + lam/313), renormalised so that sum(p w) = 1."""
+    """docs/disco-method.md §3: w = 1/((1-lam) p + lam/313), renormalised so that sum(p w) = 1."""
     w = 1.0 / ((1 - lam) * prior + lam / 313)
     return w / (prior * w).sum()
 
@@ -92,7 +92,7 @@ def _cells(x):
 
 
 def sp_pool(x, assoc):
-    """x [N,C,H,W], assoc [N,9,H,W] -> (tokens [N,C,h,w], prob_sum [N,1,h,w]); SPEC section 6.
+    """x [N,C,H,W], assoc [N,9,H,W] -> (tokens [N,C,h,w], prob_sum [N,1,h,w]); docs/disco-method.md §6.
     Per source cell, one matrix product gives its contribution to each of the 9 neighbours; these are
     then shifted onto the target cells (out-of-grid targets are dropped)."""
     n, c, H, W = x.shape
@@ -150,7 +150,7 @@ def kmeans(x, k, generator, iters=20):
 
 
 def pick_anchors(labels, sizes, k):
-    """One anchor per cluster: the member with the largest superpixel (SPEC section 9). -> mask [L]."""
+    """One anchor per cluster: the member with the largest superpixel (docs/disco-method.md §9). -> mask [L]."""
     mask = torch.zeros(labels.shape[0])
     for c in range(k):
         score = (labels == c).float() + 0.01 * sizes

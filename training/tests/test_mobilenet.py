@@ -1,5 +1,5 @@
 """The MobileNetV2 port (disco/mobilenet.py): Keras weight layout, BatchNorm folding, dequantisation,
-and the DISCO backbone built on it (shapes, frozen body, exportable with SPEC section 14's ops)."""
+and the DISCO backbone built on it (shapes, frozen body, exportable with docs/disco-method.md §14's ops)."""
 import json
 import os
 import tempfile

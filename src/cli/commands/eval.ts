@@ -1,7 +1,7 @@
 /**
  * `disco eval <folder> [--models set] [--oracle-anchors] [--workflow file] [--limit N] [--json out.json]`:
  * measured quality. Each photo in the folder is turned gray (Lab with a = b = 0), colorized by the
- * workflow, and scored against the original (PSNR, SSIM, colourfulness, CIEDE2000, SPEC §15), next
+ * workflow, and scored against the original (PSNR, SSIM, colourfulness, CIEDE2000, docs/disco-method.md §15), next
  * to the gray photo's own scores as the baseline. One executor serves every photo.
  */
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 /**
- * Anchor Locator (SPEC §9): k-means over the colour features, then per cluster the member with the
+ * Anchor Locator (docs/disco-method.md §9): k-means over the colour features, then per cluster the member with the
  * largest superpixel. Locked anchors (e.g. the user's, from an earlier run) are kept as they are and
  * replace the automatic anchor of the cluster they fall in; a cluster holding two locked anchors
  * keeps both.

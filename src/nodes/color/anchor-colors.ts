@@ -1,4 +1,4 @@
-/** Anchor Colors: gives every anchor a colour bin (SPEC §10), from the colour model or a reference ab image. */
+/** Anchor Colors: a colour bin for every anchor (docs/disco-method.md §10), from the colour model or a reference ab image. */
 import { choice, defineNode, int } from '../../runtime/engine/node-def.ts';
 import type { AnchorsValue, ColorDistValue, TokensValue } from '../../runtime/values/types.ts';
 import { ANCHORS, COLOR_DIST, TOKENS } from '../../runtime/values/value-types.ts';

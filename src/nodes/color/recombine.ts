@@ -11,7 +11,7 @@ export const recombine = defineNode({
   version: 1,
   displayName: 'Recombine',
   category: 'DISCO/color',
-  description: 'Crops the predicted ab to the content frame, upscales it (bilinear) to the photo size and joins it with the original L (the demo path of SPEC §2).',
+  description: 'Crops the predicted ab to the content frame, upscales it (bilinear) to the photo size and joins it with the original L (as the official DISCO demo does).',
   inputs: {
     photo: { type: LAB, description: 'The photo\'s Lab at its original size (only L is used).' },
     working: { type: GRAY, description: 'The working-size gray the ab was predicted from (gives the content frame).' },

@@ -1,4 +1,4 @@
-/** RGB to Lab: 8-bit sRGB -> float CIE Lab (D65), as the DISCO reference computes it (SPEC §2). */
+/** RGB to Lab: 8-bit sRGB -> float CIE Lab (D65), as the DISCO reference computes it (docs/disco-method.md §2). */
 import { defineNode } from '../../runtime/engine/node-def.ts';
 import type { ImageValue, LabValue } from '../../runtime/values/types.ts';
 import { IMAGE, LAB } from '../../runtime/values/value-types.ts';

@@ -1,4 +1,4 @@
-/** Color Generator: tokens conditioned on the anchors' colours (SPEC §1 step 7, §8). */
+/** Color Generator: tokens conditioned on the anchors' colours (docs/disco-method.md §1 step 7, §8). */
 import { defineNode } from '../../runtime/engine/node-def.ts';
 import type { AnchorsValue, ColorDistValue, ModelValue, TokensValue } from '../../runtime/values/types.ts';
 import { ANCHORS, COLOR_DIST, MODEL, TOKENS } from '../../runtime/values/value-types.ts';

@@ -1,4 +1,4 @@
-/** Color Modeler: colour features Fc and the per-superpixel colour distribution (SPEC §1 step 4, §8). */
+/** Color Modeler: colour features Fc and each superpixel's colour distribution (docs/disco-method.md §1 step 4, §8). */
 import { defineNode } from '../../runtime/engine/node-def.ts';
 import type { ColorDistValue, ModelValue, TokensValue } from '../../runtime/values/types.ts';
 import { COLOR_DIST, MODEL, TOKENS } from '../../runtime/values/value-types.ts';

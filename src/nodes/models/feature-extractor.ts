@@ -1,4 +1,4 @@
-/** Feature Extractor: the backbone's per-pixel features F (SPEC §1 step 2, §5). */
+/** Feature Extractor: the backbone's per-pixel features F (docs/disco-method.md §1 step 2, §5). */
 import { defineNode } from '../../runtime/engine/node-def.ts';
 import type { GrayValue, ModelValue } from '../../runtime/values/types.ts';
 import { GRAY, MODEL, TENSOR } from '../../runtime/values/value-types.ts';

@@ -1,4 +1,4 @@
-/** Refine: gray + diffused generator features -> normalised ab (SPEC §1 step 9, §11). */
+/** Refine: gray + diffused generator features -> normalised ab (docs/disco-method.md §1 step 9, §11). */
 import { defineNode } from '../../runtime/engine/node-def.ts';
 import type { Tensor } from '../../runtime/values/tensor.ts';
 import type { GrayValue, ModelValue } from '../../runtime/values/types.ts';

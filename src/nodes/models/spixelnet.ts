@@ -1,4 +1,4 @@
-/** SpixelNet: the learned soft superpixel association map A (SPEC §1 step 1, §4). */
+/** SpixelNet: the learned soft superpixel association map A (docs/disco-method.md §1 step 1, §4). */
 import { defineNode } from '../../runtime/engine/node-def.ts';
 import type { AffinityValue, GrayValue, ModelValue } from '../../runtime/values/types.ts';
 import { AFFINITY, GRAY, MODEL } from '../../runtime/values/value-types.ts';

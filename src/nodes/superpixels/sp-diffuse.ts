@@ -1,4 +1,4 @@
-/** SP-Diffusion (SPEC §6): tokens spread back over the pixels through the association map. */
+/** SP-Diffusion (docs/disco-method.md §6): tokens spread back over the pixels through the association map. */
 import { defineNode } from '../../runtime/engine/node-def.ts';
 import type { AffinityValue, TokensValue } from '../../runtime/values/types.ts';
 import { AFFINITY, TENSOR, TOKENS } from '../../runtime/values/value-types.ts';

@@ -1,4 +1,4 @@
-/** SP-Pooling (SPEC §6): per-pixel features averaged over each soft superpixel into tokens. */
+/** SP-Pooling (docs/disco-method.md §6): per-pixel features averaged over each soft superpixel into tokens. */
 import { defineNode } from '../../runtime/engine/node-def.ts';
 import type { Tensor } from '../../runtime/values/tensor.ts';
 import type { AffinityValue, TokensValue } from '../../runtime/values/types.ts';

@@ -1,5 +1,5 @@
 /**
- * Superpixel ops on both backends: the reference vectors (SPEC §16), the defining properties of the
+ * Superpixel ops on both backends: the reference vectors (docs/disco-method.md §16), the defining properties of the
  * training-free stages, and every WGSL kernel against its CPU reference on small inputs.
  */
 import { describe, expect, it } from 'vitest';

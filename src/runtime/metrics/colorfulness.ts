@@ -1,5 +1,5 @@
 /**
- * Colourfulness (Hasler and Süsstrunk 2003, SPEC §15) on 0-255 RGB: rg = R - G, yb = (R + G)/2 - B;
+ * Colourfulness (Hasler and Süsstrunk 2003, docs/disco-method.md §15) on 0-255 RGB: rg = R - G, yb = (R + G)/2 - B;
  * CF = sqrt(sd(rg)² + sd(yb)²) + 0.3 sqrt(mean(rg)² + mean(yb)²), sd the population standard deviation
  * (numpy's default, as the usual scripts use). A gray image scores 0.
  */

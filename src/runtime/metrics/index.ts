@@ -1,4 +1,4 @@
-/** Image-quality metrics for evaluation (SPEC §15), on 8-bit RGBA images; alpha is ignored. */
+/** Image-quality metrics for evaluation (docs/disco-method.md §15), on 8-bit RGBA images; alpha is ignored. */
 import type { ImageValue } from '../values/types.ts';
 import { meanCiede2000 } from './ciede2000.ts';
 import { colorfulness } from './colorfulness.ts';

@@ -1,4 +1,4 @@
-/** RGB PSNR (SPEC §15): 10 log10(255² / MSE) over every pixel and the R, G, B channels; alpha is ignored. */
+/** RGB PSNR (docs/disco-method.md §15): 10 log10(255² / MSE) over every pixel and the R, G, B channels; alpha ignored. */
 import type { ImageValue } from '../values/types.ts';
 import { checkSameSize } from './same-size.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The fixed graph contract of DISCO's five learned stages (SPEC §1, §14): which named tensors each
+ * The fixed graph contract of DISCO's five learned stages (docs/disco-method.md §1, §14): which named tensors each
  * ONNX file takes and gives, and their shapes. Numbers are fixed sizes; letters are dynamic sizes that
  * must agree across one run's tensors (N batch, H x W pixels, h x w tokens). The exporter in
  * `training/` writes exactly this; the model host refuses files and feeds that do not match it.

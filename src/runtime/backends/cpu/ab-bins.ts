@@ -1,5 +1,5 @@
 /**
- * The 313 quantised ab bins (SPEC §3): centres on a 10-unit grid, index order a ascending then b
+ * The 313 quantised ab bins (docs/disco-method.md §3): centres on a 10-unit grid, index order a ascending then b
  * ascending. Encoding picks the nearest centre (lowest index on exact ties); soft encoding weights the
  * 5 nearest with a Gaussian of sigma 5. Also the channel softmax that turns logits into probabilities.
  */

@@ -1,5 +1,5 @@
 /**
- * Anchor colours (SPEC §10): the top-10 bins per token, then a pick. Variant 0 is the argmax (T=0);
+ * Anchor colours (docs/disco-method.md §10): the top-10 bins per token, then a pick. Variant 0 is the argmax (T=0);
  * variant n >= 1 is greedy farthest-point among the not yet picked candidates, maximising the sum of
  * Euclidean ab distances to the earlier picks (variant 1 = T1, 2 = T2). Distances are exact on the
  * 10-unit grid; ties go to the lowest rank. Shared by both backends: the WebGPU one computes the

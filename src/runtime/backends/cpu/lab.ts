@@ -1,5 +1,5 @@
 /**
- * sRGB (D65) <-> CIE Lab as OpenCV's float path defines it (SPEC §2), analytic. OpenCV's RGB->Lab
+ * sRGB (D65) <-> CIE Lab as OpenCV's float path defines it (docs/disco-method.md §2), analytic. OpenCV's RGB->Lab
  * goes through a quantised lookup table, so this differs from it by up to 0.25 L / 0.6 ab; the
  * Lab->RGB direction matches it within 1e-4. The WGSL kernels (webgpu/kernels/lab.wgsl.ts) repeat
  * these constants.

@@ -1,5 +1,5 @@
 /**
- * DISCO's sine position encoding (SPEC §7; DETR's PositionEmbeddingSine, normalised): [1,64,h,w],
+ * DISCO's sine position encoding (docs/disco-method.md §7; DETR's PositionEmbeddingSine, normalised): [1,64,h,w],
  * channels 0..31 from the row, 32..63 from the column. It depends only on (h, w), so it is computed,
  * never stored. Every step is rounded to float32 in the reference's order, so the result matches
  * the official float32 tensor to a few ulp.

@@ -1,5 +1,5 @@
 /**
- * OpenCV INTER_LINEAR resizes (SPEC §2): half-pixel geometry, edge clamping, separable (horizontal
+ * OpenCV INTER_LINEAR resizes (docs/disco-method.md §2): half-pixel geometry, edge clamping, separable (horizontal
  * then vertical). Float32 for Lab/ab tensors; the exact uint8 fixed-point variant for 8-bit images.
  * Both follow the shared `taps` (shared/resize-plan.ts), as does the WGSL kernel.
  */

@@ -1,5 +1,5 @@
 /**
- * SP-Diffusion on the CPU (SPEC §6): x(p) = sum over k of A_k(p) * t[cell(p) + offset_k], missing
+ * SP-Diffusion on the CPU (docs/disco-method.md §6): x(p) = sum over k of A_k(p) * t[cell(p) + offset_k], missing
  * neighbours count as 0, no renormalisation. Accumulated in float32, k = 0..8 in order, like the
  * official code and the WGSL kernel. Loops run cell by cell, channel by channel, then over k, adding into
  * the float32 output (each pixel still sums its terms in k order: the same bits as a per-pixel loop).

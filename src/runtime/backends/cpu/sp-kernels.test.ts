@@ -1,6 +1,6 @@
 /**
  * The fast CPU SP-Pool / SP-Diffuse loops give the same bits as the plain per-pixel definitions
- * (SPEC §6) they replaced, on random maps and grids of several shapes (edges and corners included).
+ * (docs/disco-method.md §6) they replaced, on random maps and grids of several shapes (edges and corners included).
  */
 import { describe, expect, it } from 'vitest';
 import { kOffset, type SpGrid } from '../ops/superpixel-ops.ts';

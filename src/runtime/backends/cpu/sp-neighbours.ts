@@ -1,5 +1,5 @@
 /**
- * The in-grid neighbours of one superpixel cell, in k order (SPEC §6 offsets), for the CPU kernels'
+ * The in-grid neighbours of one superpixel cell, in k order (docs/disco-method.md §6 offsets), for the CPU kernels'
  * inner loops: which association channel (as an offset k*H*W into the map) points at which cell.
  */
 import { kOffset, type SpGrid } from '../ops/superpixel-ops.ts';

@@ -1,5 +1,5 @@
 /**
- * SP-Pooling on the CPU (SPEC §6), the reference for the WGSL kernel. Every pixel p of cell q sends
+ * SP-Pooling on the CPU (docs/disco-method.md §6), the reference for the WGSL kernel. Every pixel p of cell q sends
  * A_k(p) x(p) to the cell q + offset_k (dropped outside the grid); both sums are scaled by 1/cell^2
  * before the 1e-8, as the official 9 shifted average-pools do. Sums run in float64, each in
  * row-major pixel order (loops go channel by channel, row by row, cell by cell, so each sum sees its

@@ -1,6 +1,6 @@
 /**
  * Superpixel sizes and hard labels on the CPU.
- * - Sizes (SPEC §6): B_k(p) = 1 for every k where A_k(p) equals the maximum over all 9 channels;
+ * - Sizes (docs/disco-method.md §6): B_k(p) = 1 for every k where A_k(p) equals the maximum over all 9 channels;
  *   size_j = number of (p, k) with B_k(p) = 1 pointing at j, divided by cell^2 (exact).
  * - Hard labels: each pixel's strongest in-grid neighbour cell, the lowest k on ties.
  */

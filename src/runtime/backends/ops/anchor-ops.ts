@@ -1,5 +1,5 @@
 /**
- * Anchor operations (SPEC §7, §9): the position encoding of a token grid, DISCO's k-means anchor
+ * Anchor operations (docs/disco-method.md §7, §9): the position encoding of a token grid, DISCO's k-means anchor
  * locator and its assignment step. See ../backend.ts.
  */
 import type { Tensor } from '../../values/tensor.ts';
@@ -47,15 +47,15 @@ export interface AnchorLocation extends KMeansResult {
 }
 
 export interface AnchorOps {
-  /** Sine position encoding [1,64,h,w] of an h x w token grid (SPEC §7). */
+  /** Sine position encoding [1,64,h,w] of an h x w token grid (docs/disco-method.md §7). */
   positionEncoding(h: number, w: number): Promise<Tensor>;
   /**
    * The k-means assignment step: for tokens [1,C,h,w] and centres [K,C], the index of the nearest
    * centre (squared Euclidean, first index on ties) per token, as int32 [h*w].
    */
   kmeansAssign(tokens: Tensor, centres: Tensor): Promise<Tensor>;
-  /** DISCO's k-means on tokens [1,C,h,w] (SPEC §9). Results are small and returned on the CPU. */
+  /** DISCO's k-means on tokens [1,C,h,w] (docs/disco-method.md §9). Results are small and returned on the CPU. */
   kmeans(tokens: Tensor, opts: KMeansOptions): Promise<KMeansResult>;
-  /** k-means, then one anchor per cluster using superpixel sizes [1,1,h,w] (SPEC §9). */
+  /** k-means, then one anchor per cluster using superpixel sizes [1,1,h,w] (docs/disco-method.md §9). */
   locateAnchors(tokens: Tensor, sizes: Tensor, opts: KMeansOptions): Promise<AnchorLocation>;
 }

@@ -1,5 +1,5 @@
 /**
- * Colour operations: sRGB <-> Lab (SPEC §2), OpenCV INTER_LINEAR resizes, the 313 ab bins (§3) and
+ * Colour operations: sRGB <-> Lab (docs/disco-method.md §2), OpenCV INTER_LINEAR resizes, the 313 ab bins (§3) and
  * anchor colours (§10). Tensors are NCHW; Lab tensors hold L in 0..100 and unscaled a, b; "normalised"
  * means gray = (L-50)/50 and ab_n = ab/110. Ops that return an ImageValue (CPU bytes) read back on
  * WebGPU by necessity; everything else stays in the backend's memory.

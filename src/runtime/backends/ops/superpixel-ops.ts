@@ -1,5 +1,5 @@
 /**
- * Superpixel operations (SPEC §6 plus the training-free stages). Tensors are NCHW. An association
+ * Superpixel operations (docs/disco-method.md §6 plus the training-free stages). Tensors are NCHW. An association
  * map A is [1,9,H,W] on a grid of `cell` x `cell` pixel cells (h = H/cell rows, w = W/cell columns);
  * channel k links a pixel to the cell at offset (k div 3 - 1, k mod 3 - 1) from its own cell, and
  * links to cells outside the grid are dropped. Tokens are [1,C,h,w] in row-major token order.
@@ -9,9 +9,9 @@ import { assertShape, type Tensor } from '../../values/tensor.ts';
 import type { ImageValue } from '../../values/types.ts';
 
 export interface SpPoolResult {
-  /** [1,C,h,w]: num / (den + 1e-8), both sums scaled by 1/cell^2 first (SPEC §6). */
+  /** [1,C,h,w]: num / (den + 1e-8), both sums scaled by 1/cell^2 first (docs/disco-method.md §6). */
   readonly pooled: Tensor;
-  /** [1,1,h,w]: den, the association mass per superpixel divided by cell^2 (SPEC's prob_sum). */
+  /** [1,1,h,w]: den, the association mass per superpixel divided by cell^2 (prob_sum, docs/disco-method.md §6). */
   readonly mass: Tensor;
 }
 
@@ -40,11 +40,11 @@ export interface PropagateOptions {
 }
 
 export interface SuperpixelOps {
-  /** SP-Pooling (SPEC §6): x [1,C,H,W], A [1,9,H,W] -> tokens [1,C,h,w] and mass [1,1,h,w]. */
+  /** SP-Pooling (docs/disco-method.md §6): x [1,C,H,W], A [1,9,H,W] -> tokens [1,C,h,w] and mass [1,1,h,w]. */
   spPool(x: Tensor, assoc: Tensor, cell: number): Promise<SpPoolResult>;
-  /** SP-Diffusion (SPEC §6): tokens [1,C,h,w] -> [1,C,H,W], sum over k = 0..8 in order, no renormalisation. */
+  /** SP-Diffusion (docs/disco-method.md §6): tokens [1,C,h,w] -> [1,C,H,W], sum over k = 0..8 in order, not renormalised. */
   spDiffuse(tokens: Tensor, assoc: Tensor, cell: number): Promise<Tensor>;
-  /** Superpixel sizes (SPEC §6): pixels whose maximal channel (every tied one) points at j, / cell^2: [1,1,h,w]. */
+  /** Superpixel sizes [1,1,h,w] (docs/disco-method.md §6): pixels whose maximal channel (all if tied) points at j, / cell^2. */
   spSizes(assoc: Tensor, cell: number): Promise<Tensor>;
   /**
    * Hard superpixel labels, int32 [1,1,H,W]: each pixel's token index is its strongest in-grid
@@ -123,7 +123,7 @@ export function seedIndex(seeds: readonly ColorSeed[], h: number, w: number): In
   return fixed;
 }
 
-/** Neighbour offset of channel k (SPEC §0). */
+/** Neighbour offset of channel k (docs/disco-method.md §0). */
 export const kOffset = (k: number): [number, number] => [Math.floor(k / 3) - 1, (k % 3) - 1];
 
 /** Default boundary colour of superpixelOverlay (yellow). */

@@ -1,5 +1,5 @@
 /**
- * The 313 quantised ab bins (SPEC §3): centres on a 10-unit grid, index order a ascending then b
+ * The 313 quantised ab bins (docs/disco-method.md §3): centres on a 10-unit grid, index order a ascending then b
  * ascending, and the constants of their (soft) encoding. Shared by the CPU and WGSL kernels and the
  * editor's swatches.
  */

@@ -1,5 +1,5 @@
 /**
- * DISCO's k-means (SPEC §9; the official code runs kmeans_pytorch with iter_limit 20, tol 1e-4),
+ * DISCO's k-means (docs/disco-method.md §9; the official code runs kmeans_pytorch with iter_limit 20, tol 1e-4),
  * reproduced in float32 so labels match the reference exactly:
  * - initial centres: tokens at numpy legacy `choice(n, k, replace=False)` right after seed(seed);
  * - Lloyd loop: assign (squared distance, first index on ties), then each centre becomes the mean of

@@ -1,6 +1,7 @@
 /**
  * numpy's legacy `RandomState` generator (MT19937), enough of it to reproduce the index draws of the
- * DISCO anchor locator exactly (SPEC §9): `np.random.seed(s)` then `np.random.choice(n, k, replace=False)`.
+ * DISCO anchor locator exactly (docs/disco-method.md §9): `np.random.seed(s)` then
+ * `np.random.choice(n, k, replace=False)`.
  *
  * - Seeding is Matsumoto–Nishimura `init_genrand` (numpy's `mt19937_seed` for an integer seed).
  * - `bounded(m)` is numpy's legacy `random_interval`: mask `m` to its bit width and redraw until <= m.

@@ -1,5 +1,5 @@
 /**
- * One anchor per k-means cluster (SPEC §9): the token maximising [label = c] + 0.01 * size, i.e. the
+ * One anchor per k-means cluster (docs/disco-method.md §9): the token maximising [label = c] + 0.01 * size, i.e. the
  * member with the largest superpixel, first index on ties. An empty final cluster therefore picks
  * the largest superpixel of the image, which may be another cluster's anchor: the hint mask M is the
  * sum of the k one-hot choices, so it is 2 there. Arithmetic in float32 like the reference.

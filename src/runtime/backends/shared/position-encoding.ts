@@ -1,5 +1,5 @@
 /**
- * The parts of DISCO's sine position encoding (SPEC §7) that the CPU and WGSL kernels share: the
+ * The parts of DISCO's sine position encoding (docs/disco-method.md §7) that the CPU and WGSL kernels share: the
  * channel count, the per-channel divisors and the scaled coordinate, all rounded to float32 in the
  * reference's order.
  */

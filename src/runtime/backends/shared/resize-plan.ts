@@ -1,5 +1,5 @@
 /**
- * What the CPU and WGSL resizes share (SPEC §2): OpenCV INTER_LINEAR's source taps (half-pixel
+ * What the CPU and WGSL resizes share (docs/disco-method.md §2): OpenCV INTER_LINEAR's source taps (half-pixel
  * geometry, edge clamping), the argument checks, and how a photo's content maps to the working square.
  */
 import type { Frame } from '../../values/types.ts';

@@ -1,5 +1,5 @@
 /**
- * DISCO's sine position encoding [1,64,h,w] (SPEC §7) as a WGSL kernel, one invocation per value.
+ * DISCO's sine position encoding [1,64,h,w] (docs/disco-method.md §7) as a WGSL kernel, one invocation per value.
  * The 32 frequencies 10000^(2*floor(i/2)/32) come from the CPU (posencDims) as float32: WGSL's pow
  * is only accurate to a few ulp, while the table is the reference's exact float32 values. sin and
  * cos are evaluated by our own polynomial: WGSL only promises 2^-11 absolute error for the builtins

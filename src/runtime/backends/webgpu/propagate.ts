@@ -7,7 +7,7 @@ import type { SpGrid } from '../ops/superpixel-ops.ts';
 import type { GpuContext } from './gpu-context.ts';
 import { GRID_WGSL, gridUniform, runSteps, tiles, type Scratch, type Step } from './sp-common.ts';
 
-// The 8 neighbours of the Laplacian are the 9 SPEC offsets without the centre (k = 4).
+// The 8 neighbours of the Laplacian are the 9 offsets of docs/disco-method.md §0 without the centre (k = 4).
 const NB_WGSL = /* wgsl */ `
 fn nb8(g: Grid, i: u32, k8: u32) -> i32 {
   return neighbour(g, i / g.gw, i % g.gw, select(k8, k8 + 1u, k8 >= 4u));

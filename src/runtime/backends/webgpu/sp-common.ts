@@ -13,7 +13,7 @@ import { f32Bits, type GpuContext } from './gpu-context.ts';
 export const GRID_WGSL = /* wgsl */ `
 struct Grid { H: u32, W: u32, gh: u32, gw: u32, cell: u32, C: u32, K: u32, s0: f32, s1: f32 }
 
-// Token index of the neighbour cell k (SPEC §0 offsets) of cell (cy, cx), or -1 outside the grid.
+// Token index of the neighbour cell k (docs/disco-method.md §0 offsets) of cell (cy, cx), or -1 outside the grid.
 fn neighbour(g: Grid, cy: u32, cx: u32, k: u32) -> i32 {
   let ny = i32(cy) + i32(k / 3u) - 1;
   let nx = i32(cx) + i32(k % 3u) - 1;

@@ -1,5 +1,5 @@
 /**
- * WGSL for SPEC §6 (SP-Pooling, SP-Diffusion, superpixel sizes) and hard labels, checked against
+ * WGSL for docs/disco-method.md §6 (SP-Pooling, SP-Diffusion, superpixel sizes) and hard labels, checked against
  * the CPU references in ../cpu. Pooling gathers instead of scattering (no float atomics in WGSL):
  * the thread of token j and channel c visits, for each k, the cell j - offset_k, whose pixels reach
  * j through channel k.

@@ -1,5 +1,5 @@
 /**
- * The 313 ab bins on the GPU (SPEC §3, cpu/ab-bins.ts): nearest-bin encoding, soft encoding,
+ * The 313 ab bins on the GPU (docs/disco-method.md §3, cpu/ab-bins.ts): nearest-bin encoding, soft encoding,
  * decoding, the channel softmax and the per-token top-k. One invocation per pixel/token; `bins` is
  * the centre table (a, b pairs, unscaled) uploaded once per device.
  */

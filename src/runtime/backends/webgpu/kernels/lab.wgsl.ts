@@ -1,5 +1,5 @@
 /**
- * sRGB <-> Lab kernels; constants and formulas as in cpu/lab.ts (SPEC §2).
+ * sRGB <-> Lab kernels; constants and formulas as in cpu/lab.ts (docs/disco-method.md §2).
  * RGB_TO_LAB reads RGBA bytes packed one pixel per u32 (little-endian: r is the low byte).
  * LAB_TO_RGB reads L from one buffer and a, b from another, so it serves plain Lab->RGB, recombine
  * (full-res L + upscaled ab x110) and chroma dropping (abScale 0); it writes packed RGBA, alpha 255.
