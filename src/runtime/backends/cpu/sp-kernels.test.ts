@@ -1,6 +1,7 @@
 /**
- * The fast CPU SP-Pool / SP-Diffuse loops give the same bits as the plain per-pixel definitions
- * (docs/disco-method.md §6) they replaced, on random maps and grids of several shapes (edges and corners included).
+ * The fast CPU SP-Pool / SP-Diffuse loops against the plain per-pixel definitions (docs/disco-method.md §6), on
+ * random maps and grids of several shapes (edges and corners included). SP-Diffuse gives the same
+ * bits; SP-Pool adds its float64 sums in another order, so it is held to 1 float32 ulp.
  */
 import { describe, expect, it } from 'vitest';
 import { kOffset, type SpGrid } from '../ops/superpixel-ops.ts';
@@ -51,6 +52,17 @@ function diffusePerPixel(t: Float32Array, C: number, assoc: Float32Array, g: SpG
   return out;
 }
 
+/** The largest difference between a and b in float32 ulps of b. */
+function ulps(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const e = Math.max(Math.floor(Math.log2(Math.abs(b[i]))), -126); // float32 exponent of b
+    worst = Math.max(worst, Math.abs(a[i] - b[i]) / 2 ** (e - 23));
+  }
+  return worst;
+}
+
 function random(n: number, seed: number): Float32Array {
   let s = seed;
   return Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 0.5);
@@ -61,11 +73,11 @@ describe('CPU SP-Pool and SP-Diffuse loops', () => {
     const g: SpGrid = { H: h * cell, W: w * cell, h, w, cell };
     const hw = g.H * g.W;
     const assoc = random(9 * hw, h * 31 + w);
-    it(`pool equals the per-pixel sums bit for bit (${h}x${w} cells of ${cell}, C=${C})`, () => {
+    it(`pool equals the per-pixel sums within 1 float32 ulp (${h}x${w} cells of ${cell}, C=${C})`, () => {
       const x = random(C * hw, 7);
       const fast = spPoolArrays(x, C, assoc, g), ref = poolPerPixel(x, C, assoc, g);
-      expect(Array.from(fast.pooled)).toEqual(Array.from(ref.pooled));
-      expect(Array.from(fast.mass)).toEqual(Array.from(ref.mass));
+      expect(ulps(fast.pooled, ref.pooled)).toBeLessThanOrEqual(1);
+      expect(ulps(fast.mass, ref.mass)).toBeLessThanOrEqual(1);
     });
     it(`diffuse equals the per-pixel sums bit for bit (${h}x${w} cells of ${cell}, C=${C})`, () => {
       const t = random(C * h * w, 11);
