@@ -61,8 +61,8 @@ describe('anchor ops on WebGPU vs the CPU reference', () => {
     };
     const before = gpu.gpu.readbacks;
     const got = await gpu.locateAnchors(tokens, sizes, opts);
-    // The tokens once, then the labels once per iteration (sizes are already on the CPU here).
-    expect(gpu.gpu.readbacks - before).toBe(1 + got.iterations);
+    // The tokens once, whatever the iteration count (sizes are already on the CPU here).
+    expect(gpu.gpu.readbacks - before).toBe(1);
     expect(Array.from(got.labels)).toEqual(Array.from(loadVector(name, 'labels').data));
     expect(got.iterations).toBe(loadVector(name, 'iterations').data[0]);
     expect(Array.from(got.mask)).toEqual(Array.from(loadVector(name, 'hint_mask').data));

@@ -1,13 +1,16 @@
 /**
- * WGSL implementations of AnchorOps. The position encoding and the k-means assignment step are
- * kernels. The rest of k-means (centre update, empty-cluster refill, stopping test) and the anchor
- * picking run on the CPU: the loop is data dependent and tiny (256 tokens x 64 values, at most 20
- * iterations), so each iteration reads back only n int32 labels, and the token data itself is read
- * back once per run.
+ * WGSL implementations of AnchorOps. The position encoding and the `kmeansAssign` op are kernels.
+ * k-means itself runs on the CPU after ONE readback of the tokens: its loop is data dependent (stop
+ * on the centre shift, refill empty clusters from the seeded generator), so a GPU assignment step
+ * would need a readback per iteration, and each readback waits for everything queued on the device.
+ * That made the Anchor Locator one of the slowest stages on a software adapter while its arithmetic
+ * (n tokens x K centres x C values, at most 20 times) is microseconds of CPU work. The assignment
+ * runs the CPU reference (assignCpu), so labels are the CPU backend's exactly.
  */
 import type { AnchorOps } from '../ops/anchor-ops.ts';
 import type { Tensor } from '../../values/tensor.ts';
-import { kmeansLoop, tokenRows } from '../shared/kmeans-loop.ts';
+import { kmeansCpu } from '../cpu/kmeans.ts';
+import { tokenRows } from '../shared/kmeans-loop.ts';
 import { pickAnchors } from '../shared/pick-anchors.ts';
 import type { GpuContext } from './gpu-context.ts';
 import { dispatchAssign } from './kmeans-assign.ts';
@@ -22,24 +25,9 @@ function checkTokens(tokens: Tensor, what: string): { n: number; c: number } {
 
 export function gpuAnchorOps(gpu: GpuContext): AnchorOps {
   async function kmeans(tokens: Tensor, opts: Parameters<AnchorOps['kmeans']>[1]) {
-    const { n, c } = checkTokens(tokens, 'kmeans');
-    // The update step needs the token values on the CPU: one readback per run.
-    const host = await gpu.download(tokens);
-    const rows = tokenRows(host.shape, host.data);
-    const tok = gpu.upload(tokens);
-    const centres = gpu.storage(opts.k * c, 'kmeans centres');
-    const labels = gpu.gpuTensor([n], 'int32', 'kmeans labels');
-    try {
-      return await kmeansLoop(rows, opts, async (cs) => {
-        gpu.device.queue.writeBuffer(centres, 0, cs.buffer as ArrayBuffer, cs.byteOffset, cs.byteLength);
-        dispatchAssign(gpu, tok.buffer, centres, labels.buffer, n, c, opts.k);
-        return (await gpu.download(labels)).data as Int32Array;
-      });
-    } finally {
-      if (tok !== tokens) tok.buffer.destroy();
-      centres.destroy();
-      labels.buffer.destroy();
-    }
+    checkTokens(tokens, 'kmeans');
+    const host = await gpu.download(tokens); // the one readback of a k-means run
+    return kmeansCpu(tokenRows(host.shape, host.data), opts);
   }
 
   return {

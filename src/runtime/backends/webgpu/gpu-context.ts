@@ -9,6 +9,8 @@ export class GpuContext {
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   /** Counts every GPU→CPU readback, so tests can prove that data stays on the GPU between stages. */
   readbacks = 0;
+  /** Counts every compute dispatch, so tests can prove a stage's dispatches do not grow with its input. */
+  dispatches = 0;
 
   constructor(readonly device: GPUDevice, readonly adapterDescription: string) {}
 
@@ -81,6 +83,7 @@ export class GpuContext {
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
+    this.dispatches++;
     pass.end();
     this.device.queue.submit([enc.finish()]);
   }

@@ -50,6 +50,7 @@ export function runSteps(gpu: GpuContext, steps: readonly Step[]): void {
       entries: s.buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
     }));
     pass.dispatchWorkgroups(...s.groups);
+    gpu.dispatches++;
   }
   pass.end();
   gpu.device.queue.submit([enc.finish()]);
