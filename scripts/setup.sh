@@ -16,5 +16,8 @@ if ((${#missing[@]})); then
 fi
 
 echo "setup: installing npm packages (npm ci)" >&2
-npm ci --no-audit --no-fund
+# onnxruntime-node's install script would fetch its CUDA libraries from nuget; the CPU build we use
+# is in the npm package. package.json's allowScripts denies that script on npm >= 11.16; the
+# variable does it on older npm (Node 20 ships npm 10).
+ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 echo "setup: done" >&2
