@@ -73,8 +73,11 @@ export async function createNodeBackend(kind: BackendChoice, say: (line: string)
   return { backend: createWebGpuBackend(device.device, device.adapterDescription), close: device.close };
 }
 
-/** Model sets from the repository's `models/` folder (or `modelsDir`), run by onnxruntime-node. */
-export async function createNodeModels(modelsDir?: string, backend?: Backend): Promise<ModelHost> {
+/**
+ * Model sets from the repository's `models/` folder (or `modelsDir`), run by onnxruntime-node with
+ * `threads` intra-op threads (default: one per core; a batch worker sharing the cores takes fewer).
+ */
+export async function createNodeModels(modelsDir?: string, backend?: Backend, threads?: number): Promise<ModelHost> {
   const { createFsModelHost } = await import('./fs-models.ts');
-  return createFsModelHost(modelsDir, backend);
+  return createFsModelHost(modelsDir, backend, threads);
 }

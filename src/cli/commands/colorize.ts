@@ -1,66 +1,142 @@
 /**
- * `disco colorize <image> [-o out.png] [--anchors K] [--diverse N] [--workflow file]`: the one-line
- * path. Runs the default workflow (automatic DISCO with the shipped model set) on one photo.
- * With --diverse N it runs N anchor-colour variants; the shared stages run once (the cache).
+ * `disco colorize <image> [-o out.png]` and `disco colorize <image|folder|glob>... -o <dir>`: the
+ * one-line path. Runs the default workflow (automatic DISCO with the shipped model set), or
+ * --workflow, on one photo, or on many with all cores (see batch/). With --diverse N it runs N
+ * anchor-colour variants per photo; the shared stages run once (the cache).
+ * A result never replaces a photo, and an existing result is kept unless --force (a batch skips it).
  */
+import { statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, extname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Executor } from '../../runtime/engine/executor.ts';
-import type { Workflow } from '../../runtime/workflow/schema.ts';
 import { backendOption, commonOptions, intOption, memoryOption, parse } from '../args.ts';
-import { executeWorkflow, execGraphOf, labeller, nodeRegistry } from '../execute.ts';
-import { createNodeBackend, createNodeModels } from '../node-host.ts';
-import { resultImage, writeResultPng } from '../outputs.ts';
+import { expandInputs, planBatch, type BatchItem } from '../batch/inputs.ts';
+import { runPool } from '../batch/pool.ts';
+import { BatchProgress } from '../batch/progress.ts';
+import { Colorizer, loadTemplate, variantPaths, type ColorizeSettings } from '../colorizer.ts';
+import { labeller } from '../execute.ts';
+import { checkOutput, OutputRefused } from '../output-guard.ts';
 import { ProgressBar } from '../progress.ts';
-import { readWorkflowFile, withInput, withSetting } from '../workflow-file.ts';
 import { UsageError } from './index.ts';
 
-export const DEFAULT_WORKFLOW = fileURLToPath(new URL('../../../workflows/disco-auto.json', import.meta.url));
+export { DEFAULT_WORKFLOW } from '../colorizer.ts';
+
+/**
+ * Batch workers by default. Measured with `npm run bench` on 2 cores (bench/README.md, "Batch"):
+ * one worker per core, each with one onnxruntime thread, beat one worker with every core.
+ */
+export function defaultWorkers(cores = availableParallelism()): number {
+  return Math.max(1, cores);
+}
 
 export async function colorizeCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     ...commonOptions,
     output: { type: 'string', short: 'o' },
+    force: { type: 'boolean' },
+    jobs: { type: 'string', short: 'j' },
     anchors: { type: 'string' },
     diverse: { type: 'string' },
     workflow: { type: 'string' },
-  }, 1);
-  const input = positionals[0];
-  const k = intOption(values.anchors, 'anchors', 3, 14);
-  const diverse = intOption(values.diverse, 'diverse', 1, 10) ?? 1;
-  const output = resolve(values.output ?? `${basename(input, extname(input))}-color.png`);
+  }, [1, Infinity]);
+  const settings: ColorizeSettings = {
+    workflow: values.workflow,
+    anchors: intOption(values.anchors, 'anchors', 3, 14),
+    diverse: intOption(values.diverse, 'diverse', 1, 10) ?? 1,
+    backend: backendOption(values.backend),
+    modelsDir: values['models-dir'],
+    pixelLimit: intOption(values['max-pixels'], 'max-pixels', 1, 2 ** 31),
+    memoryBudget: memoryOption(values['max-memory']),
+  };
+  const force = Boolean(values.force);
+  const jobs = intOption(values.jobs, 'jobs', 1, 64);
+  const [first] = positionals;
+  const batch = positionals.length > 1 || isDir(first) || (/[*?[]/.test(first) && !exists(first)) || (values.output !== undefined && isDir(values.output));
+  if (!batch) return colorizeOne(first, values.output, settings, force);
+  if (!values.output) throw new UsageError('colorizing several photos (or a folder) needs -o <folder> for the results');
+  return colorizeMany(positionals, values.output, settings, force, jobs);
+}
 
-  const registry = nodeRegistry();
-  const file = await readWorkflowFile(values.workflow ?? DEFAULT_WORKFLOW, registry);
-  let wf = withInput(file.workflow, input, registry);
-  if (k !== undefined) wf = setOnType(wf, 'disco/anchor-locator', 'k', k, '--anchors');
-  const variants = Array.from({ length: diverse }, (_, v) => (diverse > 1 ? setOnType(wf, 'disco/anchor-colors', 'variant', v, '--diverse') : wf));
-
-  const { backend, close } = await createNodeBackend(backendOption(values.backend), (line) => process.stderr.write(`${line}\n`));
-  const executor = new Executor({ registry });
-  const models = await createNodeModels(values['models-dir'], backend); // one ONNX session per model file for all variants
+async function colorizeOne(input: string, outputArg: string | undefined, settings: ColorizeSettings, force: boolean): Promise<number> {
+  const output = resolve(outputArg ?? `${basename(input, extname(input))}-color.png`);
+  const paths = variantPaths(output, settings.diverse);
+  for (const path of paths) checkOutput(path, [input], force); // before any work
+  const colorizer = await Colorizer.open(settings, (line) => process.stderr.write(`${line}\n`));
   try {
-    for (const [v, variant] of variants.entries()) {
-      const graph = execGraphOf(variant);
-      const progress = new ProgressBar(process.stderr, labeller(graph));
-      const { result } = await executeWorkflow(variant, {
-        baseDir: file.baseDir, backend, executor, models, onEvent: progress.onEvent,
-        pixelLimit: intOption(values['max-pixels'], 'max-pixels', 1, 2 ** 31),
-        memoryBudget: memoryOption(values['max-memory']), modelsDir: values['models-dir'], source: values.workflow ?? DEFAULT_WORKFLOW,
-      }).finally(() => progress.end());
-      const { image } = resultImage(result, graph);
-      const path = diverse > 1 ? output.replace(/(\.png)?$/i, `.c${v}.png`) : output;
-      await writeResultPng(path, image, variant, file.baseDir);
-      process.stderr.write(`wrote ${path} (${image.width}x${image.height})\n`);
-    }
+    const graph = colorizer.graphFor(input);
+    const bars: ProgressBar[] = [];
+    const { width, height } = await colorizer.colorize(input, output, () => {
+      bars.push(new ProgressBar(process.stderr, labeller(graph)));
+      return bars[bars.length - 1].onEvent;
+    }).finally(() => bars.forEach((b) => b.end()));
+    for (const path of paths) process.stderr.write(`wrote ${path} (${width}x${height})\n`);
     return 0;
   } finally {
-    close();
+    colorizer.close();
   }
 }
 
-function setOnType(wf: Workflow, type: string, param: string, value: number, flag: string): Workflow {
-  const nodes = wf.nodes.filter((n) => n.type === type);
-  if (!nodes.length) throw new UsageError(`${flag} needs a ${type} node, and this workflow has none`);
-  return nodes.reduce((w, n) => withSetting(w, `${n.id}.${param}=${value}`, nodeRegistry()), wf);
+async function colorizeMany(args: string[], outDir: string, settings: ColorizeSettings, force: boolean, jobs: number | undefined): Promise<number> {
+  if (isFile(outDir) || (!isDir(outDir) && /\.(png|jpe?g|webp|tiff?)$/i.test(outDir))) {
+    throw new UsageError(`-o ${outDir}: with several photos (or a folder), -o names the folder for the results, not a file`);
+  }
+  const inputs = expandInputs(args);
+  const items = planBatch(inputs, outDir);
+  await loadTemplate(settings); // a bad workflow or option is refused once, before any worker starts
+  await mkdir(resolve(outDir), { recursive: true });
+
+  const progress = new BatchProgress(process.stderr, items.length);
+  const failures: { input: string; message: string }[] = [];
+  const toRun: BatchItem[] = [];
+  for (const item of items) {
+    const refusal = refusalOf(item, settings.diverse, force);
+    if (!refusal) toRun.push(item);
+    else if (refusal.reason === 'exists' && variantPaths(item.output, settings.diverse).every(exists)) progress.skipped(item.input, item.output);
+    else {
+      failures.push({ input: item.input, message: refusal.message });
+      progress.failed(item.input, refusal.message);
+    }
+  }
+  const workers = Math.min(jobs ?? defaultWorkers(), Math.max(1, toRun.length));
+  const threads = Math.max(1, Math.floor(availableParallelism() / workers));
+  failures.push(...await runPool(toRun, { workers, settings: { ...settings, threads }, progress }));
+  progress.end();
+  for (const f of failures) process.stderr.write(`  failed: ${f.input}: ${f.message}\n`);
+  return failures.length ? 1 : 0;
 }
+
+/** Why an item's results may not be written (an input, or an existing file without --force), if so. */
+function refusalOf(item: BatchItem, diverse: number, force: boolean): OutputRefused | undefined {
+  try {
+    for (const path of variantPaths(item.output, diverse)) checkOutput(path, [item.input], force);
+    return undefined;
+  } catch (e) {
+    if (e instanceof OutputRefused) return e;
+    throw e;
+  }
+}
+
+const exists = (path: string): boolean => {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const isFile = (path: string): boolean => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
+const isDir = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};

@@ -28,9 +28,12 @@ export function usage(): string {
   return `disco: colorize grayscale photos with DISCO, stage by stage
 
 Usage:
-  disco colorize <image> [-o out.png] [--anchors K] [--diverse N] [--workflow <file>]
+  disco colorize <image> [-o out.png] [--force] [--anchors K] [--diverse N] [--workflow <file>]
       Colorize one photo with the default workflow (workflows/disco-auto.json).
-  disco run <workflow.json|png> [--input <image>] [--output <png>] [--set <nodeId>.<param>=<value>]... [--dump <dir>]
+  disco colorize <image|folder|glob>... -o <folder> [--force] [--jobs N] [...]
+      Colorize many photos on all cores into <folder>/<name>.png; photos already done are
+      skipped, a bad photo is reported and the rest go on (exit 1 if any failed).
+  disco run <workflow.json|png> [--input <image>] [--output <png>] [--force] [--set <nodeId>.<param>=<value>]... [--dump <dir>]
       Run a workflow headless. --dump writes every node's outputs in an inspectable form.
   disco inspect <workflow.json|png>
       List the nodes, parameters and models of a workflow (also one embedded in a PNG).
@@ -50,6 +53,7 @@ Common options:
   --max-memory MB        refuse input images whose run would need more memory, estimated at
                          48 bytes per pixel (default: half the machine's memory, at most 8000)
   --models-dir DIR       folder of model sets for Load Model Set (default: models/)
+  --force                replace an existing output file (never an input)
   --verbose              print stack traces on errors
 `;
 }

@@ -1,10 +1,11 @@
-/** `disco run <workflow.json|png> [--input img] [--output png] [--set id.param=value]... [--dump dir]` */
+/** `disco run <workflow.json|png> [--input img] [--output png [--force]] [--set id.param=value]... [--dump dir]` */
 import { relative, resolve } from 'node:path';
 import type { ImageValue } from '../../runtime/values/types.ts';
 import { backendOption, commonOptions, intOption, memoryOption, parse } from '../args.ts';
 import { dumpRun } from '../dump.ts';
 import { executeWorkflow, execGraphOf, labeller, nodeRegistry } from '../execute.ts';
 import { createNodeBackend } from '../node-host.ts';
+import { checkOutput, workflowInputs } from '../output-guard.ts';
 import { nextSavePath, resultImage, writeResultPng } from '../outputs.ts';
 import { ProgressBar } from '../progress.ts';
 import { readWorkflowFile, withInput, withSetting } from '../workflow-file.ts';
@@ -16,6 +17,7 @@ export async function runCommand(args: string[]): Promise<number> {
     output: { type: 'string', short: 'o' },
     set: { type: 'string', multiple: true },
     dump: { type: 'string' },
+    force: { type: 'boolean' },
   }, 1);
   const registry = nodeRegistry();
   const file = await readWorkflowFile(positionals[0], registry);
@@ -24,6 +26,8 @@ export async function runCommand(args: string[]): Promise<number> {
   for (const s of values.set ?? []) wf = withSetting(wf, s, registry);
 
   const graph = execGraphOf(wf);
+  // --output never replaces the workflow file or a photo it reads, nor an existing file without --force.
+  if (values.output) checkOutput(resolve(values.output), [positionals[0], ...workflowInputs(wf, file.baseDir)], Boolean(values.force));
   const progress = new ProgressBar(process.stderr, labeller(graph));
   const { backend, close } = await createNodeBackend(backendOption(values.backend), (line) => process.stderr.write(`${line}\n`));
   try {

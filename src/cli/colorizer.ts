@@ -1,0 +1,113 @@
+/**
+ * What `disco colorize` does to one photo, shared by the one-photo command and the batch workers:
+ * the default workflow (or --workflow) pointed at the photo, run once per --diverse variant (the
+ * shared stages run once: one executor per photo), each result written as PNG with its workflow.
+ * The backend and the ONNX sessions are made once and reused for every photo.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Backend } from '../runtime/backends/backend.ts';
+import type { EventSink } from '../runtime/engine/events.ts';
+import { Executor } from '../runtime/engine/executor.ts';
+import type { ModelHost } from '../runtime/engine/context.ts';
+import type { ExecGraph } from '../runtime/workflow/exec-format.ts';
+import type { Workflow } from '../runtime/workflow/schema.ts';
+import { UsageError } from './commands/index.ts';
+import { executeWorkflow, execGraphOf, nodeRegistry } from './execute.ts';
+import { createNodeBackend, createNodeModels, type BackendChoice } from './node-host.ts';
+import { resultImage, writeResultPng } from './outputs.ts';
+import { readWorkflowFile, withInput, withSetting } from './workflow-file.ts';
+
+export const DEFAULT_WORKFLOW = fileURLToPath(new URL('../../workflows/disco-auto.json', import.meta.url));
+
+/** The colorize options, already checked (plain data: batch workers receive it as JSON). */
+export interface ColorizeSettings {
+  readonly workflow?: string;
+  /** Anchor Locator's k. */
+  readonly anchors?: number;
+  /** Number of Anchor Colors variants (1: one result). */
+  readonly diverse: number;
+  readonly backend: BackendChoice;
+  readonly modelsDir?: string;
+  readonly pixelLimit?: number;
+  readonly memoryBudget?: number;
+  /** onnxruntime intra-op threads (default: one per core). */
+  readonly threads?: number;
+}
+
+/** The files one photo's results go to: `output`, or `<output>.c<v>.png` per variant with --diverse. */
+export function variantPaths(output: string, diverse: number): string[] {
+  if (diverse <= 1) return [output];
+  return Array.from({ length: diverse }, (_, v) => output.replace(/(\.png)?$/i, `.c${v}.png`));
+}
+
+export class Colorizer {
+  private constructor(
+    private readonly settings: ColorizeSettings,
+    private readonly template: Workflow,
+    private readonly baseDir: string,
+    private readonly backend: Backend,
+    private readonly models: ModelHost,
+    private readonly closeBackend: () => void,
+  ) {}
+
+  /** `say` gets a line explaining the backend choice (see createNodeBackend). */
+  static async open(settings: ColorizeSettings, say?: (line: string) => void): Promise<Colorizer> {
+    const { workflow: wf, baseDir } = await loadTemplate(settings);
+    const { backend, close } = await createNodeBackend(settings.backend, say);
+    try {
+      const models = await createNodeModels(settings.modelsDir, backend, settings.threads); // one ONNX session per model file for all photos
+      return new Colorizer(settings, wf, baseDir, backend, models, close);
+    } catch (e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** The exec graph a photo runs (for progress labels). */
+  graphFor(input: string): ExecGraph {
+    return execGraphOf(withInput(this.template, input, nodeRegistry()));
+  }
+
+  /** Colorizes `input` into `variantPaths(output, diverse)`; returns the result's size. */
+  async colorize(input: string, output: string, onEvent?: (variant: number) => EventSink): Promise<{ width: number; height: number }> {
+    const s = this.settings;
+    const wf = withInput(this.template, input, nodeRegistry());
+    const executor = new Executor({ registry: nodeRegistry() }); // per photo: the cache serves its variants, then goes
+    const paths = variantPaths(output, s.diverse);
+    let size = { width: 0, height: 0 };
+    for (const [v, path] of paths.entries()) {
+      const variant = s.diverse > 1 ? setOnType(wf, 'disco/anchor-colors', 'variant', v, '--diverse') : wf;
+      const { result, graph } = await executeWorkflow(variant, {
+        baseDir: this.baseDir, backend: this.backend, executor, models: this.models, onEvent: onEvent?.(v),
+        pixelLimit: s.pixelLimit, memoryBudget: s.memoryBudget, modelsDir: s.modelsDir, source: s.workflow ?? DEFAULT_WORKFLOW,
+      });
+      const { image } = resultImage(result, graph);
+      await writeResultPng(path, image, variant, this.baseDir);
+      size = { width: image.width, height: image.height };
+    }
+    return size;
+  }
+
+  close(): void {
+    this.closeBackend();
+  }
+}
+
+/**
+ * The workflow every photo runs, with --anchors applied; throws (one line) for an unreadable or
+ * damaged workflow, unknown node types, or an option the workflow has no node for.
+ */
+export async function loadTemplate(settings: ColorizeSettings): Promise<{ workflow: Workflow; baseDir: string }> {
+  const file = await readWorkflowFile(settings.workflow ?? DEFAULT_WORKFLOW, nodeRegistry());
+  let wf = file.workflow;
+  if (settings.anchors !== undefined) wf = setOnType(wf, 'disco/anchor-locator', 'k', settings.anchors, '--anchors');
+  if (settings.diverse > 1) setOnType(wf, 'disco/anchor-colors', 'variant', 0, '--diverse'); // refused here if there is none
+  execGraphOf(wf);
+  return { workflow: wf, baseDir: file.baseDir };
+}
+
+function setOnType(wf: Workflow, type: string, param: string, value: number, flag: string): Workflow {
+  const nodes = wf.nodes.filter((n) => n.type === type);
+  if (!nodes.length) throw new UsageError(`${flag} needs a ${type} node, and this workflow has none`);
+  return nodes.reduce((w, n) => withSetting(w, `${n.id}.${param}=${value}`, nodeRegistry()), wf);
+}
