@@ -1,11 +1,13 @@
 /**
- * The fast CPU SP-Pool / SP-Diffuse loops against the plain per-pixel definitions (docs/disco-method.md §6), on
- * random maps and grids of several shapes (edges and corners included). SP-Diffuse gives the same
- * bits; SP-Pool adds its float64 sums in another order, so it is held to 1 float32 ulp.
+ * The fast CPU SP-Pool / SP-Diffuse (TypeScript loops and WebAssembly SIMD kernels) against the
+ * plain per-pixel definitions (docs/disco-method.md §6), on random maps and grids of several shapes
+ * (edges and corners included). SP-Diffuse gives the same bits; SP-Pool adds its float64 sums in
+ * another order, so it is held to 1 float32 ulp.
  */
 import { describe, expect, it } from 'vitest';
 import { kOffset, type SpGrid } from '../ops/superpixel-ops.ts';
 import { spDiffuseArrays } from './sp-diffuse.ts';
+import { simdKernels } from './simd/simd.ts';
 import { spPoolArrays } from './sp-pool.ts';
 
 function poolPerPixel(x: Float32Array, C: number, assoc: Float32Array, g: SpGrid) {
@@ -68,20 +70,25 @@ function random(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 0.5);
 }
 
-describe('CPU SP-Pool and SP-Diffuse loops', () => {
-  for (const [h, w, cell, C] of [[1, 1, 4, 2], [3, 5, 4, 3], [4, 2, 16, 5], [2, 7, 2, 1]]) {
+describe.each([
+  ['TypeScript loops', null],
+  ['WebAssembly SIMD kernels', simdKernels()],
+])('CPU SP-Pool and SP-Diffuse: %s', (path, simd) => {
+  if (path !== 'TypeScript loops') it('load in Node', () => expect(simd).not.toBeNull());
+  // cell % 4 != 0 (the last shape) always takes the loops.
+  for (const [h, w, cell, C] of [[1, 1, 4, 2], [3, 5, 4, 3], [4, 2, 16, 5], [3, 4, 8, 66], [2, 7, 2, 1]]) {
     const g: SpGrid = { H: h * cell, W: w * cell, h, w, cell };
     const hw = g.H * g.W;
     const assoc = random(9 * hw, h * 31 + w);
     it(`pool equals the per-pixel sums within 1 float32 ulp (${h}x${w} cells of ${cell}, C=${C})`, () => {
       const x = random(C * hw, 7);
-      const fast = spPoolArrays(x, C, assoc, g), ref = poolPerPixel(x, C, assoc, g);
+      const fast = spPoolArrays(x, C, assoc, g, simd), ref = poolPerPixel(x, C, assoc, g);
       expect(ulps(fast.pooled, ref.pooled)).toBeLessThanOrEqual(1);
       expect(ulps(fast.mass, ref.mass)).toBeLessThanOrEqual(1);
     });
     it(`diffuse equals the per-pixel sums bit for bit (${h}x${w} cells of ${cell}, C=${C})`, () => {
       const t = random(C * h * w, 11);
-      expect(Array.from(spDiffuseArrays(t, C, assoc, g))).toEqual(Array.from(diffusePerPixel(t, C, assoc, g)));
+      expect(Array.from(spDiffuseArrays(t, C, assoc, g, simd))).toEqual(Array.from(diffusePerPixel(t, C, assoc, g)));
     });
   }
 });
