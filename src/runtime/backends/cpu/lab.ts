@@ -1,92 +1,150 @@
 /**
- * sRGB (D65) <-> CIE Lab as OpenCV's float path defines it (docs/disco-method.md §2), analytic. OpenCV's RGB->Lab
- * goes through a quantised lookup table, so this differs from it by up to 0.25 L / 0.6 ab; the
- * Lab->RGB direction matches it within 1e-4. The WGSL kernels (webgpu/kernels/lab.wgsl.ts) repeat
- * these constants.
+ * sRGB (D65) <-> CIE Lab exactly as OpenCV 4's cv2.cvtColor computes it (x86-64, SSE2 build, as
+ * Debian's python3-opencv 4.6), which is what the official DISCO code calls (docs/disco-method.md §2):
+ * - float RGB2Lab: trilinear interpolation in fixed point in a 33^3 table, so L comes in steps of
+ *   100/16384 and a, b in steps of 1/64;
+ * - float Lab2RGB: float32 formulas, then a spline through the gamma curve. OpenCV converts each row
+ *   8 pixels at a time with SIMD code and the rest of the row with scalar code; the two round
+ *   differently in the last bit, so which one applies depends on the column (see `simdColumns`);
+ * - the 8-bit conversions (integer tables).
+ * Tables: ../shared/opencv-lab-tables.ts. Vectors: test/fixtures/opencv-lab. The WGSL kernels
+ * (webgpu/kernels/lab.wgsl.ts) follow the same steps.
  */
 import { cpuTensor, type CpuTensor } from '../../values/tensor.ts';
 import type { ImageValue } from '../../values/types.ts';
+import {
+  CODE_U8, F_16_116, F_6_29, F_7787, F_9033, GAMMA_TAB_SIZE, invGammaSplineTab, lab8Tables, labInputCode, LUT_DIM, MIN_AB,
+  rgb2LabLut, simdColumns, XYZ2RGB_F,
+} from '../shared/opencv-lab-tables.ts';
 
-export const WHITE_X = 0.950456;
-export const WHITE_Z = 1.088754;
-/** RGB -> XYZ rows. */
-export const M_RGB2XYZ = [0.412453, 0.35758, 0.180423, 0.212671, 0.71516, 0.072169, 0.019334, 0.119193, 0.950227] as const;
-/** XYZ -> RGB rows (OpenCV's constants). */
-export const M_XYZ2RGB = [3.240479, -1.53715, -0.498535, -0.969256, 1.875991, 0.041556, 0.055648, -0.204043, 1.057311] as const;
+const f = Math.fround;
 
-const linearise = (c: number): number => (c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4));
-const f = (t: number): number => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116);
-const gamma = (v: number): number => (v <= 0.0031308 ? 12.92 * v : 1.055 * Math.pow(v, 1 / 2.4) - 0.055);
-const clip01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
-const finv = (t: number): number => (t > 6 / 29 ? t * t * t : (t - 16 / 116) / 7.787);
+// ------------------------------------------------------------------ float RGB -> Lab
 
-/** Lab of linear-light RGB, written to out[i], out[i + stride], out[i + 2 * stride]. */
-function labFromLinear(R: number, G: number, B: number, out: Float32Array | Float64Array, i: number, stride: number): void {
-  const m = M_RGB2XYZ;
-  const X = (m[0] * R + m[1] * G + m[2] * B) / WHITE_X;
-  const Y = m[3] * R + m[4] * G + m[5] * B;
-  const Z = (m[6] * R + m[7] * G + m[8] * B) / WHITE_Z;
-  const fx = f(X), fy = f(Y), fz = f(Z);
-  out[i] = Y > 0.008856 ? 116 * fy - 16 : 903.3 * Y;
-  out[i + stride] = 500 * (fx - fy);
-  out[i + 2 * stride] = 200 * (fy - fz);
-}
+const SB = LUT_DIM * LUT_DIM * 3, SG = LUT_DIM * 3, SR = 3;
 
-/** Lab -> float sRGB clipped to 0..1, written to out[i], out[i + stride], out[i + 2 * stride]. */
-function rgbFromLab(L: number, a: number, b: number, out: Float32Array | Float64Array, i: number, stride: number): void {
-  let Y: number, fy: number;
-  if (L > 7.9996) {
-    fy = (L + 16) / 116;
-    Y = fy * fy * fy;
-  } else {
-    Y = L / 903.3;
-    fy = 7.787 * Y + 16 / 116;
+/** Lab of fixed-point inputs (0..16384 each), written to out[i], out[i + stride], out[i + 2 * stride]. */
+function labFromCodes(cr: number, cg: number, cb: number, out: Float32Array | Float64Array, i: number, stride: number): void {
+  const lut = rgb2LabLut();
+  const tb = cb >> 9, tg = cg >> 9, tr = cr >> 9;
+  const xb = (cb >> 5) & 15, xg = (cg >> 5) & 15, xr = (cr >> 5) & 15;
+  const o = tb * SB + tg * SG + tr * SR;
+  const db = tb < LUT_DIM - 1 ? SB : 0, dg = tg < LUT_DIM - 1 ? SG : 0, dr = tr < LUT_DIM - 1 ? SR : 0;
+  const b0 = 16 - xb, g0 = 16 - xg, r0 = 16 - xr;
+  const w000 = b0 * g0 * r0, w001 = b0 * g0 * xr, w010 = b0 * xg * r0, w011 = b0 * xg * xr;
+  const w100 = xb * g0 * r0, w101 = xb * g0 * xr, w110 = xb * xg * r0, w111 = xb * xg * xr;
+  for (let c = 0; c < 3; c++) {
+    const k = o + c;
+    const s = lut[k] * w000 + lut[k + dr] * w001 + lut[k + dg] * w010 + lut[k + dg + dr] * w011
+      + lut[k + db] * w100 + lut[k + db + dr] * w101 + lut[k + db + dg] * w110 + lut[k + db + dg + dr] * w111;
+    const code = (s + 2048) >> 12;
+    out[i + c * stride] = c === 0 ? f(code * (100 / 16384)) : code / 64 - 128;
   }
-  const X = finv(fy + a / 500) * WHITE_X;
-  const Z = finv(fy - b / 200) * WHITE_Z;
-  const m = M_XYZ2RGB;
-  out[i] = gamma(clip01(m[0] * X + m[1] * Y + m[2] * Z));
-  out[i + stride] = gamma(clip01(m[3] * X + m[4] * Y + m[5] * Z));
-  out[i + 2 * stride] = gamma(clip01(m[6] * X + m[7] * Y + m[8] * Z));
 }
-
-/** linearise(v / 255 in float32) for every byte value v: image pixels need no pow. */
-const LINEAR_U8 = Float64Array.from({ length: 256 }, (_, v) => linearise(Math.fround(v / 255)));
 
 const pixel = new Float64Array(3);
 
-/** One pixel: float sRGB in 0..1 -> [L, a, b]. */
+/** One pixel: float sRGB (any value; clipped to 0..1 like OpenCV) -> [L, a, b]. */
 export function rgbToLabPixel(r: number, g: number, b: number): [number, number, number] {
-  labFromLinear(linearise(r), linearise(g), linearise(b), pixel, 0, 1);
+  labFromCodes(labInputCode(r), labInputCode(g), labInputCode(b), pixel, 0, 1);
   return [pixel[0], pixel[1], pixel[2]];
 }
 
-/** One pixel: Lab -> float sRGB clipped to 0..1. */
-export function labToRgbPixel(L: number, a: number, b: number): [number, number, number] {
-  rgbFromLab(L, a, b, pixel, 0, 1);
-  return [pixel[0], pixel[1], pixel[2]];
+/** Float32 RGB planes [3,n] (or interleaved with stride 1 and step 3) -> Lab planes [3,n]. */
+export function rgbFloatToLab(rgb: ArrayLike<number>, n: number, interleaved = false): Float32Array {
+  const out = new Float32Array(3 * n);
+  for (let p = 0; p < n; p++) {
+    const [r, g, b] = interleaved ? [rgb[3 * p], rgb[3 * p + 1], rgb[3 * p + 2]] : [rgb[p], rgb[n + p], rgb[2 * n + p]];
+    labFromCodes(labInputCode(r), labInputCode(g), labInputCode(b), out, p, n);
+  }
+  return out;
 }
 
-/** float32 0..1 -> uint8 as the official saving code does: x255 in float32, truncate. */
-export const toU8 = (v: number): number => Math.trunc(Math.fround(Math.fround(v) * 255));
-
-/** RGBA bytes -> Lab [1,3,H,W]. */
+/** RGBA bytes -> Lab [1,3,H,W]: each byte / 255 in float32, then OpenCV's float RGB2Lab. */
 export function rgbToLabImage(image: ImageValue): CpuTensor {
   const { width: W, height: H, data } = image;
   const n = W * H;
   const out = new Float32Array(3 * n);
-  for (let p = 0; p < n; p++) labFromLinear(LINEAR_U8[data[4 * p]], LINEAR_U8[data[4 * p + 1]], LINEAR_U8[data[4 * p + 2]], out, p, n);
+  for (let p = 0; p < n; p++) labFromCodes(CODE_U8[data[4 * p]], CODE_U8[data[4 * p + 1]], CODE_U8[data[4 * p + 2]], out, p, n);
   return cpuTensor([1, 3, H, W], out);
 }
 
-/** Lab planes -> float sRGB planes [1,3,H,W] in 0..1 (the float stage of labToRgb, kept for tests). */
-export function labToRgbFloat(L: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, n: number, abScale = 1): Float32Array {
+// ------------------------------------------------------------------ float Lab -> RGB
+
+const C = XYZ2RGB_F;
+const INV_903 = f(1 / F_9033), INV_116 = f(1 / 116), INV_500 = f(1 / 500), NEG_INV_200 = f(-1 / 200), INV_7787 = f(1 / F_7787);
+const clip01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
+
+/** OpenCV's spline gamma: linear 0..1 -> sRGB 0..1 (float32). */
+function gammaSpline(v: number): number {
+  const tab = invGammaSplineTab();
+  const x = f(v * GAMMA_TAB_SIZE);
+  const ix = Math.min(Math.max(Math.trunc(x), 0), GAMMA_TAB_SIZE - 1);
+  const t = f(x - ix), k = 4 * ix;
+  return f(f(f(f(f(f(tab[k + 3] * t) + tab[k + 2]) * t) + tab[k + 1]) * t) + tab[k]);
+}
+
+/** Lab -> float sRGB 0..1 (clipped) by OpenCV's scalar code (the last width % 8 pixels of a row). */
+function rgbFromLabScalar(L: number, a: number, b: number, out: Float32Array | Float64Array, i: number, stride: number): void {
+  let y: number, fy: number;
+  if (L <= 8) {
+    y = f(L / F_9033);
+    fy = f(f(F_7787 * y) + F_16_116);
+  } else {
+    fy = f(f(L + 16) / 116);
+    y = f(f(fy * fy) * fy);
+  }
+  let x = f(f(a / 500) + fy), z = f(fy - f(b / 200));
+  x = x <= F_6_29 ? f(f(x - F_16_116) / F_7787) : f(f(x * x) * x);
+  z = z <= F_6_29 ? f(f(z - F_16_116) / F_7787) : f(f(z * z) * z);
+  out[i] = gammaSpline(clip01(f(f(f(C[0] * x) + f(C[1] * y)) + f(C[2] * z))));
+  out[i + stride] = gammaSpline(clip01(f(f(f(C[3] * x) + f(C[4] * y)) + f(C[5] * z))));
+  out[i + 2 * stride] = gammaSpline(clip01(f(f(f(C[6] * x) + f(C[7] * y)) + f(C[8] * z))));
+}
+
+/** The same by OpenCV's SIMD code (reciprocal multiplies, sums in another order; no FMA on SSE2). */
+function rgbFromLabSimd(L: number, a: number, b: number, out: Float32Array | Float64Array, i: number, stride: number): void {
+  let y: number, fy: number;
+  if (L <= 8) {
+    y = f(L * INV_903);
+    fy = f(f(F_7787 * y) + F_16_116);
+  } else {
+    fy = f(f(L + 16) * INV_116);
+    y = f(f(fy * fy) * fy);
+  }
+  let x = f(f(a * INV_500) + fy), z = f(f(b * NEG_INV_200) + fy);
+  x = x <= F_6_29 ? f(f(x - F_16_116) * INV_7787) : f(f(x * x) * x);
+  z = z <= F_6_29 ? f(f(z - F_16_116) * INV_7787) : f(f(z * z) * z);
+  out[i] = gammaSpline(clip01(f(f(C[0] * x) + f(f(C[1] * y) + f(C[2] * z)))));
+  out[i + stride] = gammaSpline(clip01(f(f(C[3] * x) + f(f(C[4] * y) + f(C[5] * z)))));
+  out[i + 2 * stride] = gammaSpline(clip01(f(f(C[6] * x) + f(f(C[7] * y) + f(C[8] * z)))));
+}
+
+
+/** One pixel: Lab -> float sRGB clipped to 0..1 (a one-pixel image: the scalar code). */
+export function labToRgbPixel(L: number, a: number, b: number): [number, number, number] {
+  rgbFromLabScalar(f(L), f(a), f(b), pixel, 0, 1);
+  return [pixel[0], pixel[1], pixel[2]];
+}
+
+/**
+ * Lab planes of a width-wide image -> float sRGB planes [3,n] in 0..1. a and b are multiplied by
+ * abScale in float32 first (recombine passes ab/110 and 110).
+ */
+export function labToRgbFloat(L: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, n: number, width: number, abScale = 1): Float32Array {
   const out = new Float32Array(3 * n);
-  for (let p = 0; p < n; p++) rgbFromLab(L[p], Math.fround(a[p] * abScale), Math.fround(b[p] * abScale), out, p, n);
+  const simd = simdColumns(width);
+  for (let p = 0, x = 0; p < n; p++, x = x + 1 === width ? 0 : x + 1) {
+    const convert = x < simd ? rgbFromLabSimd : rgbFromLabScalar;
+    convert(L[p], f(a[p] * abScale), f(b[p] * abScale), out, p, n);
+  }
   return out;
 }
 
-/** Float sRGB planes -> RGBA bytes. */
+/** float32 0..1 -> uint8 as the official code saves: (rgb * 255).astype(np.uint8), i.e. truncation. */
+export const toU8 = (v: number): number => Math.trunc(f(f(v) * 255));
+
+/** Float sRGB planes -> RGBA bytes (alpha 255). */
 export function rgbPlanesToImage(rgb: Float32Array, width: number, height: number): ImageValue {
   const n = width * height;
   const data = new Uint8ClampedArray(4 * n);
@@ -104,8 +162,47 @@ export function labToRgbImage(lab: CpuTensor): ImageValue {
   const [, , H, W] = lab.shape;
   const n = H * W;
   const d = lab.data;
-  return rgbPlanesToImage(labToRgbFloat(d.subarray(0, n), d.subarray(n, 2 * n), d.subarray(2 * n, 3 * n), n), W, H);
+  return rgbPlanesToImage(labToRgbFloat(d.subarray(0, n), d.subarray(n, 2 * n), d.subarray(2 * n, 3 * n), n, W), W, H);
 }
+
+// ------------------------------------------------------------------ 8-bit (COLOR_RGB2LAB on uint8)
+
+const descale = (v: number, n: number): number => (v + (1 << (n - 1))) >> n;
+const sat8 = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : v);
+
+/** 8-bit RGB (interleaved, `channels` per pixel) -> 8-bit Lab interleaved [L*255/100, a+128, b+128]. */
+export function rgbToLab8(rgb: ArrayLike<number>, n: number, channels = 3): Uint8Array {
+  const t = lab8Tables(), m = t.toXyz, out = new Uint8Array(3 * n);
+  for (let p = 0; p < n; p++) {
+    const R = t.gamma[rgb[channels * p]], G = t.gamma[rgb[channels * p + 1]], B = t.gamma[rgb[channels * p + 2]];
+    const fX = t.cbrt[descale(R * m[0] + G * m[1] + B * m[2], 12)];
+    const fY = t.cbrt[descale(R * m[3] + G * m[4] + B * m[5], 12)];
+    const fZ = t.cbrt[descale(R * m[6] + G * m[7] + B * m[8], 12)];
+    out[3 * p] = sat8(descale(296 * fY - 1336934, 15)); // (116*255+50)/100 and 16*255*2^15/100, rounded
+    out[3 * p + 1] = sat8(descale(500 * (fX - fY) + (128 << 15), 15));
+    out[3 * p + 2] = sat8(descale(200 * (fY - fZ) + (128 << 15), 15));
+  }
+  return out;
+}
+
+/** 8-bit Lab (interleaved) -> 8-bit RGB (interleaved, 3 per pixel). */
+export function lab8ToRgb(lab: ArrayLike<number>, n: number): Uint8Array {
+  const t = lab8Tables(), m = t.toRgb, out = new Uint8Array(3 * n);
+  for (let p = 0; p < n; p++) {
+    const L = lab[3 * p], aa = lab[3 * p + 1], bb = lab[3 * p + 2];
+    const y = t.lToYf[2 * L], ify = t.lToYf[2 * L + 1];
+    const adiv = ((5 * aa * 53687 + (1 << 7)) >> 13) - 4194; // a * 16384 / 500, 128 * 16384 / 500
+    const bdiv = ((bb * 41943 + (1 << 4)) >> 9) - 10485 + 1; // b * 16384 / 200, 128 * 16384 / 200
+    const x = t.abToXz[ify + adiv - MIN_AB], z = t.abToXz[ify - bdiv - MIN_AB];
+    for (let c = 0; c < 3; c++) {
+      const v = descale(m[3 * c] * x + m[3 * c + 1] * y + m[3 * c + 2] * z, 14);
+      out[3 * p + c] = t.invGamma[v < 0 ? 0 : v > 4095 ? 4095 : v];
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ helpers
 
 /** True when some pixel's channels differ by more than `tolerance` (JPEG grays carry a little noise). */
 export function imageHasColor(image: ImageValue, tolerance = 2): boolean {
@@ -118,34 +215,14 @@ export function imageHasColor(image: ImageValue, tolerance = 2): boolean {
 }
 
 /**
- * A colour photo's gray version: Lab with a = b = 0, back to RGB; alpha kept. Only L is computed
- * (a and b are dropped), with the same float32 rounding of L and of the RGB planes as going through
- * rgbToLabImage and labToRgbFloat. The result depends on the RGB triple alone, so a small
- * direct-mapped cache of triples skips the pow calls for repeated colours (every pixel of a gray photo).
+ * A colour photo's 8-bit gray version: OpenCV float Lab, a = b = 0, back through OpenCV's float
+ * Lab2RGB and truncated to bytes; alpha kept. Rounding to 8 bits moves L a little (up to about 0.5).
  */
 export function dropChromaImage(image: ImageValue): ImageValue {
-  const { width, height, data: src } = image;
-  const n = width * height;
-  const data = new Uint8ClampedArray(4 * n);
-  const m = M_RGB2XYZ;
-  const rgb = new Float32Array(3);
-  const keys = new Int32Array(1 << 16).fill(-1), grays = new Int32Array(1 << 16);
-  for (let p = 0; p < n; p++) {
-    const r = src[4 * p], g = src[4 * p + 1], b = src[4 * p + 2];
-    const key = (r << 16) | (g << 8) | b;
-    const slot = Math.imul(key, 0x9e3779b1) >>> 16;
-    if (keys[slot] !== key) {
-      const R = LINEAR_U8[r], G = LINEAR_U8[g], B = LINEAR_U8[b];
-      const Y = m[3] * R + m[4] * G + m[5] * B;
-      rgbFromLab(Math.fround(Y > 0.008856 ? 116 * f(Y) - 16 : 903.3 * Y), 0, 0, rgb, 0, 1);
-      keys[slot] = key;
-      grays[slot] = toU8(rgb[0]) | (toU8(rgb[1]) << 8) | (toU8(rgb[2]) << 16);
-    }
-    const out = grays[slot];
-    data[4 * p] = out & 255;
-    data[4 * p + 1] = (out >> 8) & 255;
-    data[4 * p + 2] = out >> 16;
-    data[4 * p + 3] = src[4 * p + 3];
-  }
-  return { width, height, data, meta: { ...image.meta, hadColor: false } };
+  const lab = rgbToLabImage(image);
+  const n = image.width * image.height;
+  const zero = new Float32Array(n);
+  const out = rgbPlanesToImage(labToRgbFloat(lab.data.subarray(0, n), zero, zero, n, image.width), image.width, image.height);
+  for (let p = 0; p < n; p++) out.data[4 * p + 3] = image.data[4 * p + 3];
+  return { ...out, meta: { ...image.meta, hadColor: false } };
 }

@@ -12,6 +12,7 @@ import type { Anchor, AnchorsValue, ImageValue } from '../../values/types.ts';
 import type { Backend } from '../backend.ts';
 import { createCpuBackend } from '../cpu/cpu-backend.ts';
 import { rgbHwcToImage } from '../../../../test/helpers/images.ts';
+import { labFromCodes, labVector } from '../../../../test/helpers/opencv-lab.ts';
 import { runNode } from '../../../../test/helpers/node-ctx.ts';
 import { labToGray } from '../../../nodes/color/lab-to-gray.ts';
 import { normalizeAb } from '../../../nodes/color/normalize-ab.ts';
@@ -57,20 +58,25 @@ const randomTensor = (shape: number[], lo: number, hi: number, seed = 1) => {
 };
 
 describe('colour space on WebGPU', () => {
-  it('rgbToLab matches the reference', async () => {
-    const g = await down(await gpu.rgbToLab(photo));
-    // WGSL pow() (used for the 2.4 gamma and the cube root) is only accurate to a few ULP of its
-    // exp2/log2 form: measured 3.2e-5 relative on SwiftShader, far inside the 0.25 L / 0.6 ab budget.
-    expect(relErr(g, (await cpu.rgbToLab(photo)) as CpuTensor)).toBeLessThan(1e-4);
+  it('rgbToLab is OpenCV\'s float RGB2Lab bit for bit (integer table interpolation)', async () => {
+    const u8 = labVector('rgb2lab_f32_cube', 'rgb_u8').data as Uint8Array;
+    const g = await down(await gpu.rgbToLab(rgbHwcToImage(u8, 128, 64)));
+    const ref = labFromCodes(labVector('rgb2lab_f32_cube', 'lab_codes').data as Uint16Array);
+    const n = 128 * 64, bad: number[] = [];
+    for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) if (g.data[c * n + p] !== ref[3 * p + c]) bad.push(p);
+    expect(bad).toEqual([]);
   });
 
-  it('labToRgb matches the reference within one level', async () => {
-    const lab = randomTensor([1, 3, 32, 48], 0, 1, 7);
-    for (let i = 0; i < 32 * 48; i++) { lab.data[i] *= 100; lab.data[1536 + i] = lab.data[1536 + i] * 200 - 100; lab.data[3072 + i] = lab.data[3072 + i] * 200 - 100; }
+  it('labToRgb is OpenCV\'s float Lab2RGB then x255 truncated, bit for bit on this adapter', async () => {
+    const lab = labVector('lab2rgb_f32', 'lab').data as Float32Array;
+    const n = lab.length / 3, planes = new Float32Array(3 * n);
+    for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) planes[c * n + p] = lab[3 * p + c];
     const before = gpu.gpu.readbacks;
-    const g = await gpu.labToRgb(lab);
+    const g = await gpu.labToRgb(cpuTensor([1, 3, n / 13, 13], planes));
     expect(gpu.gpu.readbacks - before).toBe(1);
-    expect(imageDiff(g, await cpu.labToRgb(lab))).toBeLessThanOrEqual(1);
+    const ref = labVector('lab2rgb_f32', 'rgb_u8').data, bad: number[] = [];
+    for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) if (g.data[4 * p + c] !== ref[3 * p + c]) bad.push(p);
+    expect(bad).toEqual([]);
   });
 
   it('normalises and slices on the GPU', async () => {

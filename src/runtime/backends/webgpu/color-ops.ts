@@ -15,6 +15,7 @@ import {
 } from '../cpu/anchor-colors.ts';
 import { resizeImageU8 } from '../cpu/resize.ts';
 import { checkRecombine, checkResizeArgs, taps, workingPlan } from '../shared/resize-plan.ts';
+import { invGammaSplineTab, labTableForGpu, simdColumns } from '../shared/opencv-lab-tables.ts';
 import { f32Bits, type GpuContext } from './gpu-context.ts';
 import { groups } from './kernels/color-common.ts';
 import { AFFINE, LAB_TO_RGB, RGB_TO_LAB } from './kernels/lab.wgsl.ts';
@@ -28,6 +29,12 @@ const NAN_BITS = 0x7fc00000;
 export function gpuColorOps(gpu: GpuContext): ColorOps {
   let binTable: GPUBuffer | undefined;
   const bins = () => (binTable ??= gpu.upload({ location: 'cpu', dtype: 'float32', shape: [2 * NUM_BINS], data: Float32Array.from(AB_BINS) }).buffer);
+  // OpenCV's Lab tables (cpu/opencv-lab-tables.ts), uploaded once
+  let labTable: GPUBuffer | undefined, splineTable: GPUBuffer | undefined;
+  const table = (data: Int32Array | Float32Array) =>
+    gpu.upload({ location: 'cpu', dtype: data instanceof Int32Array ? 'int32' : 'float32', shape: [data.length], data }).buffer;
+  const labTab = () => (labTable ??= table(labTableForGpu()));
+  const splineTab = () => (splineTable ??= table(invGammaSplineTab()));
 
   /** Runs `code` over `n` invocations with a fresh uniform block at binding 0, then the buffers. */
   function run(label: string, code: string, uniforms: Uni[], buffers: GPUBuffer[], n: number): void {
@@ -58,7 +65,7 @@ export function gpuColorOps(gpu: GpuContext): ColorOps {
 
   function labToRgbDispatch(L: GpuTensor, lStride: number, ab: GpuTensor, abOffset: number, abPlane: number, abScale: number, width: number, height: number): GpuTensor {
     const out = gpu.gpuTensor([width * height], 'int32', 'rgba');
-    run('lab-to-rgb', LAB_TO_RGB, [width, height, lStride, abOffset, abPlane, { f: abScale }], [L.buffer, ab.buffer, out.buffer], width * height);
+    run('lab-to-rgb', LAB_TO_RGB, [width, height, lStride, abOffset, abPlane, { f: abScale }, simdColumns(width)], [L.buffer, ab.buffer, out.buffer, splineTab()], width * height);
     return out;
   }
 
@@ -66,7 +73,7 @@ export function gpuColorOps(gpu: GpuContext): ColorOps {
     const n = image.width * image.height;
     const rgba = uploadRgba(image);
     const lab = gpu.gpuTensor([1, 3, image.height, image.width], 'float32', 'lab');
-    run('rgb-to-lab', RGB_TO_LAB, [n], [rgba.buffer, lab.buffer], n);
+    run('rgb-to-lab', RGB_TO_LAB, [n], [rgba.buffer, lab.buffer, labTab()], n);
     rgba.buffer.destroy();
     return lab;
   }
