@@ -61,7 +61,7 @@ export const cpuColorOps: ColorOps = {
     const n = out.width * out.height, W = lab.shape[3];
     const L = new Float32Array(n);
     for (let y = 0; y < out.height; y++) L.set(lab.data.subarray(y * W, y * W + out.width), y * out.width);
-    const rgb = labToRgbFloat(L, big.data.subarray(0, n), big.data.subarray(n, 2 * n), n, AB_SCALE);
+    const rgb = labToRgbFloat(L, big.data.subarray(0, n), big.data.subarray(n, 2 * n), out.width, AB_SCALE);
     return rgbPlanesToImage(rgb, out.width, out.height);
   },
 

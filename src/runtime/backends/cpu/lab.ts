@@ -60,12 +60,33 @@ export function rgbFloatToLab(rgb: ArrayLike<number>, n: number, interleaved = f
   return out;
 }
 
-/** RGBA bytes -> Lab [1,3,H,W]: each byte / 255 in float32, then OpenCV's float RGB2Lab. */
+/** Per byte value: its table cell (code >> 9) as an offset along each axis, and its 1/16 step in the cell. */
+const CELL_U8 = Int32Array.from(CODE_U8, (c) => c >> 9), FRAC_U8 = Int32Array.from(CODE_U8, (c) => (c >> 5) & 15);
+
+/** RGBA bytes -> Lab [1,3,H,W]: each byte / 255 in float32, then OpenCV's float RGB2Lab (labFromCodes, inlined). */
 export function rgbToLabImage(image: ImageValue): CpuTensor {
   const { width: W, height: H, data } = image;
-  const n = W * H;
+  const n = W * H, lut = rgb2LabLut(), last = LUT_DIM - 1;
   const out = new Float32Array(3 * n);
-  for (let p = 0; p < n; p++) labFromCodes(CODE_U8[data[4 * p]], CODE_U8[data[4 * p + 1]], CODE_U8[data[4 * p + 2]], out, p, n);
+  for (let p = 0; p < n; p++) {
+    const r = data[4 * p], g = data[4 * p + 1], b = data[4 * p + 2];
+    const tb = CELL_U8[b], tg = CELL_U8[g], tr = CELL_U8[r];
+    const xb = FRAC_U8[b], xg = FRAC_U8[g], xr = FRAC_U8[r];
+    const k = tb * SB + tg * SG + tr * SR;
+    const db = tb < last ? SB : 0, dg = tg < last ? SG : 0, dr = tr < last ? SR : 0;
+    const b0 = 16 - xb, g0 = 16 - xg, r0 = 16 - xr;
+    const w000 = b0 * g0 * r0, w001 = b0 * g0 * xr, w010 = b0 * xg * r0, w011 = b0 * xg * xr;
+    const w100 = xb * g0 * r0, w101 = xb * g0 * xr, w110 = xb * xg * r0, w111 = xb * xg * xr;
+    const k1 = k + dr, k2 = k + dg, k3 = k2 + dr, k4 = k + db, k5 = k4 + dr, k6 = k4 + dg, k7 = k6 + dr;
+    const sL = lut[k] * w000 + lut[k1] * w001 + lut[k2] * w010 + lut[k3] * w011 + lut[k4] * w100 + lut[k5] * w101 + lut[k6] * w110 + lut[k7] * w111;
+    const sa = lut[k + 1] * w000 + lut[k1 + 1] * w001 + lut[k2 + 1] * w010 + lut[k3 + 1] * w011
+      + lut[k4 + 1] * w100 + lut[k5 + 1] * w101 + lut[k6 + 1] * w110 + lut[k7 + 1] * w111;
+    const sb = lut[k + 2] * w000 + lut[k1 + 2] * w001 + lut[k2 + 2] * w010 + lut[k3 + 2] * w011
+      + lut[k4 + 2] * w100 + lut[k5 + 2] * w101 + lut[k6 + 2] * w110 + lut[k7 + 2] * w111;
+    out[p] = ((sL + 2048) >> 12) * (100 / 16384); // one rounding when stored as float32
+    out[n + p] = ((sa + 2048) >> 12) / 64 - 128;
+    out[2 * n + p] = ((sb + 2048) >> 12) / 64 - 128;
+  }
   return cpuTensor([1, 3, H, W], out);
 }
 
@@ -128,10 +149,12 @@ export function labToRgbPixel(L: number, a: number, b: number): [number, number,
 }
 
 /**
- * Lab planes of a width-wide image -> float sRGB planes [3,n] in 0..1. a and b are multiplied by
- * abScale in float32 first (recombine passes ab/110 and 110).
+ * Lab planes (n = L.length pixels) of a `width`-wide image -> float sRGB planes [3,n] in 0..1. a and
+ * b are multiplied by abScale in float32 first (recombine passes ab/110 and 110).
  */
-export function labToRgbFloat(L: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, n: number, width: number, abScale = 1): Float32Array {
+export function labToRgbFloat(L: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, width: number, abScale = 1): Float32Array {
+  const n = L.length;
+  if (!(Number.isInteger(width) && width >= 1 && n % width === 0)) throw new Error(`labToRgbFloat: ${n} pixels are not rows of ${width}`);
   const out = new Float32Array(3 * n);
   const simd = simdColumns(width);
   for (let p = 0, x = 0; p < n; p++, x = x + 1 === width ? 0 : x + 1) {
@@ -162,7 +185,7 @@ export function labToRgbImage(lab: CpuTensor): ImageValue {
   const [, , H, W] = lab.shape;
   const n = H * W;
   const d = lab.data;
-  return rgbPlanesToImage(labToRgbFloat(d.subarray(0, n), d.subarray(n, 2 * n), d.subarray(2 * n, 3 * n), n, W), W, H);
+  return rgbPlanesToImage(labToRgbFloat(d.subarray(0, n), d.subarray(n, 2 * n), d.subarray(2 * n, 3 * n), W), W, H);
 }
 
 // ------------------------------------------------------------------ 8-bit (COLOR_RGB2LAB on uint8)
@@ -222,7 +245,7 @@ export function dropChromaImage(image: ImageValue): ImageValue {
   const lab = rgbToLabImage(image);
   const n = image.width * image.height;
   const zero = new Float32Array(n);
-  const out = rgbPlanesToImage(labToRgbFloat(lab.data.subarray(0, n), zero, zero, n, image.width), image.width, image.height);
+  const out = rgbPlanesToImage(labToRgbFloat(lab.data.subarray(0, n), zero, zero, image.width), image.width, image.height);
   for (let p = 0; p < n; p++) out.data[4 * p + 3] = image.data[4 * p + 3];
   return { ...out, meta: { ...image.meta, hadColor: false } };
 }

@@ -86,15 +86,15 @@ function labF(x: number): number {
 export const LUT_DIM = 33;
 
 /**
- * Int32Array [33*33*33*3]: node (b, g, r) (each 0..32, value i/32) at ((b*33 + g)*33 + r)*3 holds the
+ * Int16Array [33*33*33*3]: node (b, g, r) (each 0..32, value i/32) at ((b*33 + g)*33 + r)*3 holds the
  * codes L*16384/100, (a+128)*64, (b+128)*64. OpenCV indexes its table blue-first; so does this.
  */
-function buildRgb2LabLut(): Int32Array {
+function buildRgb2LabLut(): Int16Array {
   const s = [1 / WHITE[0], 1, 1 / WHITE[2]];
   // X, Y, Z rows times 1/white, ordered (blue, green, red) as OpenCV sums them
   const S = [0, 1, 2].flatMap((i) => [f(RGB2XYZ[3 * i + 2] * s[i]), f(RGB2XYZ[3 * i + 1] * s[i]), f(RGB2XYZ[3 * i] * s[i])]);
   const lin = Float64Array.from({ length: LUT_DIM }, (_, i) => gamma(f(i / 32)));
-  const lut = new Int32Array(LUT_DIM ** 3 * 3);
+  const lut = new Int16Array(LUT_DIM ** 3 * 3);
   for (let pb = 0; pb < LUT_DIM; pb++) for (let pg = 0; pg < LUT_DIM; pg++) for (let pr = 0; pr < LUT_DIM; pr++) {
     const B = lin[pb], G = lin[pg], R = lin[pr];
     const X = f(f(f(B * S[0]) + f(G * S[1])) + f(R * S[2]));
@@ -202,11 +202,11 @@ function buildLab8(): Lab8Tables {
 
 // ------------------------------------------------------------------ lazily built singletons
 
-let lut: Int32Array | undefined;
+let lut: Int16Array | undefined;
 let invGammaSpline: Float32Array | undefined;
 let lab8: Lab8Tables | undefined;
 
-export const rgb2LabLut = (): Int32Array => (lut ??= buildRgb2LabLut());
+export const rgb2LabLut = (): Int16Array => (lut ??= buildRgb2LabLut());
 /** The inverse-gamma spline: 1024 segments of [f, b, c, d] over linear 0..1 x 1024. */
 export const invGammaSplineTab = (): Float32Array =>
   (invGammaSpline ??= splineBuild(Float32Array.from({ length: GAMMA_TAB_SIZE + 1 }, (_, i) => invGamma(f(i / GAMMA_TAB_SIZE))), GAMMA_TAB_SIZE));
