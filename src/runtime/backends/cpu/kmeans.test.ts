@@ -3,7 +3,8 @@ import { loadVector } from '../../../../test/helpers/vectors.ts';
 import { cpuTensor } from '../../values/tensor.ts';
 import { cpuAnchorOps } from './anchor-ops.ts';
 import { tokenRows } from '../shared/kmeans-loop.ts';
-import { kmeansCpu } from './kmeans.ts';
+import { assignCpu, kmeansCpu } from './kmeans.ts';
+import { mulberry32 } from '../../../../test/helpers/prng.ts';
 
 function kmeansCase(name: string) {
   const v = (key: string) => loadVector(name, key);
@@ -72,5 +73,24 @@ describe('k-means details', () => {
     const centres = cpuTensor([2, 2], new Float32Array([0, 0, 1, 0]));
     const labels = await cpuAnchorOps.kmeansAssign(tokens, centres);
     expect(Array.from(labels.location === 'cpu' ? labels.data : [])).toEqual([0, 1, 0]);
+  });
+
+  it('assigns like the plain one-centre-at-a-time float32 loop, for every k (4 centres at once and the rest)', () => {
+    const f = Math.fround, r = mulberry32(5), n = 50, c = 13;
+    const data = Float32Array.from({ length: n * c }, () => r() * 2 - 1);
+    for (let k = 1; k <= 14; k++) {
+      const centres = Float32Array.from({ length: k * c }, () => r() * 2 - 1);
+      centres.set(data.subarray(0, c), (k - 1) * c); // token 0 sits on the last centre, which must win it
+      const want = Array.from({ length: n }, (_, t) => {
+        let best = 0, bestD = Infinity;
+        for (let j = 0; j < k; j++) {
+          let d = 0;
+          for (let ch = 0; ch < c; ch++) { const e = f(data[t * c + ch] - centres[j * c + ch]); d = f(d + f(e * e)); }
+          if (d < bestD) { bestD = d; best = j; }
+        }
+        return best;
+      });
+      expect(Array.from(assignCpu({ data, n, c }, centres, k)), `k = ${k}`).toEqual(want);
+    }
   });
 });

@@ -8,25 +8,41 @@ const f = Math.fround;
 
 /**
  * Nearest centre per token. Distances are float32 sums accumulated in channel order, like the
- * WGSL kernel, so both backends agree label for label.
+ * WGSL kernel, so both backends agree label for label. Four centres are measured at once: four
+ * independent float32 sums keep the CPU busy where one sum would wait on its own rounding chain
+ * (each sum still adds its channels in order, so the bits are the same).
  */
 export function assignCpu(x: TokenRows, centres: Float32Array, k: number): Int32Array {
   const { data, n, c } = x;
   const labels = new Int32Array(n);
+  const dist = new Float32Array(k);
   for (let t = 0; t < n; t++) {
-    let best = 0;
-    let bestD = Infinity;
-    for (let j = 0; j < k; j++) {
+    const row = t * c;
+    let j = 0;
+    for (; j + 4 <= k; j += 4) {
+      const c0 = j * c, c1 = c0 + c, c2 = c1 + c, c3 = c2 + c;
+      let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+      for (let ch = 0; ch < c; ch++) {
+        const v = data[row + ch];
+        const e0 = f(v - centres[c0 + ch]), e1 = f(v - centres[c1 + ch]);
+        const e2 = f(v - centres[c2 + ch]), e3 = f(v - centres[c3 + ch]);
+        d0 = f(d0 + f(e0 * e0));
+        d1 = f(d1 + f(e1 * e1));
+        d2 = f(d2 + f(e2 * e2));
+        d3 = f(d3 + f(e3 * e3));
+      }
+      dist[j] = d0; dist[j + 1] = d1; dist[j + 2] = d2; dist[j + 3] = d3;
+    }
+    for (; j < k; j++) {
       let d = 0;
       for (let ch = 0; ch < c; ch++) {
-        const diff = f(data[t * c + ch] - centres[j * c + ch]);
-        d = f(d + f(diff * diff));
+        const e = f(data[row + ch] - centres[j * c + ch]);
+        d = f(d + f(e * e));
       }
-      if (d < bestD) {
-        bestD = d;
-        best = j;
-      }
+      dist[j] = d;
     }
+    let best = 0;
+    for (let i = 1; i < k; i++) if (dist[i] < dist[best]) best = i;
     labels[t] = best;
   }
   return labels;
