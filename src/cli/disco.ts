@@ -4,6 +4,7 @@
  * `--verbose` adds the stack trace.
  */
 import { commands, usage, UsageError } from './commands/index.ts';
+import { printable } from './terminal-text.ts';
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -27,9 +28,10 @@ main(process.argv.slice(2).filter((a) => a !== '--verbose')).then(
   (e: unknown) => {
     const err = e as Error;
     const message = (err?.message ?? String(e)).split('\n');
-    process.stderr.write(`disco: ${message[0]}\n`);
+    // Messages quote text from files (titles, types, paths): control characters are escaped.
+    process.stderr.write(`disco: ${printable(message[0])}\n`);
     // Multi-line messages (e.g. a list of graph problems) keep their lines, indented.
-    for (const line of message.slice(1)) process.stderr.write(`  ${line}\n`);
+    for (const line of message.slice(1)) process.stderr.write(`  ${printable(line)}\n`);
     if (verbose && err?.stack) process.stderr.write(`${err.stack}\n`);
     if (err instanceof UsageError) process.stderr.write('Run "disco --help" for usage.\n');
     process.exitCode = err instanceof UsageError ? 2 : 1;

@@ -3,6 +3,7 @@
  * redraws in place; otherwise (CI, pipes) it prints one line per finished node.
  */
 import type { NodeEvent } from '../runtime/engine/events.ts';
+import { printable } from './terminal-text.ts';
 
 export class ProgressBar {
   private readonly planned = new Set<string>();
@@ -33,12 +34,12 @@ export class ProgressBar {
     const width = 24;
     const filled = Math.round((this.finished.size / total) * width);
     const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
-    this.out.write(`\r[${bar}] ${this.finished.size}/${this.planned.size} ${this.current}`.padEnd(90).slice(0, 100));
+    this.out.write(`\r[${bar}] ${this.finished.size}/${this.planned.size} ${printable(this.current)}`.padEnd(90).slice(0, 100));
   }
 
   private line(text: string): void {
     if (this.tty) this.out.write('\r' + ' '.repeat(100) + '\r');
-    this.out.write(text + '\n');
+    this.out.write(printable(text) + '\n'); // labels and warnings quote titles from the file
   }
 
   /** Clears the bar so the next output starts on a clean line. */

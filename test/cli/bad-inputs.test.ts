@@ -120,7 +120,7 @@ describe.concurrent('odd photos that are accepted', () => {
 describe.concurrent('bad workflows', () => {
   const run = (file: string) => disco(['run', join(BAD, 'workflows', file), '-o', join(tmp(), 'out.png')]);
   const refused: [file: string, message: RegExp][] = [
-    ['not-json.json', /not-json\.json: not JSON: /],
+    ['not-json.json', /not-json\.json: not JSON at line \d+, column \d+ \(.+\)$/],
     ['wrong-shape.json', /wrong-shape\.json: workflow: nodes: expected an array of nodes$/],
     ['array.json', /array\.json: workflow: expected a JSON object, got an array$/],
     ['bad-node-field.json', /bad-node-field\.json: workflow: nodes\[1\]\.pos: expected an array of 2 numbers$/],
@@ -132,7 +132,7 @@ describe.concurrent('bad workflows', () => {
     ['param-wrong-type.json', /param-wrong-type\.json: node 3 .*: parameter "keepAspect" must be true or false, got "yes"$/],
     ['string-for-number.json', /string-for-number\.json: node 3 .*: parameter "size" must be a finite number, got "64"$/],
     ['unknown-node-type.json', /the workflow uses node types this version of Disco Nodes does not have: acme\/sharpen$/],
-    ['broken-chunk.png', /broken-chunk\.png: not JSON: /],
+    ['broken-chunk.png', /broken-chunk\.png: not JSON at line \d+, column \d+ \(.+\)$/],
   ];
   for (const [file, message] of refused) {
     it(`refuses ${file}`, async () => expectRefused(await run(file), message));
@@ -156,6 +156,83 @@ describe.concurrent('bad workflows', () => {
     writeFileSync(path, `{"version": 1, "padding": "${'x'.repeat(17 * 1024 * 1024)}"}`);
     expectRefused(await disco(['run', path]), /huge\.json: workflow is too large: 17\.0 MiB \(\d+ bytes\), the limit is 16\.0 MiB$/);
   });
+});
+
+describe.concurrent('hostile workflows', () => {
+  const wf = (file: string) => join(BAD, 'workflows', file);
+  const refused: [file: string, message: RegExp][] = [
+    ['deep-nesting.json', /deep-nesting\.json: not JSON at line \d+, column \d+ \(nested more than 100 levels deep\)$/],
+    ['prompt-tostring.png', /prompt-tostring\.png: prompt\.2\.inputs\.image: links to node toString, which is not in the prompt$/],
+    ['long-prefix.json', /long-prefix\.json: node 5 "Save Image" \(disco\/save-image\): filename_prefix is too long: 300 characters, the limit is 120 bytes \(UTF-8\)$/],
+    ['control-prefix.json', /control-prefix\.json: node 5 "Save Image" \(disco\/save-image\): filename_prefix must not contain control characters$/],
+  ];
+  for (const [file, message] of refused) {
+    it(`refuses ${file} before running anything`, async () => {
+      const r = await disco(['run', wf(file), '-o', join(tmp(), 'out.png')]);
+      expectRefused(r, message);
+      expect(r.stderr).not.toMatch(/^\[\d+\/\d+\]/m); // no node ran
+    });
+  }
+
+  for (const [file, damage] of [['cycle.json', /is part of a cycle/], ['link-to-missing-node.json', /input "lab" comes from node 2, which does not exist/]] as const) {
+    it(`inspect lists ${file}, then exits 1 naming the damage`, async () => {
+      const r = await disco(['inspect', wf(file)]);
+      expect(r.stdout).toMatch(/^nodes \(\d\):$/m);
+      expect(r.stdout).toMatch(/^damaged \(1\):$/m);
+      expectRefused(r, new RegExp(`${file.replace('.', '\\.')}: the workflow is damaged: node \\d "[^"]+" \\(disco/[a-z-]+\\): ${damage.source}`));
+    });
+  }
+
+  it('refuses a 1 MB filename prefix before running, in one short line', async () => {
+    const big = JSON.parse(readFileSync(wf('valid.json'), 'utf8'));
+    big.nodes.find((n: { id: number }) => n.id === 5).properties.params.filename_prefix = 'p'.repeat(1 << 20);
+    const path = join(tmp(), 'big-prefix.json'); // 1 MB: too big for a command-line argument
+    writeFileSync(path, JSON.stringify(big));
+    const r = await disco(['run', path], { cwd: tmp() });
+    expectRefused(r, /filename_prefix is too long: 1048576 characters, the limit is 120 bytes \(UTF-8\)$/);
+    expect(r.stderr.length).toBeLessThan(1000);
+    expect(r.stderr).not.toMatch(/^\[\d+\/\d+\]/m);
+  });
+
+  it('runs proto-ids.json (node ids __proto__, constructor, toString, ...) and inspect lists every node', async () => {
+    const out = join(tmp(), 'out.png');
+    const r = await disco(['run', wf('proto-ids.json'), '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) expect(r.stderr).toMatch(new RegExp(`^\\[\\d/5\\] ${id} .*: \\d+ ms$`, 'm'));
+    expect(r.stderr).toContain('wrote');
+    const inspect = await disco(['inspect', out]); // the PNG it wrote, workflow embedded
+    expect(inspect.code, inspect.stderr).toBe(0);
+    expect(inspect.stdout).toMatch(/^nodes \(5\):$/m);
+    expect(inspect.stdout).toMatch(/^ {6}image <- __proto__\.image$/m);
+    expect(inspect.stdout).toMatch(/^ {6}lab <- toString\.lab$/m);
+    // Without --output the Save Image node (id valueOf) writes <prefix>_00001.png.
+    const cwd = tmp();
+    const saved = await disco(['run', wf('proto-ids.json')], { cwd });
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(readdirSync(cwd)).toEqual(['bad-fixture_00001.png']);
+  }, 180_000); // three runs of the CLI
+
+  it('escapes control characters of terminal-escapes.json in inspect, progress lines and errors', async () => {
+    const inspect = await disco(['inspect', wf('terminal-escapes.json')]);
+    expect(inspect.code, inspect.stderr).toBe(0);
+    const run = await disco(['run', wf('terminal-escapes.json'), '-o', join(tmp(), 'out.png')]);
+    expect(run.code, run.stderr).toBe(0);
+    // An error quoting a title: the cycle check of a graph whose titles hold escapes.
+    const broken = JSON.parse(readFileSync(wf('terminal-escapes.json'), 'utf8'));
+    broken.nodes = broken.nodes.filter((n: { id: number }) => n.id !== 2);
+    const path = join(tmp(), 'broken.json');
+    writeFileSync(path, JSON.stringify(broken));
+    const failed = await disco(['run', path]);
+    expect(failed.code).toBe(1);
+    for (const text of [inspect.stdout, run.stderr, failed.stderr]) {
+      expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/); // nothing but newlines
+      expect(text).not.toMatch(/^disco: all good/m);
+    }
+    expect(inspect.stdout).toContain('1 \\x1b[2J\\x1b[Hcleared (disco/load-image)');
+    expect(inspect.stdout).toContain('5 Save \\u202egnp.exe\\x9b31m (disco/save-image)');
+    expect(run.stderr).toContain('[2/5] 2 \\x1b]0;window title\\x07: ');
+    expect(failed.stderr).toMatch(/^disco: node 3 "\\u001b\]52;c;cm0gLXJmIH4=\\u0007clip" \(disco\/resize-to-working\): input "lab" comes from node 2, which does not exist$/m);
+  }, 180_000); // three runs of the CLI
 });
 
 describe.concurrent('broken model sets', () => {

@@ -14,6 +14,7 @@ import { setParam } from '../../runtime/workflow/build.ts';
 import type { Workflow } from '../../runtime/workflow/schema.ts';
 import type { ImageValue } from '../../runtime/values/types.ts';
 import { backendOption, commonOptions, intOption, memoryOption, parse } from '../args.ts';
+import { printable } from '../terminal-text.ts';
 import { oracleVariant } from '../eval/oracle-anchors.ts';
 import { formatTable, meanScores, reportJson, type PhotoScores } from '../eval/report.ts';
 import { executeWorkflow, execGraphOf, labeller, nodeRegistry } from '../execute.ts';
@@ -55,7 +56,7 @@ export async function evalCommand(args: string[]): Promise<number> {
   const rows: PhotoScores[] = [];
   try {
     for (const [i, path] of photos.entries()) {
-      process.stderr.write(`[${i + 1}/${photos.length}] ${basename(path)}\n`);
+      process.stderr.write(`[${i + 1}/${photos.length}] ${printable(basename(path))}\n`);
       const truth = await decodeImageFile(path, { pixelLimit, memoryBudget });
       const grayPath = join(scratch, `${i}.png`);
       await writeFile(grayPath, await encodePng(await backend.dropChroma(truth)));

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from '../args.ts';
+import { printable } from '../terminal-text.ts';
 import { createNodeModels } from '../node-host.ts';
 import { UsageError } from './index.ts';
 
@@ -19,7 +20,7 @@ export async function modelsCommand(args: string[]): Promise<number> {
     parse(rest, {}, 0);
     const host = await createNodeModels();
     const sets = await host.listSets();
-    process.stdout.write(sets.length ? sets.join('\n') + '\n' : 'no model sets installed\n');
+    process.stdout.write(sets.length ? sets.map(printable).join('\n') + '\n' : 'no model sets installed\n');
     return 0;
   }
   if (sub === 'import') {

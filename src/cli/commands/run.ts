@@ -8,6 +8,7 @@ import { createNodeBackend } from '../node-host.ts';
 import { checkOutput, workflowInputs } from '../output-guard.ts';
 import { nextSavePath, resultImage, writeResultPng } from '../outputs.ts';
 import { ProgressBar } from '../progress.ts';
+import { printable } from '../terminal-text.ts';
 import { readWorkflowFile, withInput, withSetting } from '../workflow-file.ts';
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -47,7 +48,7 @@ export async function runCommand(args: string[]): Promise<number> {
         if (!image) continue;
         const path = await nextSavePath(process.cwd(), String(graph[id].inputs.filename_prefix ?? 'disco'));
         await writeResultPng(path, image, wf, file.baseDir);
-        process.stderr.write(`wrote ${relative(process.cwd(), path)} (${image.width}x${image.height})\n`);
+        process.stderr.write(`wrote ${printable(relative(process.cwd(), path))} (${image.width}x${image.height})\n`);
       }
     }
     if (values.dump) {

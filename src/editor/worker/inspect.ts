@@ -9,7 +9,7 @@ import type { Backend } from '../../runtime/backends/backend.ts';
 import type { Values } from '../../runtime/engine/node-def.ts';
 import type { NodeRegistry } from '../../runtime/engine/registry.ts';
 import type { AffinityValue, AnchorsValue, ColorDistValue } from '../../runtime/values/types.ts';
-import type { ExecGraph } from '../../runtime/workflow/exec-format.ts';
+import { nodeOf, type ExecGraph } from '../../runtime/workflow/exec-format.ts';
 import { firstOutput, inputsOf, previewImage } from './node-values.ts';
 import type { InspectQuery, InspectResult } from './protocol.ts';
 
@@ -22,7 +22,7 @@ export interface LastRun {
 export const TOP_K = 10;
 
 export async function inspect(q: InspectQuery, last: LastRun | undefined, backend: Backend, registry: NodeRegistry): Promise<{ result: InspectResult; transfer: Transferable[] }> {
-  const node = last?.graph[q.nodeId];
+  const node = last && nodeOf(last.graph, q.nodeId);
   const outputs = last?.values.get(q.nodeId);
   if (!last || !node || !outputs) throw new Error(`node ${q.nodeId} has no results yet: run the graph first`);
   const def = registry.get(node.type);

@@ -5,7 +5,7 @@
 import type { NodeDef, Values } from '../../runtime/engine/node-def.ts';
 import type { NodeRegistry } from '../../runtime/engine/registry.ts';
 import type { ImageValue } from '../../runtime/values/types.ts';
-import { isLinkRef, type ExecGraph } from '../../runtime/workflow/exec-format.ts';
+import { isLinkRef, nodeOf, type ExecGraph } from '../../runtime/workflow/exec-format.ts';
 
 /** The image a node's thumbnail shows: its first IMAGE output, or for output nodes its first IMAGE input. */
 export function previewImage(def: NodeDef, inputs: Values, outputs: Values): ImageValue | undefined {
@@ -28,7 +28,7 @@ export function inputsOf(graph: ExecGraph, id: string, def: NodeDef, values: Rea
   for (const name of Object.keys(def.inputs)) {
     const v = graph[id].inputs[name];
     if (!isLinkRef(v)) continue;
-    const src = graph[v[0]];
+    const src = nodeOf(graph, v[0]);
     const srcDef = src && registry.get(src.type);
     if (srcDef) inputs[name] = values.get(v[0])?.[Object.keys(srcDef.outputs)[v[1]]];
   }

@@ -5,7 +5,7 @@
  * signal stops the run between nodes (or abandons the node in flight) and nothing partial is cached.
  */
 import type { Backend } from '../backends/backend.ts';
-import type { ExecGraph } from '../workflow/exec-format.ts';
+import { nodeOf, type ExecGraph } from '../workflow/exec-format.ts';
 import { cacheKey } from './cache-key.ts';
 import { noModels, type ExecContext, type HostIO, type ModelHost } from './context.ts';
 import type { EventSink, NodeEvent } from './events.ts';
@@ -106,7 +106,7 @@ export class Executor {
     if (signal.aborted) throw new RunCancelledError('run cancelled before it started');
 
     const targets = [...(opts.targets ?? defaultTargets(graph, this.registry))];
-    const missing = targets.filter((t) => !graph[t]);
+    const missing = targets.filter((t) => !nodeOf(graph, t));
     if (missing.length) throw new Error(`cannot run: target node${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not in the graph`);
     const planned = ancestors(graph, this.registry, targets);
     const issues = validateGraph(graph, this.registry, planned);
@@ -119,7 +119,7 @@ export class Executor {
     } finally {
       run.unpinAll();
     }
-    const outputs: Record<string, Values> = {};
+    const outputs: Record<string, Values> = Object.create(null);
     for (const t of targets) {
       const v = run.values.get(t);
       if (v) outputs[t] = v;

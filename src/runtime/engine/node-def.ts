@@ -59,7 +59,10 @@ export function defineNode<D extends NodeDef>(def: D): D {
     const err = checkParam(p, p.default);
     if (err) throw new Error(`${def.id}: default of "${name}" ${err}`);
   }
-  return def;
+  // Port and parameter names are looked up with names from files (`name in def.params`): without a
+  // prototype, "toString" or "constructor" is not found in every node.
+  const bare = <T extends object>(o: T): T => Object.assign(Object.create(null) as T, o);
+  return { ...def, inputs: bare(def.inputs), outputs: bare(def.outputs), params: bare(def.params) };
 }
 
 export const int = (o: Omit<Extract<ParamSpec, { kind: 'int' }>, 'kind'>): ParamSpec => ({ kind: 'int', ...o });

@@ -2,14 +2,14 @@
  * Graph walking shared by the validator and the executor: node labels for messages, the links a node
  * reads, default run targets, ancestor sets and topological order.
  */
-import { isLinkRef, type ExecGraph, type ExecNode, type LinkRef } from '../workflow/exec-format.ts';
+import { isLinkRef, nodeOf, type ExecGraph, type ExecNode, type LinkRef } from '../workflow/exec-format.ts';
 import type { NodeDef, Params } from './node-def.ts';
 import type { NodeRegistry } from './registry.ts';
 
 /** `node 7 (disco/anchor-locator)`, or `node 7 "Find anchors" (disco/anchor-locator)` when titled. */
 export function nodeLabel(id: string, node: ExecNode | undefined): string {
   if (!node) return `node ${id}`;
-  return node.title ? `node ${id} "${node.title}" (${node.type})` : `node ${id} (${node.type})`;
+  return node.title ? `node ${id} ${JSON.stringify(node.title)} (${node.type})` : `node ${id} (${node.type})`;
 }
 
 /**
@@ -51,7 +51,7 @@ export function ancestors(graph: ExecGraph, registry: NodeRegistry, targets: rea
   const stack = [...targets];
   while (stack.length) {
     const id = stack.pop()!;
-    if (seen.has(id) || !graph[id]) continue;
+    if (seen.has(id) || !nodeOf(graph, id)) continue;
     seen.add(id);
     for (const [, [src]] of linksOf(graph[id], registry.get(graph[id].type))) stack.push(src);
   }

@@ -2,7 +2,7 @@
  * Checks an ExecGraph against the registry before anything runs, and says what is wrong in words
  * a user can act on: which node, which port or parameter, and what was expected.
  */
-import { isLinkRef, type ExecGraph } from '../workflow/exec-format.ts';
+import { isLinkRef, nodeOf, type ExecGraph } from '../workflow/exec-format.ts';
 import { canonicalJson, NonJsonError } from './cache-key.ts';
 import { checkParam, type NodeDef, type ParamSpec } from './node-def.ts';
 import { linksOf, nodeLabel, resolveParams } from './plan.ts';
@@ -27,7 +27,7 @@ export class GraphValidationError extends Error {
 
 /** Validates the nodes `only` names (default: all), including links into them and cycles among them. */
 export function validateGraph(graph: ExecGraph, registry: NodeRegistry, only?: Iterable<string>): ValidationIssue[] {
-  const ids = only ? [...new Set(only)].filter((id) => graph[id]) : Object.keys(graph);
+  const ids = only ? [...new Set(only)].filter((id) => nodeOf(graph, id)) : Object.keys(graph);
   const issues: ValidationIssue[] = [];
   for (const id of ids) issues.push(...checkNode(graph, registry, id));
   issues.push(...findCycles(graph, registry, new Set(ids)));
@@ -64,7 +64,7 @@ function checkNode(graph: ExecGraph, registry: NodeRegistry, id: string): Valida
       continue;
     }
     const [srcId, slot] = v;
-    const src = graph[srcId];
+    const src = nodeOf(graph, srcId);
     if (!src) {
       add('bad-link', `input "${name}" links to node ${srcId}, which does not exist`);
       continue;

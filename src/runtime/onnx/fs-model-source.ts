@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileReadError, MAX_MANIFEST_BYTES, MAX_MODEL_FILE_BYTES, readRegularFile } from '../read-regular-file.ts';
+import { parseJsonText } from '../workflow/json-text.ts';
 import { checkSegment, type ModelSource } from './model-source.ts';
 
 /** `<repo>/models`, found relative to this file (src/runtime/onnx/). */
@@ -40,9 +41,9 @@ export function fsModelSource(dir: string = defaultModelsDir()): ModelSource {
         throw new Error(`model set "${set}" not found: ${path} does not exist (sets in ${dir}: ${sets.length ? sets.join(', ') : 'none'})`);
       }
       try {
-        return JSON.parse(text) as unknown;
+        return parseJsonText(text);
       } catch (e) {
-        throw new Error(`${path}: not valid JSON: ${(e as Error).message}`);
+        throw new Error(`${path}: ${(e as Error).message}`);
       }
     },
     async readFile(set, file) {

@@ -20,6 +20,14 @@ export interface ExecNode {
 
 export type ExecGraph = Readonly<Record<string, ExecNode>>;
 
+/**
+ * The node `id` of `graph`, only if it is the graph's own: ids come from files, and `graph["toString"]`
+ * or `graph["__proto__"]` must not find Object.prototype's members.
+ */
+export function nodeOf(graph: ExecGraph, id: string): ExecNode | undefined {
+  return Object.hasOwn(graph, id) ? graph[id] : undefined;
+}
+
 export function isLinkRef(v: unknown): v is LinkRef {
   return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && Number.isInteger(v[1]);
 }

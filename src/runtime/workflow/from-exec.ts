@@ -8,7 +8,7 @@ import '../zod-jitless.ts';
 import { WorkflowFormatError } from './errors.ts';
 import { buildWorkflow, type WorkflowSpecLink, type WorkflowSpecNode } from './build.ts';
 import type { NodeMode } from './exec-format.ts';
-import { isLinkRef } from './exec-format.ts';
+import { isLinkRef, nodeOf, type ExecGraph } from './exec-format.ts';
 import type { NodeDefLookup } from './params.ts';
 import { validate, type Workflow } from './schema.ts';
 
@@ -40,15 +40,15 @@ export function workflowFromExecGraph(raw: unknown, registry: NodeDefLookup): Wo
     const n = graph[id]!;
     const type = (n.type ?? n.class_type)!;
     const def = registry.get(type)!;
-    const params: Record<string, unknown> = {};
+    const params: Record<string, unknown> = Object.create(null);
     for (const [name, value] of Object.entries(n.inputs)) {
-      if (name in def.params) params[name] = value;
-      else if (name in def.inputs) {
+      if (Object.hasOwn(def.params, name)) params[name] = value;
+      else if (Object.hasOwn(def.inputs, name)) {
         if (!isLinkRef(value) && !(Array.isArray(value) && value.length === 2 && Number.isInteger(value[1]))) {
           throw new WorkflowFormatError(`prompt.${id}.inputs.${name}: expected a link [sourceId, outputSlot]`);
         }
         const [src, slot] = value as [string | number, number];
-        const source = graph[String(src)];
+        const source = nodeOf(graph as unknown as ExecGraph, String(src)) as (typeof graph)[string] | undefined;
         if (!source) throw new WorkflowFormatError(`prompt.${id}.inputs.${name}: links to node ${src}, which is not in the prompt`);
         const srcDef = registry.get((source.type ?? source.class_type)!)!;
         const outName = Object.keys(srcDef.outputs)[slot];

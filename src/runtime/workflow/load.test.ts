@@ -51,7 +51,7 @@ describe('loadWorkflow / serializeWorkflow', () => {
 
   it('rejects text that is not JSON', () => {
     const e = errorOf(() => loadWorkflow('{"version": 1,', { registry }));
-    expect(e.message).toMatch(/^not JSON: /);
+    expect(e.message).toMatch(/^not JSON at line \d+, column \d+ \([^\n]+\)$/);
     expect(errorOf(() => loadWorkflow('[1,2]', { registry })).message).toBe('workflow: expected a JSON object, got an array');
   });
 

@@ -1,10 +1,11 @@
 /**
- * Reading and writing workflow JSON. Load = size check -> JSON.parse -> schema check (0.4 or 1) ->
+ * Reading and writing workflow JSON. Load = size check -> nesting check + JSON.parse -> schema check (0.4 or 1) ->
  * 0.4 -> 1 -> formatVersion chain -> schema check again. The returned workflow is the parsed object
  * itself (plus migrations), so key order and unknown keys survive, and save -> load -> save is
  * byte-identical.
  */
 import { WorkflowFormatError } from './errors.ts';
+import { parseJsonText } from './json-text.ts';
 import { migrateComfy04, migrateFormat, normalizeComfyVectors } from './migrate.ts';
 import type { NodeDefLookup } from './params.ts';
 import { validate, zWorkflow, zWorkflow04, type Workflow } from './schema.ts';
@@ -43,13 +44,7 @@ export function checkSize(bytes: number, maxBytes = DEFAULT_MAX_WORKFLOW_BYTES):
 
 export function loadWorkflow(text: string, options: LoadOptions): LoadResult {
   checkSize(utf8Length(text, options.maxBytes ?? DEFAULT_MAX_WORKFLOW_BYTES), options.maxBytes);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new WorkflowFormatError(`not JSON: ${(e as Error).message}`);
-  }
-  return loadWorkflowObject(raw, options);
+  return loadWorkflowObject(parseJsonText(text), options);
 }
 
 /** Same as loadWorkflow for an already parsed value (e.g. from litegraph). `raw` is not modified. */

@@ -9,6 +9,7 @@
 import { WorkflowFormatError } from './errors.ts';
 import type { ExecGraph } from './exec-format.ts';
 import { workflowFromExecGraph } from './from-exec.ts';
+import { parseJsonText } from './json-text.ts';
 import { checkSize, loadWorkflow, loadWorkflowObject, type LoadOptions, type LoadResult } from './load.ts';
 import type { Workflow } from './schema.ts';
 
@@ -170,12 +171,7 @@ export function loadWorkflowFromPng(png: Uint8Array, options: LoadOptions): Load
   if (texts.workflow !== undefined) return loadWorkflow(texts.workflow, options);
   if (texts.prompt !== undefined) {
     checkSize(new TextEncoder().encode(texts.prompt).length, options.maxBytes);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(texts.prompt);
-    } catch (e) {
-      throw new WorkflowFormatError(`not JSON: the PNG's "prompt" text: ${(e as Error).message}`);
-    }
+    const raw = parseJsonText(texts.prompt, 'the PNG\'s "prompt" text is not JSON');
     const { workflow, notes } = loadWorkflowObject(workflowFromExecGraph(raw, options.registry), options);
     return { workflow, notes: ['rebuilt from the PNG\'s "prompt" (no "workflow" chunk): layout is generated', ...notes] };
   }

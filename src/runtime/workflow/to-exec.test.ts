@@ -18,6 +18,20 @@ describe('toExecGraph', () => {
     });
   });
 
+  it('keeps node ids named like Object.prototype members (__proto__, constructor, toString) as ordinary ids', () => {
+    const wf = sampleWorkflow();
+    const ids: Record<string, string> = { 1: '__proto__', 2: 'constructor', 3: 'toString' };
+    for (const n of wf.nodes) n.id = ids[String(n.id)]!;
+    for (const l of wf.links!) Object.assign(l, { origin_id: ids[String(l.origin_id)], target_id: ids[String(l.target_id)] });
+    const { graph, issues } = toExecGraph(wf, registry);
+    expect(issues).toEqual([]);
+    expect(Object.keys(graph)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(Object.getPrototypeOf(graph)).toBeNull();
+    expect(graph['__proto__']!.type).toBe('toy/source');
+    expect(graph['constructor']!.inputs.image).toEqual(['__proto__', 0]);
+    expect(graph['toString']!.inputs.gray).toEqual(['constructor', 1]);
+  });
+
   it('maps litegraph mode 2 to mute and reports unsupported modes', () => {
     const wf = sampleWorkflow();
     wf.nodes[0]!.mode = 2;

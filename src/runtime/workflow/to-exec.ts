@@ -33,7 +33,8 @@ export function toExecGraph(wf: Workflow, registry: NodeDefLookup): ToExecResult
   const linksById = new Map((wf.links ?? []).map((l) => [l.id, l]));
   const missing = new Set<string>();
   const issues: WorkflowIssue[] = [];
-  const graph: Record<string, ExecNode> = {};
+  // Keyed by ids from the file: no prototype, so "__proto__" or "constructor" is an ordinary key.
+  const graph: Record<string, ExecNode> = Object.create(null);
 
   for (const node of wf.nodes) {
     const id = String(node.id);
@@ -43,13 +44,13 @@ export function toExecGraph(wf: Workflow, registry: NodeDefLookup): ToExecResult
       continue;
     }
     const issue = (message: string) => issues.push({ nodeId: id, message });
-    const inputs: Record<string, unknown> = {};
+    const inputs: Record<string, unknown> = Object.create(null);
     for (const slot of node.inputs ?? []) {
       if (slot.link === null || slot.link === undefined) continue;
       const ref = linkSource(slot.name, linksById.get(slot.link), slot.link, nodesById, registry, issue);
       if (!ref) continue;
-      if (slot.name in def.inputs) inputs[slot.name] = ref;
-      else if (slot.name in def.params) issue(`a link into parameter "${slot.name}" is not supported; the parameter's own value is used`);
+      if (Object.hasOwn(def.inputs, slot.name)) inputs[slot.name] = ref;
+      else if (Object.hasOwn(def.params, slot.name)) issue(`a link into parameter "${slot.name}" is not supported; the parameter's own value is used`);
       else issue(`input "${slot.name}" is not an input of ${node.type}; its link is ignored`);
     }
     const { params, defaulted } = resolveParams(node, def);
