@@ -310,8 +310,8 @@ def main(argv=None):
               f"mate-backgrounds, plasma-workspace-wallpapers, lomiri-wallpapers-20.04 "
               f"(training/data/build_dataset.py). {backbone_text}{history}; {phase3}. Throughout: {losses}. "
               f"Widths: {json.dumps(LITE)}.")
-    licence = ("Weights: trained on photos under GPL-2+/GPL-3(+)/LGPL-3/CC-BY-SA-4.0/CC-BY/public-domain terms "
-               "(per-file list in .cache/disco-data/licenses.tsv, made by training/data/build_dataset.py); "
+    licence = ("Weights: trained on photos under public-domain/CC0-1.0/CC-BY/CC-BY-SA/GPL-2+/GPL-3(+)/LGPL-3 "
+               "terms (per-file list in .cache/disco-data/licenses.tsv, made by training/data/build_dataset.py); "
                "whether these terms reach the trained weights is unsettled, so treat them as derived from "
                "GPL-3 and CC-BY-SA-4.0 material. "
                + ("The frozen backbone weights are nsfwjs's (MIT, Copyright (c) 2019 Infinite Red, Inc.). "

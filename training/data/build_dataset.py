@@ -4,9 +4,16 @@
   /usr/bin/python3 training/data/build_dataset.py [--cache .cache/disco-data]
 
 Downloads the packages with `apt-get download` into <cache>/debs, unpacks them, keeps natural colour
-photos (heuristic below), and writes copies resized to short side 256 to <cache>/train and <cache>/eval
-plus <cache>/licenses.tsv (split, file, package, path in package, licence from the package's copyright
-file). Training packages and evaluation packages are disjoint; the evaluation set is never trained on.
+photos (heuristic below, minus the NOT_PHOTOS that pass it), and writes copies resized to short side
+256 to <cache>/train and <cache>/eval plus <cache>/licenses.tsv (split, file, package, deb, path in
+package, licence, where the licence is stated). Training packages and evaluation packages are
+disjoint; the evaluation set is never trained on. A photo without a licence statement stops the build.
+
+Where a licence comes from, first match wins:
+- gcompris: the README beside the image inside its .rcc bundle (upstream's per-file credits; the
+  package's debian/copyright still describes older images under the same names);
+- plasma wallpapers: the wallpaper's metadata.json;
+- otherwise the package's debian/copyright (DEP-5: the last matching Files stanza).
 """
 import argparse
 import fnmatch
@@ -25,6 +32,17 @@ EVAL_PACKAGES = ["opencv-doc", "python3-skimage", "palapeli-data"]
 SHORT_SIDE = 256
 MIN_SHORT_SIDE = 128
 IMAGE_EXT = (".jpg", ".jpeg", ".png", ".webp")
+
+# Images the photo heuristic lets through but that are not photographs (looked at one by one).
+NOT_PHOTOS = {
+    "opencv-doc": {"usr/share/doc/opencv-doc/examples/data/WindowsLogo.jpg": "a rendered logo",
+                   "usr/share/doc/opencv-doc/examples/data/pic2.png": "coloured squares on noise",
+                   "usr/share/doc/opencv-doc/examples/data/starry_night.jpg": "a painting (Van Gogh)"},
+    "python3-skimage": {"usr/lib/python3/dist-packages/skimage/data/color.png": "a synthetic colour wheel"},
+}
+
+# gcompris READMEs that misspell a file name: path in bundle -> the name the README uses.
+README_TYPOS = {"src/activities/explore_monuments/resource/germany/aulaPalatina.webp": "germany/audaPalatina.webp"}
 
 # where each package keeps its photos (prefixes inside the unpacked package)
 PHOTO_DIRS = {
@@ -109,6 +127,52 @@ def licence_for(stanzas, source_path):
     return found or "unknown"
 
 
+def parse_readme(text):
+    """[(file names, licence)] from a gcompris resource README: blocks separated by blank lines, each
+    with a `License:` line and the files it covers (after `Files:`, or bare names on their own lines)."""
+    stanzas = []
+    for block in re.split(r"\n\s*\n", text.replace("\r", "")):
+        lic, files = None, []
+        for line in block.split("\n"):
+            m = re.match(r"\s*Licen[cs]e\s*:\s*(.+)", line, re.I)
+            if m:
+                lic = m.group(1).strip()
+            elif not re.match(r"\s*(Copyright|Source|Comments?|Author)\s*:", line, re.I):
+                files += [w for w in re.split(r"[\s,]+", re.sub(r"^\s*Files?\s*:", "", line, flags=re.I))
+                          if re.search(r"\.\w{3,4}$", w)]
+        if lic and files:
+            stanzas.append((files, lic))
+    return stanzas
+
+
+def normalise_licence(name):
+    """Licence names as debian/copyright writes them: READMEs say "CC-BY-SA 4.0", "Public domain",
+    "GPLv3 or later", plasma's metadata "LGPLv3"; here CC-BY-SA-4.0, public-domain, GPL-3+, LGPL-3."""
+    gpl = re.match(r"^(L?GPL)v?(\d)(?:\.0)?( or later|\+)?$", name.strip(), re.I)
+    if gpl:
+        return f"{gpl.group(1)}-{gpl.group(2)}{'+' if gpl.group(3) else ''}"
+    name = name.strip()
+    name = re.sub(r"^(CC[- ]BY(?:[- ]SA)?)[- ](\d\.\d)$", r"\1-\2", name, flags=re.I)
+    name = re.sub(r"^CC BY", "CC-BY", name, flags=re.I).replace("CC-BY SA", "CC-BY-SA")
+    return "public-domain" if name.lower() == "public domain" else name
+
+
+def readme_licence(readmes, source_path):
+    """(licence, README folder) for a gcompris bundle path from the nearest README naming the file
+    (by path relative to the README, or by stem: READMEs name the .webp, sources the original), else
+    (None, None)."""
+    folder = os.path.dirname(source_path)
+    while folder:
+        for names, lic in readmes.get(folder, []):
+            rel = os.path.relpath(source_path, folder)
+            wanted = {rel, README_TYPOS.get(source_path, rel)}
+            stems = {os.path.splitext(w)[0] for w in wanted}
+            if any(fnmatch.fnmatch(st, os.path.splitext(n)[0]) for n in names for st in stems):
+                return normalise_licence(lic), folder
+        folder = os.path.dirname(folder)
+    return None, None
+
+
 # ------------------------------------------------------------------ photo heuristic
 
 def is_photo(img):
@@ -151,6 +215,20 @@ def download_and_unpack(pkg, cache):
     return out, sorted(have)[-1]
 
 
+def gcompris_readmes(root):
+    """{folder in the source tree: README stanzas} from every .rcc bundle of gcompris-qt-data."""
+    readmes = {}
+    rcc_dir = os.path.join(root, PHOTO_DIRS["gcompris-qt-data"][0])
+    for fn in sorted(os.listdir(rcc_dir)):
+        if fn.endswith(".rcc"):
+            with open(os.path.join(rcc_dir, fn), "rb") as f:
+                for path, blob in read_rcc(f.read()):
+                    if os.path.basename(path) == "README":
+                        folder = os.path.dirname(path.split("/gcompris/", 1)[-1].lstrip("/"))
+                        readmes[folder] = parse_readme(blob.decode("utf-8", "replace"))
+    return readmes
+
+
 def candidates(pkg, root):
     """Yield (path in package or bundle, source path for licence lookup, bytes)."""
     for prefix in PHOTO_DIRS[pkg]:
@@ -191,7 +269,7 @@ def plasma_licence(root, rel):
         with open(meta) as f:
             lic = json.load(f).get("KPlugin", {}).get("License")
         if lic:
-            return lic
+            return normalise_licence(lic)
     return None
 
 
@@ -216,7 +294,8 @@ def build(cache):
             root, deb = download_and_unpack(pkg, cache)
             cfile = os.path.join(root, "usr/share/doc", pkg, "copyright")
             stanzas = parse_copyright(cfile) if os.path.isfile(cfile) else []
-            items = list(candidates(pkg, root))
+            readmes = gcompris_readmes(root) if pkg == "gcompris-qt-data" else {}
+            items = [it for it in candidates(pkg, root) if it[0] not in NOT_PHOTOS.get(pkg, {})]
             if pkg == "plasma-workspace-wallpapers":
                 items = plasma_keep_largest(items)
             kept = 0
@@ -231,13 +310,22 @@ def build(cache):
                 name = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{pkg}__{rel.split(':')[-1].strip('/')}")
                 name = os.path.splitext(name)[0] + ".jpg"
                 save_resized(img, os.path.join(out_dir, name))
-                lic = (plasma_licence(root, rel) if pkg == "plasma-workspace-wallpapers" else None) \
-                    or licence_for(stanzas, src)
-                rows.append((split, name, pkg, deb, rel, lic))
+                lic, where = readme_licence(readmes, src)
+                where = where and f"README in {where}"
+                if not lic and pkg == "plasma-workspace-wallpapers":
+                    lic, where = plasma_licence(root, rel), "metadata.json"
+                if not lic:
+                    lic, where = licence_for(stanzas, src), "debian/copyright"
+                    if licence_for([s for s in stanzas if s[0] != ["*"]], src) == "unknown":
+                        where += " (Files: *)"  # only the package-wide statement covers it
+                rows.append((split, name, pkg, deb, rel, lic, where))
                 kept += 1
             print(f"build_dataset: {split}: {pkg}: kept {kept} of {len(items)} images", flush=True)
+    unknown = [r[1] for r in rows if r[5] == "unknown"]
+    if unknown:
+        raise RuntimeError(f"no licence found for {len(unknown)} photos: {', '.join(unknown)}")
     with open(os.path.join(cache, "licenses.tsv"), "w") as f:
-        f.write("split\tfile\tpackage\tdeb\tpath_in_package\tlicense\n")
+        f.write("split\tfile\tpackage\tdeb\tpath_in_package\tlicense\tlicense_from\n")
         for r in rows:
             f.write("\t".join(r) + "\n")
     n_train = sum(1 for r in rows if r[0] == "train")

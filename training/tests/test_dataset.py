@@ -1,5 +1,8 @@
-"""The dataset builder's Qt .rcc reader, licence lookup and photo heuristic.
+"""The dataset builder's Qt .rcc reader, licence lookup and photo heuristic, and the committed list of
+disco-lite's training photos.
 Run: cd training && /usr/bin/python3 -m unittest discover -s tests -t . -v"""
+import csv
+import os
 import struct
 import unittest
 import zlib
@@ -7,7 +10,11 @@ import zlib
 import numpy as np
 from PIL import Image
 
-from data.build_dataset import is_photo, licence_for, parse_copyright, read_rcc
+from data.build_dataset import (is_photo, licence_for, normalise_licence, parse_copyright, parse_readme, read_rcc,
+                                readme_licence)
+
+TRAINING_PHOTOS = os.path.join(os.path.dirname(__file__), "..", "..", "models", "disco-lite",
+                               "training-photos.tsv")
 
 
 def make_rcc(files):
@@ -63,6 +70,47 @@ class Licences(unittest.TestCase):
             self.assertEqual(parse_copyright(f.name), [(["*"], "GPL-2+"), (["a/*.jpg", "b/c.png"], "CC0-1.0")])
         finally:
             os.unlink(f.name)
+
+
+class ReadmeLicences(unittest.TestCase):
+    README = ("Copyright: A\nLicense: CC-BY-SA 4.0\nFiles:\nkey.svg\ngermany/germany.svg\n\n"
+              "Copyright: B\nLicense: Public Domain\nSource: https://example.org/File:X.jpg\nFiles:\n"
+              "germany/audaPalatina.webp\n\n"
+              "Copyright: C\nLicense: CC-BY 4.0\nEilan_0.webp\nEilan_background.webp\n\n"
+              "Copyright: D\nSource: https://example.org/no-licence.jpg\nFiles: lost.webp\n")
+
+    def test_blocks_with_and_without_a_files_header(self):
+        self.assertEqual(parse_readme(self.README), [
+            (["key.svg", "germany/germany.svg"], "CC-BY-SA 4.0"),
+            (["germany/audaPalatina.webp"], "Public Domain"),
+            (["Eilan_0.webp", "Eilan_background.webp"], "CC-BY 4.0")])
+
+    def test_nearest_readme_by_stem_and_known_typo(self):
+        readmes = {"src/activities/m/resource": parse_readme(self.README)}
+        res = "src/activities/m/resource"
+        self.assertEqual(readme_licence(readmes, f"{res}/Eilan_background.jpg"), ("CC-BY-4.0", res))
+        self.assertEqual(readme_licence(readmes, f"{res}/germany/germany.png"), ("CC-BY-SA-4.0", res))
+        self.assertEqual(readme_licence(readmes, f"{res}/lost.webp"), (None, None))
+        self.assertEqual(readme_licence(readmes, "src/activities/other/x.webp"), (None, None))
+        typo = "src/activities/explore_monuments/resource/germany/aulaPalatina.webp"
+        readmes = {"src/activities/explore_monuments/resource": parse_readme(self.README)}
+        self.assertEqual(readme_licence(readmes, typo)[0], "public-domain")
+
+    def test_names_normalised_to_debian_spelling(self):
+        self.assertEqual([normalise_licence(n) for n in ["CC-BY-SA 4.0", "Public domain", "GPLv3 or later",
+                                                         "LGPLv3", "GPL-2+", "CC0-1.0"]],
+                         ["CC-BY-SA-4.0", "public-domain", "GPL-3+", "LGPL-3", "GPL-2+", "CC0-1.0"])
+
+
+class TrainingPhotos(unittest.TestCase):
+    def test_every_training_photo_of_disco_lite_has_a_licence(self):
+        with open(TRAINING_PHOTOS, newline="") as f:
+            rows = list(csv.DictReader(f, delimiter="\t"))
+        self.assertEqual(len(rows), 298)  # the set models/disco-lite was trained on
+        self.assertEqual(len({r["file"] for r in rows}), len(rows))
+        for r in rows:
+            self.assertNotIn(r["license"], ("", "unknown"), r["file"])
+            self.assertTrue(r["license_from"], r["file"])
 
 
 class PhotoHeuristic(unittest.TestCase):
