@@ -47,4 +47,18 @@ describe('313 ab bins (CPU reference)', () => {
       expect(s).toBeCloseTo(1, 5);
     }
   });
+
+  it('softmax over channels gives the bits of the one-pixel-at-a-time definition (batch of 2)', () => {
+    const [N, C, H, W] = [2, 7, 3, 5], HW = H * W;
+    const x = Float32Array.from({ length: N * C * HW }, (_, i) => Math.sin(i * 12.9898) * 30);
+    const want = new Float32Array(x.length);
+    for (let n = 0; n < N; n++) for (let p = 0; p < HW; p++) {
+      const at = (c: number) => (n * C + c) * HW + p;
+      let mx = -Infinity, sum = 0;
+      for (let c = 0; c < C; c++) mx = Math.max(mx, x[at(c)]);
+      for (let c = 0; c < C; c++) { want[at(c)] = Math.fround(Math.exp(x[at(c)] - mx)); sum += want[at(c)]; }
+      for (let c = 0; c < C; c++) want[at(c)] = want[at(c)] / sum;
+    }
+    expect(Array.from(softmaxChannelsTensor(cpuTensor([N, C, H, W], x)).data)).toEqual(Array.from(want));
+  });
 });

@@ -83,13 +83,22 @@ export function softmaxChannelsTensor(logits: CpuTensor): CpuTensor {
   const [N, C, H, W] = logits.shape;
   const HW = H * W, x = logits.data;
   const out = new Float32Array(N * C * HW);
-  for (let n = 0; n < N; n++) for (let p = 0; p < HW; p++) {
-    const at = (c: number) => (n * C + c) * HW + p;
-    let mx = -Infinity;
-    for (let c = 0; c < C; c++) mx = Math.max(mx, x[at(c)]);
-    let sum = 0;
-    for (let c = 0; c < C; c++) { const e = Math.fround(Math.exp(x[at(c)] - mx)); out[at(c)] = e; sum += e; }
-    for (let c = 0; c < C; c++) out[at(c)] = out[at(c)] / sum;
+  // Plane by plane (contiguous), with each pixel's running max and sum in an array: the same
+  // arithmetic, in the same order per pixel, as a loop over channels for one pixel at a time.
+  const mx = new Float64Array(HW), sum = new Float64Array(HW);
+  for (let n = 0; n < N; n++) {
+    const base = n * C * HW;
+    mx.fill(-Infinity);
+    sum.fill(0);
+    for (let c = 0; c < C; c++) for (let p = 0, i = base + c * HW; p < HW; p++, i++) mx[p] = Math.max(mx[p], x[i]);
+    for (let c = 0; c < C; c++) {
+      for (let p = 0, i = base + c * HW; p < HW; p++, i++) {
+        const e = Math.fround(Math.exp(x[i] - mx[p]));
+        out[i] = e;
+        sum[p] += e;
+      }
+    }
+    for (let c = 0; c < C; c++) for (let p = 0, i = base + c * HW; p < HW; p++, i++) out[i] = out[i] / sum[p];
   }
   return cpuTensor([N, C, H, W], out);
 }
