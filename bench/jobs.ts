@@ -58,3 +58,46 @@ export interface OursResult extends PipelineResult {
 export interface SkippedResult {
   readonly skipped: string;
 }
+
+/** One engine's batch run over the photos: wall time from starting the command to its exit. */
+export interface BatchEngineResult {
+  readonly engine: string;
+  /** Worker processes (ours); 1 for PyTorch. */
+  readonly workers: number;
+  readonly wallMs: number;
+  readonly photosPerS: number;
+  /** PyTorch: each photo's pipeline time, ms (start-up excluded). */
+  readonly perPhotoMs?: readonly number[];
+}
+
+export interface BatchResult {
+  readonly photos: number;
+  /** Which photos. */
+  readonly set: string;
+  /** Ours, one entry per worker count measured (the first is the default). */
+  readonly ours: readonly BatchEngineResult[];
+  readonly torch: BatchEngineResult | SkippedResult;
+}
+
+/** The editor in Chromium on the CPU/WASM path (bench/browser.ts). */
+export interface BrowserJob {
+  /** The 1024×768 photo. */
+  readonly photo: string;
+  /** Anchor recolours to time. */
+  readonly edits: number;
+  readonly out: string;
+}
+
+export interface BrowserResult {
+  /** e.g. "Chromium 131, ?backend=cpu: CPU kernels + onnxruntime-web WASM, cross-origin isolated". */
+  readonly engine: string;
+  /** What the top bar says about the backend. */
+  readonly backendLabel: string;
+  readonly crossOriginIsolated: boolean;
+  /** Run clicked (page and photo loaded) to the first result drawn in the viewer, ms. */
+  readonly firstResultMs: number;
+  /** Each anchor recolour: click on the anchor to the new result drawn, ms (the 400 ms auto-run delay included). */
+  readonly editMs: readonly number[];
+  /** The run time the editor reports for each edit's rerun, ms. */
+  readonly editRunMs: readonly number[];
+}

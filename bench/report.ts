@@ -2,8 +2,9 @@
  * The benchmark's results as one JSON-able object, and its Markdown rendering with the targets of the
  * issue checked (ratios on the same machine, in the same run).
  */
-import type { OursResult, PipelineResult, SkippedResult } from './jobs.ts';
+import type { BatchResult, BrowserResult, OursResult, PipelineResult, SkippedResult } from './jobs.ts';
 import { LEARNED_STAGES, median, parameterFreeMs } from './stats.ts';
+import { renderBrowserAndBatch, renderSummary } from './summary.ts';
 
 export interface Machine {
   readonly cpu: string;
@@ -34,6 +35,10 @@ export interface BenchReport {
   readonly cases: readonly Case[];
   /** Why a whole part was not measured (e.g. WebGPU on a software adapter). */
   readonly notes: readonly string[];
+  /** The editor in Chromium (bench/browser.ts). */
+  readonly browser?: BrowserResult | SkippedResult;
+  /** Photos/s over the held-out set, ours and PyTorch (bench/batch.ts). */
+  readonly batch?: BatchResult | SkippedResult;
 }
 
 type Measured<T> = T extends SkippedResult ? never : T;
@@ -127,15 +132,15 @@ export function renderMarkdown(full: BenchReport, defaultSet: string, officialSe
     `# Benchmark results (${m.date})`,
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${m.node}.`,
-    `Times are medians of ${[...new Set(report.cases.map((c) => c.runs))].join(' or ')} runs after one warm-up run; memory is each configuration's peak resident set (its own process).`,
+    report.cases.length ? `Pipeline times are medians of ${[...new Set(report.cases.map((c) => c.runs))].join(' or ')} runs after one warm-up run; memory is each configuration's peak resident set (its own process).` : '',
     '',
-    '## Whole pipeline',
+    '## Summary (ratios first)',
     '',
-    ...wholeTable(report.cases),
+    ...renderSummary(full, defaultSet),
     '',
-    '## Stages',
-    '',
+    ...renderBrowserAndBatch(full),
   ];
+  if (report.cases.length) lines.push('## Whole pipeline', '', ...wholeTable(report.cases), '', '## Stages', '');
   for (const c of report.cases) lines.push(...stageTable(c), '');
   lines.push('## Targets', '');
   for (const v of verdicts(report, defaultSet, officialSet)) {
@@ -145,7 +150,9 @@ export function renderMarkdown(full: BenchReport, defaultSet: string, officialSe
     .filter((k) => c[k] && 'skipped' in c[k]).map((k) => `${k}: ${(c[k] as SkippedResult).skipped}; skipped`));
   const skippedAll = full.cases.filter((c) => !measured(c)).map((c) => `${c.set}, ${c.photo} photo, networks at ${c.networksAt}: ${
     (Object.values(c).find((r) => r && typeof r === 'object' && 'skipped' in r) as SkippedResult | undefined)?.skipped ?? 'not run'}`);
-  const notes = [...new Set([...report.notes, ...skippedAll, ...skipped])];
+  const parts = [['browser', full.browser], ['batch', full.batch]] as const;
+  const skippedParts = parts.filter(([, r]) => r && 'skipped' in r).map(([k, r]) => `${k}: ${(r as SkippedResult).skipped}`);
+  const notes = [...new Set([...report.notes, ...skippedAll, ...skipped, ...skippedParts])];
   if (notes.length) lines.push('', '## Not measured', '', ...notes.map((n) => `- ${n}`));
   return lines.join('\n') + '\n';
 }

@@ -9,7 +9,9 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import type { OursJob, OursResult, PipelineResult, SkippedResult, TorchJob, Working } from './jobs.ts';
+import { defaultWorkers } from '../src/cli/commands/colorize.ts';
+import { runBatchBench } from './batch.ts';
+import type { BrowserJob, BrowserResult, OursJob, OursResult, PipelineResult, SkippedResult, TorchJob, Working } from './jobs.ts';
 import { renderMarkdown, type BenchReport, type Case, type Machine } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -33,8 +35,8 @@ export interface BenchOptions {
   readonly reuse: boolean;
   /** Only the 256×256 photo (for a quick look). */
   readonly quick: boolean;
-  /** Which engines: default all of cpu, torch, wasm, webgpu. */
-  readonly engines: readonly ('cpu' | 'torch' | 'wasm' | 'webgpu')[];
+  /** Which parts: the pipeline engines cpu, torch, wasm, webgpu, and the browser and batch sections (default all). */
+  readonly engines: readonly ('cpu' | 'torch' | 'wasm' | 'webgpu' | 'browser' | 'batch')[];
   readonly outDir: string;
 }
 
@@ -112,8 +114,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   } else {
     notes.push(`the default model set models/${DEFAULT_SET} is not installed, so its rows are missing`);
   }
-  const official = await officialRandomSet();
-  sets.push({ name: OFFICIAL_SET, note: 'official architecture, random weights', modelsDir: official.modelsDir, torch: { checkpoint: official.checkpoint } });
+  const liteTorch = sets[0]?.name === DEFAULT_SET ? sets[0].torch : { config: 'lite' as const };
+  const pipeline = opts.engines.some((e) => e !== 'browser' && e !== 'batch');
+  if (!pipeline) sets.length = 0; // only the browser and/or batch sections
+  else {
+    const official = await officialRandomSet();
+    sets.push({ name: OFFICIAL_SET, note: 'official architecture, random weights', modelsDir: official.modelsDir, torch: { checkpoint: official.checkpoint } });
+  }
 
   const inputs: { photo: string; label: string; working: Working; networksAt: string; runs: number }[] = [
     { photo: small, label: '256×256', working: { size: 256, keepAspect: false }, networksAt: '256×256', runs: opts.runs },
@@ -135,6 +142,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       const tag = `${set.name}-${input.label}-${input.working.size}`;
       const c: { -readonly [K in keyof Case]: Case[K] } = { set: set.name, setNote: set.note, photo: input.label, networksAt: input.networksAt, runs: input.runs };
       for (const engine of opts.engines) {
+        if (engine === 'browser' || engine === 'batch') continue;
         if (engine === 'webgpu' && webgpuSkip) {
           c.webgpu = webgpuSkip;
           continue;
@@ -171,8 +179,36 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       cases.push(c);
     }
   }
-  return { machine: machine(), cases, notes };
+  let browser: BrowserResult | SkippedResult | undefined;
+  if (opts.engines.includes('browser')) {
+    const out = join(outDir, 'browser.json');
+    if (opts.reuse && existsSync(out)) browser = JSON.parse(readFileSync(out, 'utf8'));
+    else {
+      log(`browser: the editor in Chromium on the CPU/WASM path, 1024×768 photo, ${BROWSER_EDITS} anchor recolours`);
+      const job: BrowserJob = { photo: large, edits: BROWSER_EDITS, out };
+      browser = await (runChild(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'browser.ts'), JSON.stringify(job)], out) as Promise<BrowserResult | SkippedResult>)
+        .catch((e: unknown): SkippedResult => ({ skipped: `failed: ${(e as Error).message}` }));
+    }
+  }
+  let batch;
+  if (opts.engines.includes('batch')) {
+    const out = join(outDir, 'batch.json');
+    if (opts.reuse && existsSync(out)) batch = JSON.parse(readFileSync(out, 'utf8'));
+    else {
+      // --quick: 8 photos and the default worker count only; else all photos, also with one worker.
+      const workers = defaultWorkers();
+      batch = await runBatchBench({
+        root: ROOT, python: PYTHON, limit: opts.quick ? 8 : undefined, log,
+        workerCounts: opts.quick || workers === 1 ? [workers] : [workers, 1], torch: liteTorch,
+      });
+      writeFileSync(out, JSON.stringify(batch));
+    }
+  }
+  return { machine: machine(), cases, notes, browser, batch };
 }
+
+/** Anchor recolours timed in the browser (the issue asks for the median of at least 5). */
+const BROWSER_EDITS = 5;
 
 /** Runs the benchmark, writes results/<date>.{json,md} and results/latest.{json,md}, prints the Markdown. */
 export async function benchMain(opts: BenchOptions): Promise<void> {

@@ -5,6 +5,9 @@ on the CPU with one thread per core, timed stage by stage.
 
   /usr/bin/python3 bench/torch_reference.py '<TorchJob as JSON>'    (see bench/jobs.ts)
 
+With job.photos (a list of files) and job.outDir it is the batch reference instead: each photo once,
+its result saved as PNG in outDir (as `disco colorize` does), and the per-photo times.
+
 Weights: job.checkpoint (official format, e.g. the random official-size set the benchmark exports), or
 random weights of job.config ("lite": train_default.py's widths and MobileNetV2 backbone; "official"). Timing does not depend on
 the weight values. Writes a PipelineResult as JSON to job.out; stage names match the node types.
@@ -49,8 +52,8 @@ def to_working(L, size, keep_aspect):
     return F.pad(fit, (0, size - w, 0, size - h), mode="replicate"), (h, w)
 
 
-def pipeline(model, photo, size, keep_aspect):
-    """One run; returns {stage: ms}. Stage names are the workflow's node types."""
+def pipeline(model, photo, size, keep_aspect, save_to=None):
+    """One run; returns {stage: ms}. Stage names are the workflow's node types. save_to: write the result as PNG."""
     t = {}
     clock = [time.perf_counter()]
 
@@ -97,6 +100,9 @@ def pipeline(model, photo, size, keep_aspect):
     out = (ops.lab_to_rgb(L, ab) * 255).round().clamp(0, 255).to(torch.uint8)
     lap("recombine")
     assert out.shape[2:] == L.shape[2:]
+    if save_to:
+        Image.fromarray(out[0].permute(1, 2, 0).numpy()).save(save_to)
+        lap("save-image")
     return t
 
 
@@ -106,11 +112,36 @@ def median(xs):
     return s[m] if len(s) % 2 else (s[m - 1] + s[m]) / 2
 
 
+def batch(job, model, threads, started):
+    """Every photo of job.photos once, saved to job.outDir; the parent times the whole process too."""
+    size, keep = job["working"]["size"], job["working"]["keepAspect"]
+    os.makedirs(job["outDir"], exist_ok=True)
+    ready = time.perf_counter()
+    per_photo = []
+    with torch.inference_mode():
+        for photo in job["photos"]:
+            t0 = time.perf_counter()
+            name = os.path.splitext(os.path.basename(photo))[0] + ".png"
+            pipeline(model, photo, size, keep, save_to=os.path.join(job["outDir"], name))
+            per_photo.append((time.perf_counter() - t0) * 1000)
+    result = {
+        "engine": f"torch {torch.__version__} (cpu, {threads} threads)",
+        "setupMs": (ready - started) * 1000,
+        "perPhotoMs": per_photo,
+        "maxRssBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    }
+    with open(job["out"], "w") as f:
+        json.dump(result, f)
+
+
 def main():
+    started = time.perf_counter()
     job = json.loads(sys.argv[1])
     threads = job.get("threads") or os.cpu_count()
     torch.set_num_threads(threads)
     model = build_model(job)
+    if job.get("photos"):
+        return batch(job, model, threads, started)
     size, keep = job["working"]["size"], job["working"]["keepAspect"]
     with torch.inference_mode():
         t0 = time.perf_counter()

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Build the DISCO-lite photo set from Debian packages (the data and its licences: models/README.md).
 
-  /usr/bin/python3 training/data/build_dataset.py [--cache .cache/disco-data]
+  /usr/bin/python3 training/data/build_dataset.py [--cache .cache/disco-data] [--only train|eval]
 
 Downloads the packages with `apt-get download` into <cache>/debs, unpacks them, keeps natural colour
 photos (heuristic below, minus the NOT_PHOTOS that pass it), and writes copies resized to short side
@@ -282,12 +282,14 @@ def save_resized(img, path):
     img.save(path, quality=95)
 
 
-def build(cache):
+def build(cache, only=None):
     from PIL import Image, features
     if not features.check("webp"):
         raise RuntimeError("Pillow lacks WebP support (needed for gcompris photos): apt-get install python3-pil")
     rows = []
     for split, packages in (("train", TRAIN_PACKAGES), ("eval", EVAL_PACKAGES)):
+        if only and split != only:
+            continue
         out_dir = os.path.join(cache, split)
         os.makedirs(out_dir, exist_ok=True)
         for pkg in packages:
@@ -336,6 +338,8 @@ def main(argv=None):
     p = argparse.ArgumentParser(description="Build the DISCO-lite train/eval photo sets from Debian packages.")
     p.add_argument("--cache", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                   "..", "..", ".cache", "disco-data"))
+    p.add_argument("--only", choices=["train", "eval"],
+                   help="build one split (e.g. eval for `npm run bench`'s batch photos); licenses.tsv lists that split")
     args = p.parse_args(argv)
     try:
         import numpy  # noqa: F401
@@ -345,7 +349,7 @@ def main(argv=None):
               file=sys.stderr)
         return 2
     try:
-        build(os.path.abspath(args.cache))
+        build(os.path.abspath(args.cache), args.only)
     except (RuntimeError, ValueError) as e:
         print(f"build_dataset: {e}", file=sys.stderr)
         return 1

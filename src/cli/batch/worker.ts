@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     process.send!({ type: 'fatal', message: firstLine(e) } satisfies FromWorker, () => process.exit(1));
     return;
   }
+  process.on('disconnect', () => process.exit(1)); // the parent is gone (e.g. killed): stop too
   // One job at a time: the parent sends the next after this one's answer.
   process.on('message', (m: ToWorker) => {
     if (m.type === 'stop') {

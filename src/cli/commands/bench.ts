@@ -1,13 +1,13 @@
 /**
  * `disco bench [--runs N] [--full-size-runs N] [--no-full-size] [--official-full-size] [--wasm-full-size] [--reuse] [--quick]
- *  [--engines cpu,torch,wasm,webgpu]`
+ *  [--engines cpu,torch,wasm,webgpu,browser,batch]`
  * (`npm run bench`): measured speed and memory, ours beside PyTorch. The benchmark lives in bench/
  * (see bench/README.md); this command only reads the options.
  */
 import { parse, intOption } from '../args.ts';
 import { UsageError } from './index.ts';
 
-const ENGINES = ['cpu', 'torch', 'wasm', 'webgpu'] as const;
+const ENGINES = ['cpu', 'torch', 'wasm', 'webgpu', 'browser', 'batch'] as const;
 
 export async function benchCommand(args: string[]): Promise<number> {
   const { values } = parse(args, {

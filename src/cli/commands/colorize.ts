@@ -22,8 +22,10 @@ import { UsageError } from './index.ts';
 export { DEFAULT_WORKFLOW } from '../colorizer.ts';
 
 /**
- * Batch workers by default. Measured with `npm run bench` on 2 cores (bench/README.md, "Batch"):
- * one worker per core, each with one onnxruntime thread, beat one worker with every core.
+ * Batch workers by default: one per core, each with one onnxruntime thread. Much of a photo's time
+ * is in single-threaded stages (decoding, the TypeScript kernels, PNG encoding), so one process with
+ * every core for onnxruntime leaves cores idle. `npm run bench` measures 1 and 2 workers side by
+ * side (bench/README.md, "Batch"); `--jobs N` overrides.
  */
 export function defaultWorkers(cores = availableParallelism()): number {
   return Math.max(1, cores);

@@ -43,8 +43,9 @@ Usage:
       Turn each photo gray, colorize it, and score it against the original (PSNR, SSIM,
       colourfulness, CIEDE2000), beside the gray photo's own scores. --oracle-anchors takes
       the anchor colours from the original.
-  disco bench [--runs N] [--full-size-runs N] [--no-full-size] [--quick] [--engines cpu,torch,wasm,webgpu]
-      Time each stage and the whole pipeline (ours beside PyTorch), peak memory; see bench/README.md.
+  disco bench [--runs N] [--full-size-runs N] [--no-full-size] [--quick] [--engines cpu,torch,wasm,webgpu,browser,batch]
+      Time each stage and the whole pipeline (ours beside PyTorch), peak memory, the editor in
+      Chromium and batch photos/s; see bench/README.md.
 
 Common options:
   --backend B            cpu, webgpu or auto: kernels for the parameter-free stages (default

@@ -4,6 +4,7 @@
  * association under the cursor, anchors, k-means clusters), the top-10 colours of the hovered
  * superpixel, and anchor editing (popover, drag, add, delete, lock, brush). Data comes down as
  * properties from the ViewerController; every user action goes up as a ViewerActionEvent.
+ * `image-drawn` fires once each new image has been painted.
  */
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -112,6 +113,8 @@ export class DiscoViewer extends LitElement {
   protected override updated(changed: Map<string, unknown>): void {
     if (changed.has('image')) this.fit();
     if (changed.has('image') || changed.has('frame')) this.paint('.img-after', this.image);
+    // A new image is on screen: tests and `npm run bench` time edits to this event.
+    if (changed.has('image') && this.image) this.dispatchEvent(new Event('image-drawn'));
     if (changed.has('beforeImage') || changed.has('frame')) this.paint('.img-before', this.beforeImage);
     if (changed.has('affinity') || changed.has('clusters') || changed.has('show')) this.paintOverlay();
     if (changed.has('frame')) this.layer?.setSize(this.frame.w, this.frame.h);

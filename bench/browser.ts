@@ -1,0 +1,149 @@
+/**
+ * The editor where users see it, in its own process:
+ *   node --import tsx bench/browser.ts '<BrowserJob as JSON>'
+ * Builds the site (vite build, into a temporary folder), serves it with `vite preview` (the same
+ * headers as the dev server), and drives Debian's Chromium through playwright-core on the CPU/WASM
+ * path (`?backend=cpu`: CPU kernels, onnxruntime-web on WASM). It opens disco-auto, drops the
+ * 1024×768 photo, and times:
+ *  - first result: the Run click (page and photo loaded) to the result drawn in the viewer (the
+ *    viewer's `image-drawn` event), model loading included;
+ *  - anchor recolours: the click on an anchor, the colour picked in its popover, the 400 ms auto-run
+ *    delay and the rerun, to the new result drawn.
+ * Writes a BrowserResult (or a SkippedResult) as JSON to job.out.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+import { build, preview } from 'vite';
+import type { BrowserJob, BrowserResult, SkippedResult } from './jobs.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+/** A distinct colour per edit, so every recolour changes the result. */
+const COLOURS = ['#1f9e3a', '#c03020', '#2040c0', '#e0b020', '#8030a0', '#20a0a0', '#e07010', '#606060'];
+const LONG = 15 * 60_000;
+
+const log = (msg: string) => process.stderr.write(`bench: browser: ${msg}\n`);
+
+async function serveBuild(): Promise<{ url: string; close(): Promise<void> }> {
+  const outDir = mkdtempSync(join(tmpdir(), 'disco-bench-site-'));
+  const configFile = join(ROOT, 'vite.config.ts');
+  log('vite build');
+  await build({ root: ROOT, configFile, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  const server = await preview({ root: ROOT, configFile, logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
+  const addr = server.httpServer.address();
+  if (!addr || typeof addr === 'string') throw new Error('vite preview did not report a port');
+  return {
+    url: `http://127.0.0.1:${addr.port}/`,
+    async close() {
+      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const editor = <T>(page: Page, src: string, arg?: unknown): Promise<T> =>
+  page.evaluate(([s, a]) => new Function('app', 'arg', s)((window as any).discoEditor, a), [src, arg] as const) as Promise<T>;
+
+/** Results drawn so far (the viewer's `image-drawn` events, as Date.now() times in the page). */
+const drawnTimes = (page: Page) => page.evaluate(() => (window as any).__drawn as number[]);
+
+async function nextDrawn(page: Page, before: number): Promise<number> {
+  await page.waitForFunction((n) => (window as any).__drawn.length > n, before, { timeout: LONG, polling: 50 });
+  return (await drawnTimes(page))[before];
+}
+
+async function main(job: BrowserJob): Promise<BrowserResult | SkippedResult> {
+  const site = await serveBuild();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${site.url}?backend=cpu`);
+    await page.waitForFunction(() => (window as any).discoEditor?.backend !== undefined, null, { timeout: 120_000 });
+    await page.evaluate(() => (window as any).discoEditor.restored);
+    const backendLabel = (await page.textContent('#backend'))?.trim() ?? '';
+    const isolated = await page.evaluate(() => self.crossOriginIsolated);
+    const chromiumVersion = browser.version();
+
+    await page.selectOption('#examples-menu', 'disco-auto');
+    await page.waitForFunction(() => (window as any).discoEditor.view.graph._nodes.some((n: any) => n.type === 'disco/spixelnet'));
+    const photo = readFileSync(job.photo);
+    await page.evaluate((b64) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'photo-1024x768.png', { type: 'image/png' }));
+      const el = document.getElementById('graph-canvas')!;
+      const r = el.getBoundingClientRect();
+      el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, clientX: r.right - 20, clientY: r.bottom - 20 }));
+    }, photo.toString('base64'));
+    await page.waitForFunction(() => (window as any).discoEditor.view.graph._nodes.some((n: any) => n.type === 'disco/load-image' && /^[0-9a-f]{64}$/.test(n.params().image)));
+    await page.evaluate(() => {
+      const w = window as any;
+      w.__drawn = [];
+      w.__runMs = [];
+      document.querySelector('disco-viewer')!.addEventListener('image-drawn', () => w.__drawn.push(Date.now()));
+      w.discoEditor.onRunFinished = (s: { ms: number; ok: boolean; error?: string }) => w.__runMs.push(s.ok ? s.ms : -1);
+    });
+
+    log('first result');
+    const t0 = Date.now();
+    await page.click('#run-button');
+    const firstResultMs = (await nextDrawn(page, 0)) - t0;
+    await page.waitForFunction(() => (window as any).__runMs.length > 0, null, { timeout: LONG });
+    if ((await page.evaluate(() => (window as any).__runMs[0])) < 0) {
+      return { skipped: `failed: the first run did not succeed (${await page.textContent('#run-status').catch(() => '')})` };
+    }
+    await page.waitForFunction(() => (window as any).discoEditor.viewer.el.anchors.length > 0, null, { timeout: 60_000 });
+
+    const editMs: number[] = [];
+    const frame = page.locator('.viewer-frame');
+    for (let i = 0; i < job.edits; i++) {
+      log(`anchor recolour ${i + 1}/${job.edits}`);
+      const anchors = await editor<{ x: number; y: number }[]>(page, 'return app.viewer.el.anchors.map((a) => ({ x: a.x, y: a.y }))');
+      const a = anchors[i % anchors.length];
+      const box = (await frame.boundingBox())!;
+      const before = (await drawnTimes(page)).length;
+      const runsBefore = await page.evaluate(() => (window as any).__runMs.length);
+      const start = Date.now();
+      await page.mouse.click(box.x + a.x * box.width, box.y + a.y * box.height);
+      await page.locator('disco-anchor-popover').waitFor({ timeout: 10_000 });
+      await page.locator('disco-anchor-popover input.anchor-color').fill(COLOURS[i % COLOURS.length]);
+      editMs.push((await nextDrawn(page, before)) - start);
+      // Let the rest of the viewer's refresh finish before the next edit.
+      await page.waitForFunction((n) => (window as any).__runMs.length > n, runsBefore, { timeout: LONG });
+      await page.keyboard.press('Escape');
+      await page.locator('disco-anchor-popover').waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+    }
+    const runMs = await page.evaluate(() => (window as any).__runMs as number[]);
+    if (errors.length) return { skipped: `failed: page errors: ${errors.slice(0, 3).join('; ')}` };
+    return {
+      engine: `Chromium ${chromiumVersion}, ?backend=cpu (CPU kernels + onnxruntime-web WASM)${isolated ? ', cross-origin isolated' : ', not cross-origin isolated (WASM single-threaded)'}`,
+      backendLabel, crossOriginIsolated: isolated, firstResultMs, editMs, editRunMs: runMs.slice(1),
+    };
+  } finally {
+    await browser.close().catch(() => undefined);
+    await site.close();
+  }
+}
+
+const job = JSON.parse(process.argv[2] ?? 'null') as BrowserJob | null;
+if (!job) {
+  process.stderr.write('usage: node --import tsx bench/browser.ts \'<job JSON>\'\n');
+  process.exit(2);
+}
+main(job).then(
+  (result) => {
+    writeFileSync(job.out, JSON.stringify(result));
+    process.exit(0);
+  },
+  (e: unknown) => {
+    process.stderr.write(`bench/browser.ts: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);
