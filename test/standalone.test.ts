@@ -1,6 +1,7 @@
 /**
  * The repository stands alone: no file may point outside it at the build machines' shared folder
- * (the reference vectors and key table used to live there; they are in test/fixtures/disco-vectors).
+ * (the reference vectors and key table used to live there; they are in test/fixtures/disco-vectors),
+ * nor cite the method spec kept there (the facts are in docs/disco-method.md; cite its sections).
  * Walks the checkout, skipping what .gitignore names, node_modules, .git and binary files.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -20,6 +21,8 @@ function pointsOutside(line: string, file: string): boolean {
   if (ABSOLUTE.test(line)) return true;
   return [...line.matchAll(RELATIVE)].some((m) => relative(ROOT, resolve(dirname(file), m[0])).startsWith('..'));
 }
+
+const SPEC_CITATION = new RegExp(`\\b${'SPEC'}(\\.md|'s| §| section)`);
 
 const MAX_TEXT_BYTES = 4 << 20;
 
@@ -48,18 +51,22 @@ function textFiles(dir: string, rules: ReturnType<typeof ignoreRules>, out: stri
 }
 
 describe('the repository stands alone', () => {
+  const lines: { where: string; line: string; file: string }[] = [];
+  for (const file of textFiles(ROOT, ignoreRules())) {
+    const buf = readFileSync(file);
+    if (buf.subarray(0, 8192).includes(0)) continue; // binary
+    buf.toString('utf8').split('\n').forEach((line, i) => lines.push({ where: `${relative(ROOT, file)}:${i + 1}`, line, file }));
+  }
+
   it('has no reference to the shared folder beside it', () => {
-    const files = textFiles(ROOT, ignoreRules());
-    expect(files.length).toBeGreaterThan(100);
-    const hits: string[] = [];
-    for (const file of files) {
-      const buf = readFileSync(file);
-      if (buf.subarray(0, 8192).includes(0)) continue; // binary
-      buf.toString('utf8').split('\n').forEach((line, i) => {
-        if (pointsOutside(line, file)) hits.push(`${relative(ROOT, file)}:${i + 1}: ${line.trim()}`);
-      });
-    }
+    expect(lines.length).toBeGreaterThan(10_000);
+    const hits = lines.filter((l) => pointsOutside(l.line, l.file)).map((l) => `${l.where}: ${l.line.trim()}`);
     expect(hits).toEqual([]);
+  });
+
+  it('cites docs/disco-method.md, not the spec outside the repository', () => {
+    const hits = lines.filter((l) => SPEC_CITATION.test(l.line)).map((l) => `${l.where}: ${l.line.trim()}`);
+    expect(hits, 'cite docs/disco-method.md §n instead').toEqual([]);
   });
 
   it('finds such a reference when there is one', () => {
@@ -70,5 +77,7 @@ describe('the repository stands alone', () => {
     const cpu = join(ROOT, 'src/runtime/backends/cpu/ab-bins.ts');
     expect(pointsOutside(`import { AB_BINS } from '../${'shared'}/ab-bins.ts';`, cpu)).toBe(false);
     expect(pointsOutside('values are shared between the cache and nodes', cpu)).toBe(false);
+    expect(SPEC_CITATION.test(`/** SP-Pooling (${'SPEC'} §6) */`)).toBe(true);
+    expect(SPEC_CITATION.test('const SPECIAL = 1; // docs/disco-method.md §6')).toBe(false);
   });
 });
