@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Backend } from '../runtime/backends/backend.ts';
 import type { EventSink } from '../runtime/engine/events.ts';
 import { Executor } from '../runtime/engine/executor.ts';
+import type { NodeRole } from '../runtime/engine/node-def.ts';
 import type { ModelHost } from '../runtime/engine/context.ts';
 import type { ExecGraph } from '../runtime/workflow/exec-format.ts';
 import type { Workflow } from '../runtime/workflow/schema.ts';
@@ -15,7 +16,7 @@ import { UsageError } from './commands/index.ts';
 import { executeWorkflow, execGraphOf, nodeRegistry } from './execute.ts';
 import { createNodeBackend, createNodeModels, type BackendChoice } from './node-host.ts';
 import { resultImage, writeResultPng } from './outputs.ts';
-import { readWorkflowFile, withInput, withSetting } from './workflow-file.ts';
+import { nodesWithRole, readWorkflowFile, withInput, withSetting } from './workflow-file.ts';
 
 export const DEFAULT_WORKFLOW = fileURLToPath(new URL('../../workflows/disco-auto.json', import.meta.url));
 
@@ -76,7 +77,7 @@ export class Colorizer {
     const paths = variantPaths(output, s.diverse);
     let size = { width: 0, height: 0 };
     for (const [v, path] of paths.entries()) {
-      const variant = s.diverse > 1 ? setOnType(wf, 'disco/anchor-colors', 'variant', v, '--diverse') : wf;
+      const variant = s.diverse > 1 ? setOnRole(wf, 'anchor-colors', 'variant', v, '--diverse needs an Anchor Colors node') : wf;
       const { result, graph } = await executeWorkflow(variant, {
         baseDir: this.baseDir, backend: this.backend, executor, models: this.models, onEvent: onEvent?.(v),
         pixelLimit: s.pixelLimit, memoryBudget: s.memoryBudget, modelsDir: s.modelsDir, source: s.workflow ?? DEFAULT_WORKFLOW,
@@ -100,14 +101,15 @@ export class Colorizer {
 export async function loadTemplate(settings: ColorizeSettings): Promise<{ workflow: Workflow; baseDir: string }> {
   const file = await readWorkflowFile(settings.workflow ?? DEFAULT_WORKFLOW, nodeRegistry());
   let wf = file.workflow;
-  if (settings.anchors !== undefined) wf = setOnType(wf, 'disco/anchor-locator', 'k', settings.anchors, '--anchors');
-  if (settings.diverse > 1) setOnType(wf, 'disco/anchor-colors', 'variant', 0, '--diverse'); // refused here if there is none
+  if (settings.anchors !== undefined) wf = setOnRole(wf, 'auto-anchors', 'k', settings.anchors, '--anchors needs an Anchor Locator node');
+  if (settings.diverse > 1) setOnRole(wf, 'anchor-colors', 'variant', 0, '--diverse needs an Anchor Colors node'); // refused here if there is none
   execGraphOf(wf);
   return { workflow: wf, baseDir: file.baseDir };
 }
 
-function setOnType(wf: Workflow, type: string, param: string, value: number, flag: string): Workflow {
-  const nodes = wf.nodes.filter((n) => n.type === type);
-  if (!nodes.length) throw new UsageError(`${flag} needs a ${type} node, and this workflow has none`);
-  return nodes.reduce((w, n) => withSetting(w, `${n.id}.${param}=${value}`, nodeRegistry()), wf);
+/** Sets `param` on every node that declares `role` (the role promises the param, see NodeRole). */
+function setOnRole(wf: Workflow, role: NodeRole, param: string, value: number, needs: string): Workflow {
+  const ids = nodesWithRole(wf, role, nodeRegistry());
+  if (!ids.length) throw new UsageError(`${needs} (a node with the ${role} role), and this workflow has none`);
+  return ids.reduce((w, id) => withSetting(w, `${id}.${param}=${value}`, nodeRegistry()), wf);
 }

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { Backend } from '../runtime/backends/backend.ts';
 import type { RunResult } from '../runtime/engine/executor.ts';
+import { roleOf } from '../runtime/engine/roles.ts';
 import type { CpuTensor, Tensor } from '../runtime/values/tensor.ts';
 import type { AffinityValue, AnchorsValue, ColorDistValue, GrayValue, ImageValue, LabValue, ModelValue, TokensValue } from '../runtime/values/types.ts';
 import type { ExecGraph } from '../runtime/workflow/exec-format.ts';
@@ -70,7 +71,7 @@ export async function dumpRun(dir: string, result: RunResult, graph: ExecGraph, 
 
 function firstPhoto(result: RunResult, graph: ExecGraph): ImageValue | undefined {
   for (const id of result.order) {
-    if (graph[id].type === 'disco/load-image') return result.values.get(id)?.image as ImageValue | undefined;
+    if (roleOf(nodeRegistry(), graph[id].type) === 'photo') return result.values.get(id)?.image as ImageValue | undefined;
   }
   return undefined;
 }

@@ -9,6 +9,7 @@ import type { EventSink } from '../runtime/engine/events.ts';
 import { Executor, type RunResult } from '../runtime/engine/executor.ts';
 import { nodeLabel } from '../runtime/engine/plan.ts';
 import { NodeRegistry } from '../runtime/engine/registry.ts';
+import { roleOf } from '../runtime/engine/roles.ts';
 import { GraphValidationError } from '../runtime/engine/validate.ts';
 import type { ModelHost } from '../runtime/engine/context.ts';
 import type { ExecGraph } from '../runtime/workflow/exec-format.ts';
@@ -60,7 +61,7 @@ export function execGraphOf(wf: Workflow): ExecGraph {
 export async function executeWorkflow(wf: Workflow, opts: ExecuteOptions): Promise<Execution> {
   const graph = execGraphOf(wf);
   const executor = opts.executor ?? new Executor({ registry: nodeRegistry() });
-  const usesModels = Object.values(graph).some((n) => n.type === 'disco/load-model-set');
+  const usesModels = Object.values(graph).some((n) => roleOf(nodeRegistry(), n.type) === 'model-set');
   const backend = opts.backend ?? createCpuBackend();
   const result = await executor.run(graph, {
     targets: opts.targets,

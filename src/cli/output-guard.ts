@@ -6,8 +6,9 @@
  */
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import type { NodeRegistry } from '../runtime/engine/registry.ts';
 import type { Workflow } from '../runtime/workflow/schema.ts';
-import { loadImageNodes } from './workflow-file.ts';
+import { imageInputs } from './workflow-file.ts';
 
 export class OutputRefused extends Error {
   constructor(message: string, readonly reason: 'input' | 'exists' | 'not-a-file') {
@@ -51,10 +52,10 @@ export function checkOutput(output: string, inputs: readonly string[], force: bo
   if (!force) throw new OutputRefused(`${output}: already exists; pass --force to replace it`, 'exists');
 }
 
-/** The image files a workflow's Load Image nodes read, as absolute paths (relative ones against `baseDir`). */
-export function workflowInputs(wf: Workflow, baseDir: string): string[] {
-  return loadImageNodes(wf).flatMap((id) => {
-    const ref = (wf.nodes.find((n) => String(n.id) === id)?.properties?.params as Record<string, unknown> | undefined)?.image;
+/** The image files a workflow's image-file parameters (Load Image's) name, as absolute paths (relative ones against `baseDir`). */
+export function workflowInputs(wf: Workflow, baseDir: string, registry: NodeRegistry): string[] {
+  return imageInputs(wf, registry).flatMap(({ id, param }) => {
+    const ref = (wf.nodes.find((n) => String(n.id) === id)?.properties?.params as Record<string, unknown> | undefined)?.[param];
     return typeof ref === 'string' && ref ? [isAbsolute(ref) ? ref : resolve(baseDir, ref)] : [];
   });
 }

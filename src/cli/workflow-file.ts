@@ -3,7 +3,9 @@
  * before a run: the input photo and `--set node.param=value`.
  */
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import type { NodeRole } from '../runtime/engine/node-def.ts';
 import type { NodeRegistry } from '../runtime/engine/registry.ts';
+import { imageParam, roleOf } from '../runtime/engine/roles.ts';
 import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../runtime/read-regular-file.ts';
 import { setParam } from '../runtime/workflow/build.ts';
 import { loadWorkflow } from '../runtime/workflow/load.ts';
@@ -31,16 +33,32 @@ export async function readWorkflowFile(path: string, registry: NodeRegistry): Pr
   }
 }
 
-/** The ids of the workflow's Load Image nodes. */
-export function loadImageNodes(wf: Workflow): string[] {
-  return wf.nodes.filter((n) => n.type === 'disco/load-image').map((n) => String(n.id));
+/** The workflow's image-file parameters (Load Image's `image`): node id and parameter name. */
+export function imageInputs(wf: Workflow, registry: NodeRegistry): { id: string; param: string }[] {
+  return wf.nodes.flatMap((n) => {
+    const param = imageParam(registry.get(n.type));
+    return param ? [{ id: String(n.id), param }] : [];
+  });
 }
 
-/** Points every Load Image node at `imagePath` (absolute, so it does not depend on the workflow's folder). */
+/** Points node `id`'s image-file parameter at `path`. */
+export function withImage(wf: Workflow, id: string, path: string, registry: NodeRegistry): Workflow {
+  const type = wf.nodes.find((n) => String(n.id) === id)?.type;
+  const param = type ? imageParam(registry.get(type)) : undefined;
+  if (!param) throw new Error(`node ${id} has no image-file parameter`);
+  return setParam(wf, id, param, path, registry);
+}
+
+/** The ids of the workflow's nodes that declare `role` (see NodeRole). */
+export function nodesWithRole(wf: Workflow, role: NodeRole, registry: NodeRegistry): string[] {
+  return wf.nodes.filter((n) => roleOf(registry, n.type) === role).map((n) => String(n.id));
+}
+
+/** Points every image-file parameter (Load Image) at `imagePath` (absolute, so it does not depend on the workflow's folder). */
 export function withInput(wf: Workflow, imagePath: string, registry: NodeRegistry): Workflow {
-  const ids = loadImageNodes(wf);
-  if (ids.length === 0) throw new UsageError('--input given, but the workflow has no Load Image node (disco/load-image)');
-  return ids.reduce((w, id) => setParam(w, id, 'image', resolve(imagePath), registry), wf);
+  const inputs = imageInputs(wf, registry);
+  if (inputs.length === 0) throw new UsageError('--input given, but the workflow has no Load Image node (no node with an image-file parameter)');
+  return inputs.reduce((w, { id, param }) => setParam(w, id, param, resolve(imagePath), registry), wf);
 }
 
 /** Applies one `--set <nodeId>.<param>=<value>`; the value is parsed as JSON when it is JSON, else kept as text. */
@@ -65,15 +83,15 @@ export function withSetting(wf: Workflow, setting: string, registry: NodeRegistr
 }
 
 /**
- * Makes Load Image paths relative to `toDir` (where a PNG embedding the workflow is written), so the
+ * Makes image-file paths (Load Image's) relative to `toDir` (where a PNG embedding the workflow is written), so the
  * PNG re-runs from its own folder. `fromDir` is what the paths are relative to now.
  */
 export function rebaseImagePaths(wf: Workflow, fromDir: string, toDir: string, registry: NodeRegistry): Workflow {
-  return loadImageNodes(wf).reduce((w, id) => {
+  return imageInputs(wf, registry).reduce((w, { id, param }) => {
     const node = w.nodes.find((n) => String(n.id) === id)!;
-    const ref = (node.properties?.params as Record<string, unknown> | undefined)?.image;
+    const ref = (node.properties?.params as Record<string, unknown> | undefined)?.[param];
     if (typeof ref !== 'string' || ref === '') return w;
     const absolute = isAbsolute(ref) ? ref : resolve(fromDir, ref);
-    return setParam(w, id, 'image', relative(toDir, absolute) || '.', registry);
+    return setParam(w, id, param, relative(toDir, absolute) || '.', registry);
   }, wf);
 }

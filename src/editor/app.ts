@@ -13,7 +13,7 @@ import { exportResultPng } from './document/export.ts';
 import { DocumentLifecycle } from './document/lifecycle.ts';
 import { PhotoImport } from './document/photos.ts';
 import { formatMs } from './graph/node-draw.ts';
-import { IMAGE_PARAM, registerNodeDefs, type DiscoNode, type NodeUiHooks } from './graph/def-to-litegraph.ts';
+import { registerNodeDefs, type DiscoNode, type NodeUiHooks } from './graph/def-to-litegraph.ts';
 import { configureLiteGraph, GraphCanvas } from './graph/graph-canvas.ts';
 import { StatusBoard } from './graph/node-status.ts';
 import { graphToExec } from './graph/workflow-io.ts';
@@ -103,7 +103,7 @@ export class EditorApp {
     const say = (m: string, kind?: 'info' | 'error') => toast(m, kind);
     this.runner = new Runner({ ...this.parts(), topbar: this.topbar, engine: this.engine, afterRun: () => this.viewer.afterRun() });
     this.viewer = new ViewerController({
-      graph: this.view.graph, engine: this.engine, execGraph: () => graphToExec(this.view.graph, this.registry).graph,
+      graph: this.view.graph, engine: this.engine, registry: this.registry, execGraph: () => graphToExec(this.view.graph, this.registry).graph,
       commit: () => this.tracker.check(), editedAnchors: () => this.runner.scheduleRerun(), toast: say,
     }, root.viewer ?? document.createElement('div'));
     this.diverse = new DiverseGallery({ engine: this.engine, run: (edit) => this.run(undefined, edit), toast: say }, this.viewer);
@@ -161,7 +161,7 @@ export class EditorApp {
     return this.documents.saveToLibrary(name);
   }
 
-  setPhoto(node: DiscoNode, file: File, param = IMAGE_PARAM): Promise<void> {
+  setPhoto(node: DiscoNode, file: File, param?: string): Promise<void> {
     return this.photos.set(node, file, param);
   }
 

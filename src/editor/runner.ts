@@ -3,7 +3,6 @@
  * storage, and the worker runs it; afterwards the viewer fetches what changed. Anchor edits schedule
  * a rerun 400 ms later (a burst of edits makes one run) when auto-run is on.
  */
-import { IMAGE_PARAM } from './graph/def-to-litegraph.ts';
 import type { GraphCanvas } from './graph/graph-canvas.ts';
 import type { StatusBoard } from './graph/node-status.ts';
 import { graphToExec } from './graph/workflow-io.ts';
@@ -14,6 +13,7 @@ import { loadPhoto } from './storage/idb.ts';
 import type { EngineClient } from './worker/engine-client.ts';
 import type { RunSummary } from './worker/protocol.ts';
 import type { NodeRegistry } from '../runtime/engine/registry.ts';
+import { imageParam } from '../runtime/engine/roles.ts';
 import type { ExecGraph } from '../runtime/workflow/exec-format.ts';
 
 export interface RunHost {
@@ -46,8 +46,8 @@ export class Runner {
     edit?.(graph);
     const images: Record<string, Blob> = {};
     for (const node of Object.values(graph)) {
-      const def = registry.get(node.type);
-      const key = def?.params[IMAGE_PARAM]?.kind === 'string' ? node.inputs[IMAGE_PARAM] : undefined;
+      const param = imageParam(registry.get(node.type));
+      const key = param ? node.inputs[param] : undefined;
       if (typeof key === 'string' && key && !images[key]) {
         const blob = await loadPhoto(key);
         if (blob) images[key] = blob;

@@ -1,7 +1,7 @@
 /**
  * Stand-in nodes for the `disco eval` test, with the ids eval looks for, so the command runs end to end
  * on the real engine, executor, Node image IO and CPU backend without models. They do no colorizing:
- * - disco/load-image reads the photo through the host (as the real node does);
+ * - disco/load-image reads the photo through the host (as the real node does; its `image` is an image file);
  * - test/to-lab converts it to Lab (ctx.backend.rgbToLab);
  * - disco/sp-pool passes its image through, unless its optional `ab` input is linked: then it returns
  *   that Lab image converted back to RGB (so with oracle anchors the "colorized" result is the
@@ -16,7 +16,7 @@ import { IMAGE, LAB } from '../../src/runtime/values/value-types.ts';
 
 const loadImage = defineNode({
   id: 'disco/load-image', version: 1, displayName: 'Load Image', category: 'test', description: 'reads a photo',
-  inputs: {}, params: { image: str({ default: '' }) }, outputs: { image: { type: IMAGE } },
+  inputs: {}, params: { image: str({ default: '', file: 'image' }) }, outputs: { image: { type: IMAGE } },
   fingerprint: (ctx, p) => ctx.io.fingerprint(String(p.image)),
   execute: async (ctx, _i, p) => ({ image: await ctx.io.loadImage(String(p.image)) }),
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Backend } from '../../runtime/backends/backend.ts';
 import { Executor } from '../../runtime/engine/executor.ts';
+import { roleOf } from '../../runtime/engine/roles.ts';
 import { colorfulness, compareImages } from '../../runtime/metrics/index.ts';
 import { setParam } from '../../runtime/workflow/build.ts';
 import type { Workflow } from '../../runtime/workflow/schema.ts';
@@ -22,7 +23,7 @@ import { decodeImageFile, encodePng } from '../image-io.ts';
 import { createNodeBackend, createNodeModels } from '../node-host.ts';
 import { resultImage, writeFileAtomic } from '../outputs.ts';
 import { ProgressBar } from '../progress.ts';
-import { loadImageNodes, readWorkflowFile } from '../workflow-file.ts';
+import { imageInputs, nodesWithRole, readWorkflowFile, withImage } from '../workflow-file.ts';
 import { DEFAULT_WORKFLOW } from './colorize.ts';
 import { UsageError } from './index.ts';
 
@@ -50,7 +51,7 @@ export async function evalCommand(args: string[]): Promise<number> {
   const graph = execGraphOf(plan.workflow);
 
   const { backend, close } = await createNodeBackend(backendOption(values.backend), (line) => process.stderr.write(`${line}\n`));
-  const models = Object.values(graph).some((n) => n.type === 'disco/load-model-set') ? await createNodeModels(values['models-dir']) : undefined;
+  const models = Object.values(graph).some((n) => roleOf(registry, n.type) === 'model-set') ? await createNodeModels(values['models-dir']) : undefined;
   const executor = new Executor({ registry });
   const scratch = await mkdtemp(join(tmpdir(), 'disco-eval-'));
   const rows: PhotoScores[] = [];
@@ -60,8 +61,8 @@ export async function evalCommand(args: string[]): Promise<number> {
       const truth = await decodeImageFile(path, { pixelLimit, memoryBudget });
       const grayPath = join(scratch, `${i}.png`);
       await writeFile(grayPath, await encodePng(await backend.dropChroma(truth)));
-      let run = setParam(plan.workflow, plan.grayImageNode, 'image', grayPath, registry);
-      if ('referenceImageNode' in plan) run = setParam(run, plan.referenceImageNode, 'image', path, registry);
+      let run = withImage(plan.workflow, plan.grayImageNode, grayPath, registry);
+      if ('referenceImageNode' in plan) run = withImage(run, plan.referenceImageNode, path, registry);
       const progress = process.stderr.isTTY ? new ProgressBar(process.stderr, labeller(graph)) : undefined;
       const { result } = await executeWorkflow(run, {
         baseDir: file.baseDir, backend, models, executor, pixelLimit, memoryBudget, source: workflowPath, onEvent: progress?.onEvent,
@@ -113,13 +114,13 @@ async function listPhotos(folder: string, limit: number | undefined): Promise<st
 }
 
 function withModelSet(wf: Workflow, set: string): Workflow {
-  const ids = wf.nodes.filter((n) => n.type === 'disco/load-model-set').map((n) => n.id);
+  const ids = nodesWithRole(wf, 'model-set', nodeRegistry());
   if (!ids.length) throw new UsageError('--models needs a Load Model Set node (disco/load-model-set), and this workflow has none');
   return ids.reduce((w, id) => setParam(w, id, 'set', set, nodeRegistry()), wf);
 }
 
 function onlyLoadImage(wf: Workflow): string {
-  const ids = loadImageNodes(wf);
+  const ids = imageInputs(wf, nodeRegistry());
   if (ids.length !== 1) throw new Error(`disco eval needs a workflow with exactly one Load Image node (disco/load-image) for the gray photo; it has ${ids.length}`);
-  return ids[0];
+  return ids[0].id;
 }

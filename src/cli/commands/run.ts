@@ -1,5 +1,6 @@
 /** `disco run <workflow.json|png> [--input img] [--output png [--force]] [--set id.param=value]... [--dump dir]` */
 import { relative, resolve } from 'node:path';
+import { roleOf } from '../../runtime/engine/roles.ts';
 import type { ImageValue } from '../../runtime/values/types.ts';
 import { backendOption, commonOptions, intOption, memoryOption, parse } from '../args.ts';
 import { dumpRun } from '../dump.ts';
@@ -28,7 +29,7 @@ export async function runCommand(args: string[]): Promise<number> {
 
   const graph = execGraphOf(wf);
   // --output never replaces the workflow file or a photo it reads, nor an existing file without --force.
-  if (values.output) checkOutput(resolve(values.output), [positionals[0], ...workflowInputs(wf, file.baseDir)], Boolean(values.force));
+  if (values.output) checkOutput(resolve(values.output), [positionals[0], ...workflowInputs(wf, file.baseDir, registry)], Boolean(values.force));
   const progress = new ProgressBar(process.stderr, labeller(graph));
   const { backend, close } = await createNodeBackend(backendOption(values.backend), (line) => process.stderr.write(`${line}\n`));
   try {
@@ -43,7 +44,7 @@ export async function runCommand(args: string[]): Promise<number> {
       process.stderr.write(`wrote ${values.output} (${image.width}x${image.height})\n`);
     } else {
       // Without --output, every Save Image node writes <prefix>_NNNNN.png in the current folder.
-      for (const id of result.targets.filter((t) => graph[t].type === 'disco/save-image')) {
+      for (const id of result.targets.filter((t) => roleOf(registry, graph[t].type) === 'result')) {
         const image = result.outputs[id]?.image as ImageValue | undefined;
         if (!image) continue;
         const path = await nextSavePath(process.cwd(), String(graph[id].inputs.filename_prefix ?? 'disco'));

@@ -3,7 +3,7 @@
  * entry), new, save to a file or to the browser's library. Each open replaces the graph, records one
  * undo step, fits the view and reports what the file got wrong.
  */
-import { IMAGE_PARAM, isDiscoNode } from '../graph/def-to-litegraph.ts';
+import { isDiscoNode } from '../graph/def-to-litegraph.ts';
 import type { GraphCanvas } from '../graph/graph-canvas.ts';
 import type { StatusBoard } from '../graph/node-status.ts';
 import { loadIntoGraph, workflowText } from '../graph/workflow-io.ts';
@@ -14,6 +14,7 @@ import { toast } from '../panels/toast.ts';
 import { storePhoto } from '../storage/idb.ts';
 import { saveToLibrary, thumbnailPng, type LibraryEntry } from '../storage/library.ts';
 import type { NodeRegistry } from '../../runtime/engine/registry.ts';
+import { imageParam } from '../../runtime/engine/roles.ts';
 import { setParam } from '../../runtime/workflow/build.ts';
 import { loadWorkflow } from '../../runtime/workflow/load.ts';
 import type { Workflow } from '../../runtime/workflow/schema.ts';
@@ -50,19 +51,20 @@ export class DocumentLifecycle {
     pickFile('.json,application/json', async (f) => this.openText(await f.text()));
   }
 
-  /** Opens an example workflow; Load Image nodes get the photo already loaded, else the bundled example photo. */
+  /** Opens an example workflow; its image parameters get the photo already loaded, else the bundled example photo. */
   async openExample(name: string): Promise<void> {
     const ex = EXAMPLES.find((e) => e.name === name);
     if (!ex) return toast(`No example named ${name}`, 'error');
     const isKey = (k: unknown): k is string => typeof k === 'string' && /^[0-9a-f]{64}$/.test(k);
-    const current = this.ed.view.graph._nodes.filter(isDiscoNode).map((n) => n.params()[IMAGE_PARAM]).find(isKey);
+    const current = this.ed.view.graph._nodes.filter(isDiscoNode).map((n) => n.params()[imageParam(n.def) ?? '']).find(isKey);
     let { workflow } = loadWorkflow(ex.text, { registry: this.ed.registry });
     for (const node of workflow.nodes) {
-      const ref = (node.properties?.params as Record<string, unknown> | undefined)?.[IMAGE_PARAM];
-      if (node.type !== 'disco/load-image' || typeof ref !== 'string' || isKey(ref)) continue;
+      const param = imageParam(this.ed.registry.get(node.type));
+      const ref = param && (node.properties?.params as Record<string, unknown> | undefined)?.[param];
+      if (!param || typeof ref !== 'string' || isKey(ref)) continue;
       const url = current ? undefined : examplePhotoUrl(ref);
       const key = current ?? (url ? await storePhoto(await (await fetch(url)).blob()) : undefined);
-      if (key) workflow = setParam(workflow, node.id, IMAGE_PARAM, key, this.ed.registry);
+      if (key) workflow = setParam(workflow, node.id, param, key, this.ed.registry);
     }
     this.openWorkflow(workflow, `Example ${name} opened`);
     await this.ed.photos.restoreThumbs();

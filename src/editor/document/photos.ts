@@ -2,7 +2,8 @@
  * Photo import: a chosen or dropped picture is checked, stored in IndexedDB and its key written to a
  * node's image parameter; stored photos show again as thumbnails after a reload or an open.
  */
-import { IMAGE_PARAM, isDiscoNode, type DiscoNode } from '../graph/def-to-litegraph.ts';
+import { imageParam } from '../../runtime/engine/roles.ts';
+import { isDiscoNode, type DiscoNode } from '../graph/def-to-litegraph.ts';
 import type { GraphCanvas } from '../graph/graph-canvas.ts';
 import type { StatusBoard } from '../graph/node-status.ts';
 import { toast } from '../panels/toast.ts';
@@ -12,7 +13,8 @@ export class PhotoImport {
   constructor(private readonly ed: { readonly view: GraphCanvas; readonly status: StatusBoard }) {}
 
   /** Stores a photo and points a node's image parameter at it; the photo shows as its thumbnail at once. */
-  async set(node: DiscoNode, file: File, param = IMAGE_PARAM): Promise<void> {
+  async set(node: DiscoNode, file: File, param = imageParam(node.def)): Promise<void> {
+    if (!param) return void toast(`${node.title} has no image parameter: it cannot take a photo.`, 'error');
     // A file that is no picture (or a damaged one) is refused before it replaces the node's photo;
     // the node says why until a good photo is chosen.
     const refuse = (why: string) => {
@@ -34,9 +36,9 @@ export class PhotoImport {
 
   /** Nodes whose photo is stored show it again (after a reload or opening a file). */
   async restoreThumbs(): Promise<void> {
-    for (const node of this.ed.view.graph._nodes) {
-      if (!isDiscoNode(node)) continue;
-      const key = node.params()[IMAGE_PARAM];
+    for (const node of this.ed.view.graph._nodes.filter(isDiscoNode)) {
+      const param = imageParam(node.def);
+      const key = param && node.params()[param];
       const blob = typeof key === 'string' && key ? await loadPhoto(key) : undefined;
       if (blob) this.ed.status.setThumb(String(node.id), await createImageBitmap(blob, { imageOrientation: 'from-image' }));
     }

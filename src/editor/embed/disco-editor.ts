@@ -20,10 +20,11 @@
 import { html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { allNodes } from '../../nodes/index.ts';
+import { imageParam } from '../../runtime/engine/roles.ts';
 import type { Workflow } from '../../runtime/workflow/schema.ts';
 import { toExecGraph } from '../../runtime/workflow/to-exec.ts';
 import { EditorApp } from '../app.ts';
-import { IMAGE_PARAM, isDiscoNode, MODE, type DiscoNode } from '../graph/def-to-litegraph.ts';
+import { isDiscoNode, MODE, type DiscoNode } from '../graph/def-to-litegraph.ts';
 import { graphToWorkflow, loadIntoGraph } from '../graph/workflow-io.ts';
 import { storePhoto } from '../storage/idb.ts';
 import type { RunSummary } from '../worker/protocol.ts';
@@ -31,8 +32,6 @@ import { DiscoErrorEvent, DiscoProgressEvent, DiscoReadyEvent, DiscoResultEvent 
 import { resultPng, toImageBlob } from './image-blobs.ts';
 import '../styles.css';
 import './embed.css';
-
-const SAVE_IMAGE = 'disco/save-image';
 
 /** A failed run: the message, and each failed node's error by node id. */
 export class DiscoRunError extends Error {
@@ -167,14 +166,15 @@ export class DiscoEditor extends LitElement {
     return this.app;
   }
 
-  /** Points every Load Image node at the chosen photo. */
+  /** Points every node with an image-file parameter (Load Image) at the chosen photo. */
   private async applyImage(blob?: Blob): Promise<void> {
     const app = this.need();
     if (!this.imageKey) return;
-    const loaders = app.view.graph._nodes.filter((n): n is DiscoNode => isDiscoNode(n) && n.def.params[IMAGE_PARAM]?.kind === 'string');
+    const loaders = app.view.graph._nodes.filter((n): n is DiscoNode => isDiscoNode(n) && imageParam(n.def) !== undefined);
     const thumb = blob ? await createImageBitmap(blob, { imageOrientation: 'from-image' }) : undefined;
     for (const node of loaders) {
-      if (node.params()[IMAGE_PARAM] !== this.imageKey) node.setParam(IMAGE_PARAM, this.imageKey);
+      const param = imageParam(node.def)!;
+      if (node.params()[param] !== this.imageKey) node.setParam(param, this.imageKey);
       if (thumb) app.status.setThumb(String(node.id), loaders.length > 1 ? await createImageBitmap(thumb) : thumb);
     }
     if (thumb && loaders.length !== 1) thumb.close();
@@ -233,12 +233,12 @@ export class DiscoEditor extends LitElement {
     return png;
   }
 
-  /** The node whose image is the result: the first active Save Image, else the first output node showing an image. */
+  /** The node whose image is the result: the first active 'result' node (Save Image), else the first output node showing an image. */
   private resultNodeId(): string | undefined {
     const nodes = this.need().view.graph._nodes
       .filter((n): n is DiscoNode => isDiscoNode(n) && n.mode === MODE.always)
       .sort((a, b) => Number(a.id) - Number(b.id));
-    const save = nodes.find((n) => n.def.id === SAVE_IMAGE);
+    const save = nodes.find((n) => n.def.role === 'result');
     const shown = nodes.find((n) => n.def.isOutput && Object.values(n.def.inputs).some((p) => p.type.name === 'IMAGE'));
     return (save ?? shown) && String((save ?? shown)!.id);
   }

@@ -27,9 +27,6 @@ export interface NodeUiHooks {
 /** Our node modes as litegraph modes (ComfyUI uses the same numbers: 2 never, 4 bypass). */
 export const MODE = { always: 0, mute: 2, bypass: 4 } as const;
 
-/** A string parameter with this name holds an image key and gets a "choose photo" button. */
-export const IMAGE_PARAM = 'image';
-
 export interface DiscoNode extends LGraphNode {
   readonly def: NodeDef;
   /** Current parameter values by name. */
@@ -86,7 +83,7 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
       for (const [name, spec] of Object.entries(def.params)) addParamWidget(this, name, spec);
       for (const [name, spec] of Object.entries(def.params)) {
         if (spec.kind === 'json') addButton(this, `edit ${name}…`, () => hooks.editJson(this, name));
-        if (spec.kind === 'string' && name === IMAGE_PARAM) addButton(this, 'choose photo…', () => hooks.pickImage(this, name));
+        if (spec.kind === 'string' && spec.file === 'image') addButton(this, 'choose photo…', () => hooks.pickImage(this, name));
       }
       this.size = this.computeSize();
       // A click on the thumbnail shows the image in the viewer; litegraph still selects the node.

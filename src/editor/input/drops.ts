@@ -1,16 +1,18 @@
 /**
  * What a drop on the graph canvas does: a palette item adds its node; a workflow .json opens; a PNG
  * with a workflow in it opens that workflow; any other picture is a photo and goes into the Load
- * Image node under the cursor, else the graph's first one, else a new one.
+ * Image node (a node with an image-file parameter) under the cursor, else the graph's first one,
+ * else a new one.
  */
 import type { LGraphNode } from '@comfyorg/litegraph';
-import { IMAGE_PARAM, isDiscoNode, type DiscoNode } from '../graph/def-to-litegraph.ts';
+import { isDiscoNode, type DiscoNode } from '../graph/def-to-litegraph.ts';
 import type { GraphCanvas } from '../graph/graph-canvas.ts';
 import { NODE_DRAG_TYPE } from '../panels/palette.ts';
 import { toast } from '../panels/toast.ts';
 import { workflowInPng } from '../storage/png-export.ts';
 import type { NodeDef } from '../../runtime/engine/node-def.ts';
 import type { NodeRegistry } from '../../runtime/engine/registry.ts';
+import { imageParam } from '../../runtime/engine/roles.ts';
 import type { Workflow } from '../../runtime/workflow/schema.ts';
 
 export interface DropTargets {
@@ -51,11 +53,11 @@ async function onDrop(e: DragEvent, ed: DropTargets): Promise<void> {
   // A picture that decodes has a broken workflow in it; one that does not is a damaged file (below).
   if (workflowError && await decodes(file)) return toast(`${file.name} carries a workflow that cannot be opened: ${workflowError.message}`, 'error', 8000);
   if (!file.type.startsWith('image/')) return toast(`Cannot open ${file.name}: drop a workflow .json or a photo.`, 'error');
-  const loads = (n: LGraphNode | null | undefined): n is DiscoNode => isDiscoNode(n) && n.def.params[IMAGE_PARAM]?.kind === 'string';
+  const loads = (n: LGraphNode | null | undefined): n is DiscoNode => isDiscoNode(n) && imageParam(n.def) !== undefined;
   let target: LGraphNode | null | undefined = ed.view.nodeAt(e);
   if (!loads(target)) target = ed.view.graph._nodes.find(loads);
   if (!loads(target)) {
-    const loader = ed.defs.find((d) => d.params[IMAGE_PARAM]?.kind === 'string');
+    const loader = ed.defs.find((d) => imageParam(d) !== undefined);
     if (!loader) return toast('No node type loads photos yet.', 'error');
     target = ed.view.addNode(loader.id, pos);
   }

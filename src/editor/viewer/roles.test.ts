@@ -10,16 +10,27 @@ const exec = (file: string) => toExecGraph(loadWorkflow(readFileSync(new URL(`..
 
 describe('findRoles', () => {
   it('finds the parts of the training-free user-guided workflow', () => {
-    expect(findRoles(exec('user-guided.json'))).toEqual({ userAnchors: '8', affinity: '6', photo: '1', result: '11' });
+    expect(findRoles(exec('user-guided.json'), registry)).toEqual({ userAnchors: '8', affinity: '6', photo: '1', result: '11' });
   });
 
   it('finds the parts of the automatic DISCO workflow', () => {
-    expect(findRoles(exec('disco-auto.json'))).toEqual({
+    expect(findRoles(exec('disco-auto.json'), registry)).toEqual({
       userAnchors: '12', autoAnchors: '11', anchorColors: '14', colorDist: '10', affinity: '7', photo: '1', result: '19',
     });
   });
 
+  it('reads the roles the definitions declare, not node ids', () => {
+    // The same workflow with every type renamed: the roles must still be found.
+    const renamed = new NodeRegistry(allNodes.map((d) => ({ ...d, id: d.id.replace('disco/', 'acme/') })));
+    const g = exec('disco-auto.json');
+    for (const n of Object.values(g)) (n as { type: string }).type = n.type.replace('disco/', 'acme/');
+    expect(findRoles(g, renamed)).toEqual(findRoles(exec('disco-auto.json'), registry));
+    // A type that declares no role is not taken for one.
+    const noPhoto = new NodeRegistry(allNodes.map((d) => (d.role === 'photo' ? { ...d, role: undefined } : d)));
+    expect(findRoles(exec('disco-auto.json'), noPhoto).photo).toBeUndefined();
+  });
+
   it('leaves out what a graph does not have', () => {
-    expect(findRoles({})).toEqual({});
+    expect(findRoles({}, registry)).toEqual({});
   });
 });

@@ -1,48 +1,54 @@
 /**
- * Which node plays which part for the viewer, read from the exec graph: the User Anchors node the
- * edits write to, the AFFINITY node whose superpixels the overlays draw, the automatic anchors, the
- * coloured anchors, the colour distribution for suggestions, the photo and the result.
+ * Which node plays which part for the viewer, read from the exec graph and the roles the node
+ * definitions declare (NodeRole): the user-anchors node the edits write to, the AFFINITY whose
+ * superpixels the overlays draw, the automatic anchors, the coloured anchors, the colour
+ * distribution for suggestions, the photo and the result.
  */
+import type { NodeDef, NodeRole } from '../../runtime/engine/node-def.ts';
 import { isLinkRef, type ExecGraph } from '../../runtime/workflow/exec-format.ts';
 
 export interface ViewerRoles {
-  /** disco/user-anchors: its `anchors` param is what the viewer edits. */
+  /** The 'user-anchors' node: its `anchors` param is what the viewer edits. */
   userAnchors?: string;
   /** The node whose AFFINITY output the anchors' superpixels come from. */
   affinity?: string;
-  /** The automatic anchors (Anchor Locator), when the workflow has them. */
+  /** The automatic anchors ('auto-anchors', Anchor Locator), when the workflow has them. */
   autoAnchors?: string;
-  /** Anchor Colors: the anchors with the colours the run used, and the `variant` of diverse runs. */
+  /** 'anchor-colors': the anchors with the colours the run used, and the `variant` of diverse runs. */
   anchorColors?: string;
-  /** The node whose COLOR_DIST gives the top-10 suggestions (Anchor Colors' `dist` input). */
+  /** The node whose COLOR_DIST feeds Anchor Colors: the top-10 suggestions. */
   colorDist?: string;
-  /** Load Image: the "before" of the split view, and where a dropped photo goes. */
+  /** The 'photo' node (Load Image): the "before" of the split view. */
   photo?: string;
-  /** The result: an output node (Save Image) or else Recombine. */
+  /** The result: a 'result' node (Save Image), else an output node showing an image, else 'colorized'. */
   result?: string;
 }
 
-const byType = (g: ExecGraph, type: string) => Object.keys(g).filter((id) => g[id].type === type);
-const source = (g: ExecGraph, id: string | undefined, input: string): string | undefined => {
-  const v = id ? g[id]?.inputs[input] : undefined;
-  return isLinkRef(v) ? v[0] : undefined;
-};
+interface Lookup {
+  get(id: string): NodeDef | undefined;
+}
 
-/** Consumers of an association map, in the order their `affinity` input is trusted. */
-const AFFINITY_READERS = ['disco/anchor-locator', 'disco/propagate-anchors', 'disco/sp-diffuse', 'disco/sp-pool', 'disco/lab-tokens'];
-
-export function findRoles(g: ExecGraph): ViewerRoles {
+export function findRoles(g: ExecGraph, registry: Lookup): ViewerRoles {
+  const ids = Object.keys(g);
+  const def = (id: string) => registry.get(g[id].type);
+  const withRole = (role: NodeRole) => ids.find((id) => def(id)?.role === role);
+  /** Where the node's input of this value type comes from. */
+  const source = (id: string | undefined, type: string): string | undefined => {
+    const ports = id ? def(id)?.inputs ?? {} : {};
+    const name = Object.keys(ports).find((p) => ports[p].type.name === type);
+    const v = id && name ? g[id].inputs[name] : undefined;
+    return isLinkRef(v) ? v[0] : undefined;
+  };
   const roles: ViewerRoles = {};
-  roles.userAnchors = byType(g, 'disco/user-anchors')[0];
-  roles.autoAnchors = byType(g, 'disco/anchor-locator')[0];
-  roles.anchorColors = byType(g, 'disco/anchor-colors')[0];
-  roles.colorDist = source(g, roles.anchorColors, 'dist');
-  for (const type of AFFINITY_READERS) {
-    roles.affinity = byType(g, type).map((id) => source(g, id, 'affinity')).find((s) => s !== undefined);
-    if (roles.affinity) break;
-  }
-  roles.photo = byType(g, 'disco/load-image')[0];
-  roles.result = byType(g, 'disco/save-image')[0] ?? byType(g, 'disco/preview-image')[0] ?? byType(g, 'disco/recombine')[0];
+  roles.userAnchors = withRole('user-anchors');
+  roles.autoAnchors = withRole('auto-anchors');
+  roles.anchorColors = withRole('anchor-colors');
+  roles.colorDist = source(roles.anchorColors, 'COLOR_DIST');
+  // The automatic anchors' superpixels, else those of any node reading an association map.
+  roles.affinity = source(roles.autoAnchors, 'AFFINITY') ?? ids.map((id) => source(id, 'AFFINITY')).find((s) => s !== undefined);
+  roles.photo = withRole('photo');
+  const showsImage = (id: string) => !!def(id)?.isOutput && Object.values(def(id)!.inputs).some((p) => p.type.name === 'IMAGE');
+  roles.result = withRole('result') ?? ids.find(showsImage) ?? withRole('colorized');
   for (const k of Object.keys(roles) as (keyof ViewerRoles)[]) if (roles[k] === undefined) delete roles[k];
   return roles;
 }

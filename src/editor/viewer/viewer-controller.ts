@@ -9,6 +9,7 @@ import { cellAt, cellCentre } from '../../runtime/values/anchors.ts';
 import { cpuTensor } from '../../runtime/values/tensor.ts';
 import type { Anchor } from '../../runtime/values/types.ts';
 import type { ExecGraph } from '../../runtime/workflow/exec-format.ts';
+import type { NodeDefLookup } from '../../runtime/workflow/params.ts';
 import { anchorsFromStroke } from '../../runtime/anchors/strokes.ts';
 import { isDiscoNode, type DiscoNode } from '../graph/def-to-litegraph.ts';
 import type { EngineClient } from '../worker/engine-client.ts';
@@ -26,6 +27,7 @@ export type AnchorAction = Extract<ViewerAction, { type: 'recolor' | 'move' | 'a
 export interface ViewerApp {
   readonly graph: LGraph;
   readonly engine: EngineClient;
+  readonly registry: NodeDefLookup;
   execGraph(): ExecGraph;
   /** Records one undo step (if the graph changed). */
   commit(): void;
@@ -80,7 +82,7 @@ export class ViewerController {
 
   /** Called after each run: refresh what is on view and the overlays' data. */
   async afterRun(): Promise<void> {
-    this.roles = findRoles(this.app.execGraph());
+    this.roles = findRoles(this.app.execGraph(), this.app.registry);
     this.el.editable = !!this.roles.userAnchors;
     if (!this.viewed && this.roles.result) this.viewed = this.roles.result;
     if (this.viewed) this.el.heading = this.label(this.viewed);
@@ -112,7 +114,7 @@ export class ViewerController {
   }
 
   userNode(): DiscoNode | undefined {
-    const n = this.roles.userAnchors ? this.app.graph.getNodeById(Number(this.roles.userAnchors)) : this.app.graph._nodes.find((x) => x.type === 'disco/user-anchors');
+    const n = this.roles.userAnchors ? this.app.graph.getNodeById(Number(this.roles.userAnchors)) : this.app.graph._nodes.find((x) => isDiscoNode(x) && x.def.role === 'user-anchors');
     return isDiscoNode(n) ? n : undefined;
   }
 

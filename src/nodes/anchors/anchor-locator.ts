@@ -17,6 +17,7 @@ export const anchorLocator = defineNode({
   displayName: 'Anchor Locator',
   category: 'DISCO/anchors',
   description: 'Clusters the colour features with k-means and puts one anchor per cluster on its largest superpixel.',
+  role: 'auto-anchors',
   inputs: {
     features: { type: TOKENS, description: 'Colour features Fc [1,64,h,w] from the Color Modeler.' },
     affinity: { type: AFFINITY, description: 'The association map, for the superpixel sizes.' },

@@ -66,6 +66,7 @@ export const userAnchors = defineNode({
   displayName: 'User Anchors',
   category: 'DISCO/anchors',
   description: 'Anchors placed by hand, each with an optional colour, on the token grid.',
+  role: 'user-anchors',
   inputs: {
     grid: { type: TOKENS, optional: true, description: 'Tokens whose h x w grid the anchors go on (else gridH x gridW).' },
   },

@@ -11,6 +11,7 @@ export const anchorColors = defineNode({
   displayName: 'Anchor Colors',
   category: 'DISCO/color',
   description: 'Colours each anchor: variant 0 takes the most probable bin; variant n > 0 the n-th most different of the top 10 (diverse results). User-coloured anchors keep their colour.',
+  role: 'anchor-colors',
   inputs: {
     dist: { type: COLOR_DIST, optional: true, description: 'Colour probabilities [1,313,h,w] (needed in model mode).' },
     anchors: { type: ANCHORS, description: 'Where the anchors are.' },

@@ -12,6 +12,7 @@ export const recombine = defineNode({
   displayName: 'Recombine',
   category: 'DISCO/color',
   description: 'Crops the predicted ab to the content frame, upscales it (bilinear) to the photo size and joins it with the original L (as the official DISCO demo does).',
+  role: 'colorized',
   inputs: {
     photo: { type: LAB, description: 'The photo\'s Lab at its original size (only L is used).' },
     working: { type: GRAY, description: 'The working-size gray the ab was predicted from (gives the content frame).' },

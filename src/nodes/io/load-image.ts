@@ -16,8 +16,9 @@ export const loadImage = defineNode({
   displayName: 'Load Image',
   category: 'DISCO/io',
   description: 'Loads a photo (colour or gray) at its original size as 8-bit RGBA.',
+  role: 'photo',
   inputs: {},
-  params: { image: str({ default: '', description: 'The image: a file path (CLI) or an uploaded image key (browser).' }) },
+  params: { image: str({ default: '', file: 'image', description: 'The image: a file path (CLI) or an uploaded image key (browser).' }) },
   outputs: { image: { type: IMAGE, description: 'The decoded photo, original size.' } },
   // The file's content hash joins the cache key, so replacing the file re-runs the graph.
   fingerprint: (ctx, params) => ctx.io.fingerprint(refOf(params)),

@@ -24,6 +24,7 @@ export const saveImage = defineNode({
   displayName: 'Save Image',
   category: 'DISCO/io',
   description: 'Marks a result to save. The host writes it as <prefix>_NNNNN.png with the workflow embedded.',
+  role: 'result',
   inputs: { image: { type: IMAGE, description: 'The picture to save.' } },
   params: { filename_prefix: str({ default: 'disco', description: 'File name prefix; the host appends a counter and .png.' }) },
   outputs: { image: { type: IMAGE, description: 'The same picture, for the host to write.' } },

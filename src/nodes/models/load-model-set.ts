@@ -12,6 +12,7 @@ export const loadModelSet = defineNode({
   displayName: 'Load Model Set',
   category: 'DISCO/models',
   description: 'Loads the five learned DISCO stages of a model set (a folder with manifest.json and ONNX files); each file is checked against its SHA-256 and the stage contract.',
+  role: 'model-set',
   inputs: {},
   params: {
     set: str({ default: 'disco-lite', description: 'Model set name: a folder under models/ (CLI) or the models URL (browser).' }),

@@ -17,7 +17,12 @@ export type ParamSpec =
   | { readonly kind: 'float'; readonly default: number; readonly min?: number; readonly max?: number; readonly step?: number; readonly description?: string }
   | { readonly kind: 'bool'; readonly default: boolean; readonly description?: string }
   | { readonly kind: 'choice'; readonly default: string; readonly options: readonly string[]; readonly description?: string }
-  | { readonly kind: 'string'; readonly default: string; readonly description?: string }
+  /**
+   * Text. `file: 'image'` says it names an image file (a path in the CLI, a stored-photo key in the
+   * browser): the editor offers a photo picker and puts dropped photos there, runs load it, and the
+   * CLI's --input sets it.
+   */
+  | { readonly kind: 'string'; readonly default: string; readonly file?: 'image'; readonly description?: string }
   | { readonly kind: 'color'; readonly default: string; readonly description?: string }
   /** Structured data edited by a custom UI (e.g. the anchor list); must be JSON. */
   | { readonly kind: 'json'; readonly default: unknown; readonly description?: string };
@@ -25,6 +30,26 @@ export type ParamSpec =
 export type ParamValue = number | boolean | string | unknown;
 export type Params = Record<string, ParamValue>;
 export type Values = Record<string, unknown>;
+
+/**
+ * What a node is to the editor and the CLI, so that neither recognises node types by id. A role
+ * also promises the parameter or port names its users rely on (in brackets).
+ */
+export type NodeRole =
+  /** Reads the user's photo (its image-file parameter): the viewer's "before". */
+  | 'photo'
+  /** Writes the final image (`filename_prefix`): the result the viewer shows and Export PNG writes. */
+  | 'result'
+  /** Makes the colour image: the result when the graph has no 'result' node or other image output. */
+  | 'colorized'
+  /** Holds the user's anchor list (`anchors`, a JSON list): what the viewer's anchor edits write. */
+  | 'user-anchors'
+  /** Places anchors automatically (`k` anchors); its AFFINITY input is what the overlays draw. */
+  | 'auto-anchors'
+  /** Gives anchors their colours (`variant`: diverse results); its COLOR_DIST input gives the suggestions. */
+  | 'anchor-colors'
+  /** Loads learned models (`set`): a graph with one needs the model files. */
+  | 'model-set';
 
 export interface NodeDef {
   /** Stable, namespaced type id, e.g. `disco/anchor-locator`. Never changes once shipped. */
@@ -40,6 +65,8 @@ export interface NodeDef {
   readonly params: Readonly<Record<string, ParamSpec>>;
   /** Output ports, in slot order. */
   readonly outputs: Readonly<Record<string, PortSpec>>;
+  /** What the node is to the editor and CLI (see NodeRole). */
+  readonly role?: NodeRole;
   /** An output node is a natural run target (save, preview). */
   readonly isOutput?: boolean;
   /** Results depend on something besides inputs and params (e.g. time): never cached. */
