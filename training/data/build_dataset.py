@@ -326,7 +326,8 @@ def build(cache, only=None):
     unknown = [r[1] for r in rows if r[5] == "unknown"]
     if unknown:
         raise RuntimeError(f"no licence found for {len(unknown)} photos: {', '.join(unknown)}")
-    with open(os.path.join(cache, "licenses.tsv"), "w") as f:
+    # one split alone gets its own list, so it does not replace the full one
+    with open(os.path.join(cache, f"licenses-{only}.tsv" if only else "licenses.tsv"), "w") as f:
         f.write("split\tfile\tpackage\tdeb\tpath_in_package\tlicense\tlicense_from\n")
         for r in rows:
             f.write("\t".join(r) + "\n")
@@ -339,7 +340,7 @@ def main(argv=None):
     p.add_argument("--cache", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                   "..", "..", ".cache", "disco-data"))
     p.add_argument("--only", choices=["train", "eval"],
-                   help="build one split (e.g. eval for `npm run bench`'s batch photos); licenses.tsv lists that split")
+                   help="build one split (e.g. eval for `npm run bench`'s batch photos); its licences go to licenses-<split>.tsv")
     args = p.parse_args(argv)
     try:
         import numpy  # noqa: F401

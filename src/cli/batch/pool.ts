@@ -24,6 +24,8 @@ export interface PoolOptions {
   readonly workers: number;
   readonly settings: ColorizeSettings;
   readonly progress: BatchProgress;
+  /** The worker script (default: worker.ts; tests pass a stand-in). */
+  readonly workerScript?: string;
 }
 
 /** Colorizes `items` (all to be run); resolves with the photos that failed. Rejects if no worker can start. */
@@ -55,7 +57,7 @@ export function runPool(items: readonly BatchItem[], opts: PoolOptions): Promise
     };
     const start = () => {
       const init: WorkerInit = { settings: opts.settings };
-      const child: ChildProcess = fork(WORKER, [JSON.stringify(init)], { execArgv: ['--import', TSX], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      const child: ChildProcess = fork(opts.workerScript ?? WORKER, [JSON.stringify(init)], { execArgv: ['--import', TSX], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
       children.add(child);
       alive++;
       let current: number | undefined;
