@@ -28,17 +28,27 @@ function modelRefs(set: string): DiscoModelRef[] {
   return Object.entries(manifest.stages as Record<string, { file: string; sha256: string }>).map(([stage, s]) => ({ set, stage, file: s.file, sha256: s.sha256 }));
 }
 
-/** Load a photo, use its gray version, Lab at the original size and at the working size. */
+/**
+ * Load a photo, Lab at its original size and at the working size, L. As the official code does, L
+ * comes straight from the photo's float Lab (8-bit RGB / 255, OpenCV's RGB2Lab); the learned stages
+ * see only L, so a colour photo's a and b are never used.
+ */
 const photoNodes = [
   { id: 1, type: 'disco/load-image', params: { image: EXAMPLE } },
-  { id: 2, type: 'disco/gray-from-photo' },
   { id: 3, type: 'disco/rgb-to-lab' },
   { id: 4, type: 'disco/resize-to-working', params: { size: 256, keepAspect: false } },
   { id: 5, type: 'disco/lab-to-gray' },
 ] as const;
 const photoLinks = [
-  [1, 'image', 2, 'image'], [2, 'image', 3, 'image'], [3, 'lab', 4, 'lab'], [4, 'lab', 5, 'lab'],
+  [1, 'image', 3, 'image'], [3, 'lab', 4, 'lab'], [4, 'lab', 5, 'lab'],
 ] as const;
+
+/**
+ * The same with Gray from Photo first, for the training-free workflows: their soft SLIC and Lab
+ * tokens read the whole Lab image, so a colour photo's a and b must be dropped before.
+ */
+const grayPhotoNodes = [...photoNodes.slice(0, 1), { id: 2, type: 'disco/gray-from-photo' }, ...photoNodes.slice(1)] as const;
+const grayPhotoLinks = [[1, 'image', 2, 'image'], [2, 'image', 3, 'image'], ...photoLinks.slice(1)] as const;
 
 function discoAuto(variant: number): WorkflowSpec {
   return {
@@ -95,7 +105,7 @@ export const EXAMPLE_ANCHORS = [
 const userGuided: WorkflowSpec = {
   id: '00000000-0000-4000-8000-000000000003',
   nodes: [
-    ...photoNodes,
+    ...grayPhotoNodes,
     { id: 6, type: 'disco/slic-affinity', params: { cell: 16, iterations: 5, compactness: 10 } },
     { id: 7, type: 'disco/lab-tokens' },
     { id: 8, type: 'disco/user-anchors', params: { anchors: EXAMPLE_ANCHORS }, title: 'User Anchors (edit in the viewer)' },
@@ -104,7 +114,7 @@ const userGuided: WorkflowSpec = {
     { id: 11, type: 'disco/save-image', params: { filename_prefix: 'user-guided' } },
   ],
   links: [
-    ...photoLinks,
+    ...grayPhotoLinks,
     [4, 'lab', 6, 'lab'],
     [4, 'lab', 7, 'lab'], [6, 'affinity', 7, 'affinity'],
     [7, 'tokens', 8, 'grid'],
@@ -118,7 +128,7 @@ const compareSuperpixels: WorkflowSpec = {
   id: '00000000-0000-4000-8000-000000000004',
   models: modelRefs(DEFAULT_SET).filter((m) => m.stage === 'spixelnet'),
   nodes: [
-    ...photoNodes,
+    ...grayPhotoNodes,
     { id: 6, type: 'disco/load-model-set', params: { set: DEFAULT_SET } },
     { id: 7, type: 'disco/spixelnet', title: 'SpixelNet (learned)' },
     { id: 8, type: 'disco/slic-affinity', title: 'Soft SLIC (training-free)' },
@@ -129,7 +139,7 @@ const compareSuperpixels: WorkflowSpec = {
     { id: 13, type: 'disco/preview-image', title: 'Soft SLIC' },
   ],
   links: [
-    ...photoLinks,
+    ...grayPhotoLinks,
     [5, 'gray', 7, 'gray'], [6, 'spixelnet', 7, 'model'],
     [4, 'lab', 8, 'lab'],
     [4, 'lab', 9, 'lab'],
