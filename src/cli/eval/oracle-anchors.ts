@@ -1,7 +1,7 @@
 /**
  * The `disco eval --oracle-anchors` variant of a workflow: anchor colours come from the ground truth.
  * Added path: Load Image (the original colour photo) -> RGB to Lab -> Resize to Working Size (same
- * size/keepAspect as the workflow's own) -> Normalize ab, into every SP-Pool's `ab` input, so the
+ * size/keepAspect/fullSize as the workflow's own) -> Normalize ab, into every SP-Pool's `ab` input, so the
  * tokens carry the true pooled ab. Every Anchor Colors node switches to mode 'reference-ab' and, if
  * its `tokens` input is free, reads the SP-Pool tokens. Built on the execution graph, then turned
  * back into a workflow.
@@ -41,7 +41,7 @@ export function oracleVariant(wf: Workflow, registry: NodeDefLookup): OracleVari
   if (!colorNodes.length) fail('the workflow has no Anchor Colors node (disco/anchor-colors) to switch to mode "reference-ab"');
   const resizes = ofType('disco/resize-to-working');
   if (resizes.length !== 1) fail(`expected one Resize to Working Size node (disco/resize-to-working) to copy, found ${resizes.length}`);
-  const { size, keepAspect } = graph[resizes[0]].inputs;
+  const { size, keepAspect, fullSize } = graph[resizes[0]].inputs;
 
   let next = Math.max(0, ...Object.keys(graph).map(Number).filter(Number.isInteger)) + 1;
   const add = (node: ExecNode): string => {
@@ -52,7 +52,7 @@ export function oracleVariant(wf: Workflow, registry: NodeDefLookup): OracleVari
   const edited: Record<string, ExecNode> = { ...graph };
   const reference = add({ type: 'disco/load-image', inputs: { image: '' }, title: 'Load Image (ground truth)' });
   const lab = add({ type: 'disco/rgb-to-lab', inputs: { image: [reference, 0] } });
-  const working = add({ type: 'disco/resize-to-working', inputs: { lab: [lab, 0], size, keepAspect } });
+  const working = add({ type: 'disco/resize-to-working', inputs: { lab: [lab, 0], size, keepAspect, fullSize } });
   const abN = add({ type: 'disco/normalize-ab', inputs: { lab: [working, 0] } });
 
   for (const id of pools) edited[id] = { ...graph[id], inputs: { ...graph[id].inputs, ab: [abN, 0] } };

@@ -70,6 +70,26 @@ describe('colour nodes', () => {
     expect(same).toBeLessThanOrEqual(1);
   });
 
+  it('fullSize keeps the photo size, edge-pads to multiples of 16, and recombine gives the photo back exactly', async () => {
+    const lab = (await run(rgbToLab, { image: photo })).lab as LabValue;
+    const working = (await run(resizeToWorking, { lab }, { size: 256, keepAspect: false, fullSize: true })).lab as LabValue;
+    expect(working.lab.shape).toEqual([1, 3, 32, 48]);
+    expect(working.content).toEqual({ width: 40, height: 24 });
+    const w = working.lab as CpuTensor, src = lab.lab as CpuTensor;
+    for (let c = 0; c < 3; c++) for (let y = 0; y < 32; y++) for (let x = 0; x < 48; x++) {
+      expect(w.data[(c * 32 + y) * 48 + x]).toBe(src.data[(c * 24 + Math.min(y, 23)) * 40 + Math.min(x, 39)]);
+    }
+    const gray = (await run(labToGray, { lab: working })).gray as GrayValue;
+    const abN = (await run(normalizeAb, { lab: working })).ab_n as CpuTensor;
+    const image = (await run(recombine, { photo: lab, working: gray, ab: abN })).image as ImageValue;
+    const direct = (await run(labToRgb, { lab })).image as ImageValue;
+    expect([image.width, image.height]).toEqual([40, 24]);
+    // ab/110*110 in float32 may move ab by an ulp; the bytes agree within one level
+    let worst = 0;
+    for (let i = 0; i < direct.data.length; i++) worst = Math.max(worst, Math.abs(image.data[i] - direct.data[i]));
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
   it('recombine of a constant ab gives that colour everywhere, joined with the original L', async () => {
     const lab = (await run(rgbToLab, { image: photo })).lab as LabValue;
     const gray: GrayValue = { L: cpuTensor([1, 1, 16, 16]), content: { width: 16, height: 10 } };

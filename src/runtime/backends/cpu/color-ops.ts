@@ -50,8 +50,8 @@ export const cpuColorOps: ColorOps = {
 
   async resize(t, size, opts) { return resizeFloat(asCpu(t, 'resize'), size, opts); },
   async resizeImage(image, size) { return resizeImageU8(image, size); },
-  async resizeToWorking(lab, size, keepAspect) {
-    const plan = workingPlan(lab.content, size, keepAspect);
+  async resizeToWorking(lab, size, keepAspect, fullSize) {
+    const plan = workingPlan(lab.content, size, keepAspect, fullSize);
     return { lab: resizeFloat(asCpu(lab.lab, 'resizeToWorking'), plan.size, plan.opts), content: plan.content };
   },
   async recombine(photo, abN, content) {

@@ -58,8 +58,9 @@ export interface ColorOps {
   /**
    * A LAB value at the working size (size x size, size a multiple of 16). keepAspect scales the content
    * to fit, edge-pads bottom/right and records the content frame; otherwise the image is stretched.
+   * fullSize keeps the content's own size and edge-pads it to multiples of 16 (size is then unused).
    */
-  resizeToWorking(lab: LabValue, size: number, keepAspect: boolean): Promise<LabValue>;
+  resizeToWorking(lab: LabValue, size: number, keepAspect: boolean, fullSize?: boolean): Promise<LabValue>;
   /**
    * Final step: normalised ab [1,2,h,w] at working size, cropped to `content`, upscaled to the photo's
    * size, x110, joined with the photo's full-resolution L -> RGB. Reads back on WebGPU.

@@ -48,8 +48,16 @@ export function checkWorkingSize(size: number): void {
   }
 }
 
-/** How resizeToWorking resizes a LAB value's content to a size x size working square. */
-export function workingPlan(content: Frame, size: number, keepAspect: boolean): { size: Frame; opts: ResizeOptions; content: Frame } {
+/** The next multiple of 16 (the superpixel cell) at or above n. */
+export const ceil16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+/**
+ * How resizeToWorking maps a LAB value's content to the working size: stretched or fitted (keepAspect)
+ * into a size x size square, or (fullSize) kept at its own size and edge-padded bottom/right to
+ * multiples of 16, as the official script's --no_resize does (a same-size resize is an exact copy).
+ */
+export function workingPlan(content: Frame, size: number, keepAspect: boolean, fullSize = false): { size: Frame; opts: ResizeOptions; content: Frame } {
+  if (fullSize) return { size: content, opts: { from: content, padTo: { width: ceil16(content.width), height: ceil16(content.height) } }, content };
   checkWorkingSize(size);
   const square = { width: size, height: size };
   if (!keepAspect) return { size: square, opts: { from: content }, content: square };

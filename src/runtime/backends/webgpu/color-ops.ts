@@ -165,8 +165,8 @@ export function gpuColorOps(gpu: GpuContext): ColorOps {
 
     async resize(t, size, opts) { return resizeDispatch(t, size, opts); },
     async resizeImage(image, size) { return resizeImageU8(image, size); },
-    async resizeToWorking(lab, size, keepAspect) {
-      const plan = workingPlan(lab.content, size, keepAspect);
+    async resizeToWorking(lab, size, keepAspect, fullSize) {
+      const plan = workingPlan(lab.content, size, keepAspect, fullSize);
       return { lab: resizeDispatch(lab.lab, plan.size, plan.opts), content: plan.content };
     },
     async recombine(photo, abN, content) {
