@@ -4,7 +4,7 @@ import { cpuTensor } from '../../values/tensor.ts';
 import type { AnchorsValue } from '../../values/types.ts';
 import { AB_BINS } from '../shared/ab-bins.ts';
 import { softmaxChannelsTensor } from './ab-bins.ts';
-import { anchorInputArrays, candidatesAt, pickBin, topBinsTensor } from './anchor-colors.ts';
+import { anchorInputArrays, candidatesAt, candidatesOf, pickBin, topBinsTensor } from './anchor-colors.ts';
 import { cpuColorOps } from './color-ops.ts';
 
 const logits = loadVector('anchor_colors', 'logits');
@@ -15,6 +15,10 @@ const vec = (k: string) => Array.from(loadVector('anchor_colors', k).data);
 describe('anchor colours (CPU reference)', () => {
   it('ranks the top-10 bins like the official code', () => {
     expect(Array.from(top.bins.data)).toEqual(vec('top10'));
+  });
+
+  it('finds the same candidates at one token as over the whole grid', () => {
+    for (let cell = 0; cell < 16; cell++) expect(candidatesOf(probs, cell), `cell ${cell}`).toEqual(candidatesAt(top.bins, cell));
   });
 
   it.each([0, 1, 2])('picks T=%i, honouring the tie flags', (T) => {

@@ -14,33 +14,48 @@ import { labToRgbPixel, toU8 } from './lab.ts';
 export const NUM_CANDIDATES = 10;
 export const MAX_VARIANT = NUM_CANDIDATES - 1;
 
+/**
+ * The k most probable channels at position p of image n, descending (equal probabilities keep index
+ * order), into topV/topI. Insertion into a sorted list of k (a full sort was most of Anchor Colors' time).
+ */
+function topAt(data: Float32Array, C: number, HW: number, n: number, p: number, k: number, topV: Float64Array, topI: Int32Array): void {
+  let count = 0;
+  for (let c = 0; c < C; c++) {
+    const v = data[(n * C + c) * HW + p];
+    if (count === k && !(v > topV[k - 1])) continue;
+    let i = count < k ? count++ : k - 1;
+    for (; i > 0 && topV[i - 1] < v; i--) {
+      topV[i] = topV[i - 1];
+      topI[i] = topI[i - 1];
+    }
+    topV[i] = v;
+    topI[i] = c;
+  }
+}
+
 /** The k most probable channels per position, descending; equal probabilities keep index order. */
 export function topBinsTensor(probs: CpuTensor, k: number): { bins: CpuTensor; probs: CpuTensor } {
   const [N, C, H, W] = checkProbs(probs.shape, 'topBins');
   if (!(Number.isInteger(k) && k >= 1 && k <= C)) throw new Error(`topBins: k must be 1..${C}, got ${k}`);
   const HW = H * W;
   const bins = new Int32Array(N * k * HW), vals = new Float32Array(N * k * HW);
-  // Insertion into a sorted list of k (a full sort per position was most of Anchor Colors' time).
-  const topV = new Float64Array(k), topI = new Int32Array(k), data = probs.data;
+  const topV = new Float64Array(k), topI = new Int32Array(k);
   for (let n = 0; n < N; n++) for (let p = 0; p < HW; p++) {
-    let count = 0;
-    for (let c = 0; c < C; c++) {
-      const v = data[(n * C + c) * HW + p];
-      if (count === k && !(v > topV[k - 1])) continue;
-      let i = count < k ? count++ : k - 1;
-      for (; i > 0 && topV[i - 1] < v; i--) {
-        topV[i] = topV[i - 1];
-        topI[i] = topI[i - 1];
-      }
-      topV[i] = v;
-      topI[i] = c;
-    }
+    topAt(probs.data as Float32Array, C, HW, n, p, k, topV, topI);
     for (let r = 0; r < k; r++) {
       bins[(n * k + r) * HW + p] = topI[r];
       vals[(n * k + r) * HW + p] = topV[r];
     }
   }
   return { bins: cpuTensorI32([N, k, H, W], bins), probs: cpuTensor([N, k, H, W], vals) };
+}
+
+/** The NUM_CANDIDATES most probable bins at one token of probs [1,313,h,w] (what topBinsTensor gives there). */
+export function candidatesOf(probs: CpuTensor, cell: number): number[] {
+  const [, C, H, W] = checkProbs(probs.shape, 'anchorColors');
+  const topV = new Float64Array(NUM_CANDIDATES), topI = new Int32Array(NUM_CANDIDATES);
+  topAt(probs.data as Float32Array, C, H * W, 0, cell, NUM_CANDIDATES, topV, topI);
+  return Array.from(topI);
 }
 
 function checkProbs(shape: readonly number[], what: string): [number, number, number, number] {

@@ -4,7 +4,7 @@ import type { ColorOps } from '../ops/color-ops.ts';
 import { AB_SCALE, NUM_BINS } from '../shared/ab-bins.ts';
 import { decodeBinsTensor, encodeAbTensor, softEncodeAbTensor, softmaxChannelsTensor } from './ab-bins.ts';
 import {
-  anchorInputArrays, assignAnchorColors, candidatesAt, checkGrid, NUM_CANDIDATES, pickBin, referenceBinAt,
+  anchorInputArrays, assignAnchorColors, candidatesOf, checkGrid, NUM_CANDIDATES, pickBin, referenceBinAt,
   renderColorDistImage, topBinsTensor,
 } from './anchor-colors.ts';
 import { dropChromaImage, labToRgbFloat, labToRgbImage, rgbPlanesToImage, rgbToLabImage } from './lab.ts';
@@ -80,8 +80,8 @@ export const cpuColorOps: ColorOps = {
     if (!probs) throw new Error('anchorColors: colour probabilities are needed unless a reference ab is given');
     const p = asCpu(probs, 'anchorColors');
     checkGrid(p.shape, anchors, NUM_BINS, 'anchorColors (probabilities)');
-    const top = topBinsTensor(p, NUM_CANDIDATES).bins;
-    return assignAnchorColors(anchors, (cell) => pickBin(candidatesAt(top, cell), variant));
+    // Only the anchors' tokens need candidates.
+    return assignAnchorColors(anchors, (cell) => pickBin(candidatesOf(p, cell), variant));
   },
   async anchorInputs(anchors, gridH, gridW) { return anchorInputArrays(anchors, gridH, gridW); },
   async renderColorDist(probs, k) {

@@ -31,6 +31,13 @@ describe('float INTER_LINEAR resize (CPU reference)', () => {
     expect(maxAbs(out.data, hwcToNchw(loadVector('resize', 'ab_out').data, 48, 64, 2))).toBeLessThanOrEqual(1e-5);
   });
 
+  it('resizes a tensor to its own size into a copy of the same values', () => {
+    const t = cpuTensor([1, 2, 3, 5], Float32Array.from({ length: 30 }, (_, i) => Math.sin(i) * 50));
+    const out = resizeFloat(t, { width: 5, height: 3 });
+    expect(out.data).not.toBe(t.data);
+    expect(Array.from(out.data)).toEqual(Array.from(t.data));
+  });
+
   it('crops with `from` and edge-pads with `padTo`', () => {
     const t = cpuTensor([1, 1, 4, 4], Float32Array.from({ length: 16 }, (_, i) => i));
     const same = resizeFloat(t, { width: 2, height: 2 }, { from: { width: 2, height: 2 }, padTo: { width: 3, height: 4 } });
