@@ -5,8 +5,11 @@ import { modelsPlugin } from './scripts/vite-models.ts';
 // The editor is a static site: `base: './'` makes every asset URL relative, so `dist/` works from
 // any static server or sub-path. onnxruntime-web resolves its .wasm files relative to its own
 // module URL, which Vite's dependency pre-bundling breaks; keep it out of optimizeDeps.
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   base: './',
+  // Test-only switches (plugin.html?hostOrigin=) exist on the dev server only; a build drops their code.
+  // Not import.meta.env.DEV: a build run under vitest (NODE_ENV=test) has DEV true.
+  define: { __DISCO_DEV_SERVER__: JSON.stringify(command === 'serve') },
   // The built pages carry a Content-Security-Policy (scripts/vite-csp.ts); the model sets in models/
   // are served (dev) or copied (build) with a models/index.json listing them (scripts/vite-models.ts).
   plugins: [cspPlugin(), modelsPlugin()],
@@ -18,4 +21,4 @@ export default defineConfig({
     rollupOptions: { input: { main: 'index.html', plugin: 'plugin.html' } },
   },
   server: { port: 5173, strictPort: false },
-});
+}));

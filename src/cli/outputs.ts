@@ -1,23 +1,50 @@
 /**
  * Writing results: the output image as PNG with the workflow embedded (`workflow` and `prompt`
  * text chunks, as ComfyUI does), written to a temporary file and renamed so a failed write never
- * leaves a half-written file behind.
+ * leaves a half-written file behind. Temporary files of writers that were killed (kill -9, power
+ * loss) are removed by the next write to the same folder.
  */
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { RunResult } from '../runtime/engine/executor.ts';
 import type { ImageValue } from '../runtime/values/types.ts';
 import type { ExecGraph } from '../runtime/workflow/exec-format.ts';
-import { serializeWorkflow } from '../runtime/workflow/load.ts';
-import { writePngTextChunks } from '../runtime/workflow/png-chunks.ts';
+import { embedWorkflowInPng } from '../runtime/workflow/png-chunks.ts';
 import type { Workflow } from '../runtime/workflow/schema.ts';
 import { execGraphOf, nodeRegistry } from './execute.ts';
 import { encodePng } from './image-io.ts';
 import { rebaseImagePaths } from './workflow-file.ts';
 
+/** `.<name>.<pid>.tmp`: what writeFileAtomic writes before the rename. */
+const TEMP_NAME = /^\..+\.(\d+)\.tmp$/;
+
+/** False when no process `pid` exists (EPERM means it exists, under another user). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes our temporary files in `dir` whose writer is gone. Best effort: a failure here never stops a write. */
+export async function removeStaleTempFiles(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const pid = Number(TEMP_NAME.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    const file = join(dir, name);
+    const isFile = await lstat(file).then((s) => s.isFile(), () => false);
+    if (isFile && (await rm(file).then(() => true, () => false))) removed.push(name);
+  }
+  return removed;
+}
+
 /** Writes `bytes` to `path` atomically: a temporary file beside it, then a rename. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
+  await removeStaleTempFiles(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     await writeFile(tmp, bytes);
@@ -49,8 +76,7 @@ export function resultImage(result: RunResult, graph: ExecGraph): { nodeId: stri
 export async function writeResultPng(path: string, image: ImageValue, wf: Workflow, baseDir: string): Promise<void> {
   const portable = rebaseImagePaths(wf, baseDir, dirname(path), nodeRegistry());
   const png = await encodePng(image);
-  const prompt = JSON.stringify(execGraphOf(portable));
-  await writeFileAtomic(path, writePngTextChunks(png, { workflow: serializeWorkflow(portable), prompt }));
+  await writeFileAtomic(path, embedWorkflowInPng(png, portable, execGraphOf(portable)));
 }
 
 /**

@@ -137,6 +137,16 @@ describe('Content-Security-Policy of the built site', () => {
     await page.close();
   });
 
+  it('the plugin ignores ?hostOrigin= (a dev-server switch for tests): the built code does not have it', async () => {
+    const assets = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js'));
+    for (const f of assets) expect(readFileSync(join(dist, 'assets', f), 'utf8'), f).not.toContain('hostOrigin');
+    const page = await browser.newPage();
+    await page.goto(`${url}plugin.html?host=photopea&hostOrigin=${encodeURIComponent(new URL(url).origin)}`);
+    await page.waitForFunction(() => !!(window as any).discoPlugin, null, { timeout: 60_000 });
+    expect(await page.evaluate(() => (window as any).discoPlugin.host.origin)).toBe('https://www.photopea.com');
+    await page.close();
+  });
+
   it('the plugin page boots under it with no violations', async () => {
     const { page, errors, violations } = await open('plugin.html');
     await page.waitForLoadState('load');

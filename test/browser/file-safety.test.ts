@@ -88,4 +88,99 @@ describe('workflow files cannot run code', () => {
     expect(await page.evaluate(() => (window as any).pwned ?? null)).toBeNull();
     expect(h.errors).toEqual([]);
   }, 60_000);
+
+  it('hostile strings in every field of a file (placeholder type, titles, properties, groups, links, extra) inject nothing', async () => {
+    const { page } = h;
+    await page.goto(h.url);
+    await waitForEditor(page, h.errors);
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => { dialogs.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
+    // Every payload, if parsed as HTML, adds an <img> (or <svg>) carrying the marker class and runs
+    // script setting window.pwned; the checks look for either.
+    const x = (where: string) => `<img class="injected" src=x onerror="window.pwned='${where}';alert('${where}')"><svg class="injected" onload="window.pwned='${where}'"></svg>`;
+    const wf = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/bad/workflows/valid.json'), 'utf8'));
+    const resize = wf.nodes.find((n: { type: string }) => n.type === 'disco/resize-to-working');
+    resize.title = x('title');
+    resize.properties[x('property name')] = x('property value');
+    resize.outputs[0].label = x('slot label');
+    const placeholder = wf.nodes.find((n: { type: string }) => n.type === 'disco/lab-to-rgb');
+    placeholder.type = x('node type');
+    placeholder.title = x('placeholder title');
+    placeholder.properties[x('placeholder property')] = x('placeholder value');
+    placeholder.inputs[0].name = x('input name');
+    placeholder.inputs[0].type = x('input type');
+    placeholder.outputs[0].name = x('output name');
+    placeholder.outputs[0].type = x('output type');
+    for (const l of wf.links) if (l.target_id === placeholder.id || l.origin_id === placeholder.id) l.type = x('link type');
+    wf.groups = [{ id: 1, title: x('group title'), bounding: [0, 0, 2000, 600], color: '#335', font_size: 24, flags: {}, [x('group key')]: x('group value') }];
+    wf.state.lastGroupId = 1;
+    wf.extra[x('extra key')] = x('extra value');
+    wf[x('top-level key')] = x('top-level value');
+    await page.evaluate((text) => {
+      const app = (window as any).discoEditor;
+      app.openText(text);
+      app.view.canvas.ds.offset = [0, 0];
+      app.view.canvas.ds.scale = 1;
+      app.view.redraw();
+    }, JSON.stringify(wf));
+
+    // Open, from the page's own tasks, every menu litegraph builds from file text: each node's menu
+    // (title: its type) and its slots' menus (title: slot name and type), the group's menu, a link's menu.
+    const opened = await page.evaluate(async () => {
+      const app = (window as any).discoEditor;
+      const canvas = app.view.canvas;
+      const C = canvas.constructor;
+      C.active_canvas = canvas;
+      const ev = (x: number, y: number) => Object.assign(new MouseEvent('contextmenu', { clientX: 300, clientY: 300 }), { canvasX: x, canvasY: y });
+      const tick = () => new Promise((r) => setTimeout(r, 50));
+      let menus = 0;
+      for (const node of app.view.graph.nodes) {
+        canvas.processContextMenu(node, ev(node.pos[0] + 10, node.pos[1] - 10));
+        menus++;
+        await tick();
+        for (const [i, slot] of (node.inputs ?? []).entries()) {
+          const p = node.getConnectionPos(true, i);
+          canvas.processContextMenu(node, ev(p[0], p[1]));
+          menus++;
+          await tick();
+          void slot;
+        }
+        for (const [i] of (node.outputs ?? []).entries()) {
+          const p = node.getConnectionPos(false, i);
+          canvas.processContextMenu(node, ev(p[0], p[1]));
+          menus++;
+          await tick();
+        }
+        // What a user gets by choosing each entry of the node menu that opens more UI.
+        const options = canvas.getNodeMenuOptions(node).filter(Boolean);
+        for (const o of options) {
+          if (!o.has_submenu || typeof o.callback !== 'function' || o.disabled) continue;
+          try { o.callback(o, {}, ev(0, 0), undefined, node); menus++; } catch { /* some need a real menu */ }
+          await tick();
+        }
+      }
+      const group = app.view.graph.groups[0];
+      canvas.processContextMenu(null, ev(group.pos[0] + 10, group.pos[1] + 10));
+      menus++;
+      await tick();
+      const link = Object.values(app.view.graph.links ?? {})[0] ?? [...(app.view.graph._links?.values?.() ?? [])][0];
+      if (link) { canvas.showLinkMenu(link, ev(0, 0)); menus++; }
+      await tick();
+      return {
+        menus,
+        titles: [...document.querySelectorAll('.litemenu-title')].map((e) => e.textContent),
+        entries: [...document.querySelectorAll('.litemenu-entry')].map((e) => e.textContent),
+      };
+    });
+    await page.waitForTimeout(800); // an <img onerror> or <svg onload> would have fired by now
+    await page.screenshot({ path: join(SHOTS, 'file-safety-hostile-menus.png') });
+    // The type of the placeholder is shown, as text, in its menu's title.
+    expect(opened.titles).toContainEqual(expect.stringContaining('<img class="injected"'));
+    expect(opened.menus).toBeGreaterThan(10);
+    expect(opened.entries.filter((e) => /Properties/.test(e ?? ''))).toEqual([]);
+    expect(await page.evaluate(() => document.querySelectorAll('.injected, img[onerror], svg[onload]').length)).toBe(0);
+    expect(await page.evaluate(() => (window as any).pwned ?? null)).toBeNull();
+    expect(dialogs).toEqual([]);
+    expect(h.errors.filter((e) => !/not installed|placeholder/i.test(e))).toEqual([]);
+  }, 90_000);
 });

@@ -8,6 +8,7 @@ import { LGraphCanvas, LGraphNode, LiteGraph, type IContextMenuValue } from '@co
 import { checkParam, type NodeDef, type ParamSpec, type Params } from '../../runtime/engine/node-def.ts';
 import { drawNodeStatus, drawThumbnail, THUMB_H } from './node-draw.ts';
 import type { StatusBoard } from './node-status.ts';
+import { installSafeMenus } from './safe-menus.ts';
 
 /** What generated nodes need from the app; all UI side effects go through here. */
 export interface NodeUiHooks {
@@ -50,6 +51,7 @@ export function showsThumbnail(def: NodeDef): boolean {
 }
 
 export function registerNodeDefs(defs: readonly NodeDef[], hooks: NodeUiHooks): void {
+  installSafeMenus(); // menus of every node, placeholders included, show file text as text
   for (const def of defs) {
     for (const port of [...Object.values(def.inputs), ...Object.values(def.outputs)]) {
       LGraphCanvas.link_type_colors[port.type.name] = port.type.color;

@@ -131,8 +131,12 @@ export class PhotopeaBridge implements HostBridge {
   }
 }
 
-/** The host origin from `?hostOrigin=` (tests point it at a fake host), else Photopea's. */
-export function hostOriginFrom(search: string): string {
+/**
+ * The host origin from `?hostOrigin=` (tests point it at a fake host), else Photopea's. Only the dev
+ * server may call this (plugin-main.ts): in a built site any page that frames the plugin could name
+ * itself the host and receive the user's image and result.
+ */
+export function testHostOriginFrom(search: string): string {
   return checkOrigin(new URLSearchParams(search).get('hostOrigin') ?? PHOTOPEA_ORIGIN);
 }
 

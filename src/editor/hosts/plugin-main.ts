@@ -1,13 +1,14 @@
 /**
  * Entry of plugin.html. The host comes from `?host=photopea|file`; by default Photopea when the page
- * is inside a frame, else the file picker. `?hostOrigin=` sets the origin Photopea messages must come
- * from (tests use a fake host); `?workflow=` picks an example workflow for new documents.
+ * is inside a frame, else the file picker. On the dev server only, `?hostOrigin=` sets the origin
+ * Photopea messages must come from (tests use a fake host); the build leaves it out (__DISCO_DEV_SERVER__
+ * is false there, so the branch and its function are dropped). `?workflow=` picks an example workflow.
  */
 import '../embed/index.ts';
 import type { DiscoEditor } from '../embed/disco-editor.ts';
 import { FilePickerBridge } from './file-picker.ts';
 import type { HostBridge } from './host-bridge.ts';
-import { hostOriginFrom, PhotopeaBridge } from './photopea.ts';
+import { PhotopeaBridge, testHostOriginFrom } from './photopea.ts';
 import { PluginPanel } from './plugin-panel.ts';
 import './plugin.css';
 
@@ -24,7 +25,7 @@ const ui = {
 
 function makeHost(): HostBridge {
   const kind = params.get('host') ?? (window.parent !== window ? 'photopea' : 'file');
-  if (kind === 'photopea') return new PhotopeaBridge({ origin: hostOriginFrom(location.search) });
+  if (kind === 'photopea') return new PhotopeaBridge({ origin: __DISCO_DEV_SERVER__ ? testHostOriginFrom(location.search) : undefined });
   if (kind === 'file') {
     const input = $<HTMLInputElement>('plugin-file');
     input.hidden = false;

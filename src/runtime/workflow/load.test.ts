@@ -41,6 +41,17 @@ describe('loadWorkflow / serializeWorkflow', () => {
     expect(serializeWorkflow(workflow)).toBe(text);
   });
 
+  it('loads floating links (litegraph writes -1 for the loose end) and refuses other negative slots', () => {
+    const wf = sampleWorkflow();
+    (wf as Record<string, unknown>).floatingLinks = [
+      { id: 9, origin_id: 1, origin_slot: 0, target_id: -1, target_slot: -1, type: 'IMAGE', parentId: 1 },
+      { id: 10, origin_id: -1, origin_slot: -1, target_id: 3, target_slot: 0, type: 'IMAGE', parentId: 1 },
+    ];
+    expect(loadWorkflowObject(wf, { registry }).workflow.floatingLinks).toHaveLength(2);
+    (wf.floatingLinks![0] as Record<string, unknown>).target_slot = -2;
+    expect(errorOf(() => loadWorkflowObject(wf, { registry })).message).toBe('workflow: floatingLinks[0].target_slot: expected a slot index or -1');
+  });
+
   it('does not modify the object it is given', () => {
     const raw = JSON.parse(serializeWorkflow(sampleWorkflow()));
     delete raw.extra.disco; // triggers the formatVersion 1 -> 2 migration

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { WorkflowFormatError } from './errors.ts';
-import { serializeWorkflow } from './load.ts';
+import { DEFAULT_MAX_WORKFLOW_BYTES, serializeWorkflow } from './load.ts';
 import {
   crc32, embedWorkflowInPng, isPng, loadWorkflowFromPng, readPngChunks, readPngTextChunks, scanPngTextChunks,
   writePngChunks, writePngTextChunks, type PngChunk,
@@ -122,6 +122,18 @@ describe('workflows in PNGs', () => {
   it('applies the size limit to the embedded text', () => {
     const png = embedWorkflowInPng(tinyPng(), sampleWorkflow());
     expect(() => loadWorkflowFromPng(png, { registry, maxBytes: 100 })).toThrow(/^workflow is too large: /);
+  });
+
+  it('embeds compact JSON and refuses to write what the reader would refuse (one limit for both)', () => {
+    const wf = sampleWorkflow();
+    // 3.3 MB compact; pretty-printed (one line per number, 10 levels deep) it would be over 16 MiB.
+    (wf.extra as Record<string, unknown>).big = JSON.parse(`${'['.repeat(9)}[${new Array(1_650_000).fill(0).join(',')}]${']'.repeat(9)}`);
+    const png = embedWorkflowInPng(tinyPng(), wf);
+    expect(readPngTextChunks(png).workflow).toBe(JSON.stringify(wf));
+    expect(JSON.stringify(wf, null, 2).length).toBeGreaterThan(DEFAULT_MAX_WORKFLOW_BYTES);
+    expect(loadWorkflowFromPng(png, { registry }).workflow.extra).toEqual(wf.extra);
+    (wf.extra as Record<string, unknown>).big = 'x'.repeat(DEFAULT_MAX_WORKFLOW_BYTES);
+    expect(() => embedWorkflowInPng(tinyPng(), wf)).toThrow(/^cannot embed the workflow in the PNG: workflow is too large: 16\.0 MiB \(\d+ bytes\), the limit is 16\.0 MiB$/);
   });
 
   it('falls back to "prompt" and rebuilds an equivalent workflow', () => {

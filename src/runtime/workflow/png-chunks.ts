@@ -181,10 +181,19 @@ export function loadWorkflowFromPng(png: Uint8Array, options: LoadOptions): Load
   );
 }
 
-/** A copy of `png` carrying `workflow` (compact JSON) and, if given, `prompt`. */
+/**
+ * A copy of `png` carrying `workflow` (compact JSON) and, if given, `prompt`. Each text is held to the
+ * limit loadWorkflowFromPng reads (DEFAULT_MAX_WORKFLOW_BYTES), so a PNG we write always opens again.
+ */
 export function embedWorkflowInPng(png: Uint8Array, workflow: Workflow, prompt?: ExecGraph): Uint8Array {
-  return writePngTextChunks(png, {
-    workflow: JSON.stringify(workflow),
-    prompt: prompt === undefined ? undefined : JSON.stringify(prompt),
-  });
+  const texts = { workflow: JSON.stringify(workflow), prompt: prompt === undefined ? undefined : JSON.stringify(prompt) };
+  for (const [key, text] of Object.entries(texts)) {
+    if (text === undefined) continue;
+    try {
+      checkSize(new TextEncoder().encode(text).length);
+    } catch (e) {
+      throw new WorkflowFormatError(`cannot embed the ${key} in the PNG: ${(e as Error).message}`);
+    }
+  }
+  return writePngTextChunks(png, texts);
 }

@@ -76,6 +76,15 @@ export const zLink = z.looseObject({
   parentId: count('a reroute id').optional(),
 });
 
+/**
+ * A link with one end loose (ComfyUI/litegraph "floating links", kept for reroutes): the loose end's
+ * node id and slot are -1.
+ */
+export const zFloatingLink = zLink.extend({
+  origin_slot: int('a slot index or -1').min(-1, { error: 'expected a slot index or -1' }),
+  target_slot: int('a slot index or -1').min(-1, { error: 'expected a slot index or -1' }),
+});
+
 export const zGroup = z.looseObject({
   id: count('a group id').optional(),
   title: text(),
@@ -117,7 +126,7 @@ export const zWorkflow = z.looseObject({
   groups: z.array(zGroup, { error: 'expected an array of groups' }).optional(),
   nodes: z.array(zNode, { error: 'expected an array of nodes' }),
   links: z.array(zLink, { error: 'expected an array of link objects' }).optional(),
-  floatingLinks: z.array(zLink, { error: 'expected an array of link objects' }).optional(),
+  floatingLinks: z.array(zFloatingLink, { error: 'expected an array of link objects' }).optional(),
   reroutes: z.array(zReroute, { error: 'expected an array of reroutes' }).optional(),
   extra: zExtra.optional(),
 }).superRefine((wf, ctx) => {
