@@ -16,12 +16,22 @@ export function spSizesArrays(assoc: Float32Array, g: SpGrid): Float32Array {
   for (let cy = 0; cy < h; cy++) {
     for (let cx = 0; cx < w; cx++) {
       neighbourCells(idx, cy, cx, h, w);
+      const [i0, i1, i2, i3, i4, i5, i6, i7, i8] = idx; // i4 is the cell itself
       for (let y = cy * cell; y < (cy + 1) * cell; y++) {
         const p1 = y * W + (cx + 1) * cell;
         for (let p = y * W + cx * cell; p < p1; p++) {
-          let max = assoc[p];
-          for (let k = 1; k < 9; k++) max = Math.max(max, assoc[k * hw + p]);
-          for (let k = 0; k < 9; k++) if (assoc[k * hw + p] === max && idx[k] >= 0) count[idx[k]] += 1;
+          const a0 = assoc[p], a1 = assoc[hw + p], a2 = assoc[2 * hw + p], a3 = assoc[3 * hw + p], a4 = assoc[4 * hw + p];
+          const a5 = assoc[5 * hw + p], a6 = assoc[6 * hw + p], a7 = assoc[7 * hw + p], a8 = assoc[8 * hw + p];
+          const max = Math.max(a0, a1, a2, a3, a4, a5, a6, a7, a8);
+          if (a0 === max && i0 >= 0) count[i0] += 1;
+          if (a1 === max && i1 >= 0) count[i1] += 1;
+          if (a2 === max && i2 >= 0) count[i2] += 1;
+          if (a3 === max && i3 >= 0) count[i3] += 1;
+          if (a4 === max) count[i4] += 1;
+          if (a5 === max && i5 >= 0) count[i5] += 1;
+          if (a6 === max && i6 >= 0) count[i6] += 1;
+          if (a7 === max && i7 >= 0) count[i7] += 1;
+          if (a8 === max && i8 >= 0) count[i8] += 1;
         }
       }
     }
