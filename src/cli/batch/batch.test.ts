@@ -76,3 +76,12 @@ describe('batch progress', () => {
     expect([clock(0), clock(59.6), clock(61), clock(3725)]).toEqual(['0:00', '1:00', '1:01', '1:02:05']);
   });
 });
+
+describe('batch progress names', () => {
+  it('escapes control characters in file names and messages', () => {
+    const { stream, chunks } = fakeStream(false);
+    const p = new BatchProgress(stream, 1, () => 0);
+    p.failed('/x/\x1b]0;owned\x07.png', 'bad \x1b[2J');
+    expect(chunks.join('')).toBe('[1/1] failed /x/\\x1b]0;owned\\x07.png: bad \\x1b[2J\n');
+  });
+});

@@ -1,8 +1,17 @@
 /**
  * The batch's progress on stderr: on a terminal one bar redrawn in place (photos done, photos/s,
  * time left); otherwise (CI, pipes, logs) one plain line per photo. Failures are always printed as
- * they happen, one line each; the summary comes at the end.
+ * they happen, one line each; the summary comes at the end. File names are shown relative to the
+ * current folder when inside it, with control characters escaped.
  */
+import { isAbsolute, relative } from 'node:path';
+import { printable } from '../terminal-text.ts';
+
+/** A path as the progress lines show it. */
+export function shown(path: string): string {
+  const r = relative(process.cwd(), path);
+  return printable(r && !r.startsWith('..') && !isAbsolute(r) ? r : path);
+}
 
 export interface BatchCounts {
   done: number;
@@ -34,19 +43,19 @@ export class BatchProgress {
 
   skipped(input: string, output: string): void {
     this.counts.skipped++;
-    if (!this.tty) this.line(`[${this.finished}/${this.total}] skipped ${input}: ${output} exists (--force replaces it)`);
+    if (!this.tty) this.line(`[${this.finished}/${this.total}] skipped ${shown(input)}: ${shown(output)} exists (--force replaces it)`);
     else this.draw();
   }
 
   done(input: string, output: string, ms: number): void {
     this.counts.done++;
-    if (!this.tty) this.line(`[${this.finished}/${this.total}] ${input} -> ${output} (${(ms / 1000).toFixed(1)} s)`);
+    if (!this.tty) this.line(`[${this.finished}/${this.total}] ${shown(input)} -> ${shown(output)} (${(ms / 1000).toFixed(1)} s)`);
     else this.draw();
   }
 
   failed(input: string, message: string): void {
     this.counts.failed++;
-    this.line(`[${this.finished}/${this.total}] failed ${input}: ${message}`);
+    this.line(`[${this.finished}/${this.total}] failed ${shown(input)}: ${printable(message)}`);
     if (this.tty) this.draw();
   }
 

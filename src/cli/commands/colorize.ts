@@ -12,11 +12,12 @@ import { basename, extname, resolve } from 'node:path';
 import { backendOption, commonOptions, intOption, memoryOption, parse } from '../args.ts';
 import { expandInputs, planBatch, type BatchItem } from '../batch/inputs.ts';
 import { runPool } from '../batch/pool.ts';
-import { BatchProgress } from '../batch/progress.ts';
+import { BatchProgress, shown } from '../batch/progress.ts';
 import { Colorizer, loadTemplate, variantPaths, type ColorizeSettings } from '../colorizer.ts';
 import { labeller } from '../execute.ts';
 import { checkOutput, OutputRefused } from '../output-guard.ts';
 import { ProgressBar } from '../progress.ts';
+import { printable } from '../terminal-text.ts';
 import { UsageError } from './index.ts';
 
 export { DEFAULT_WORKFLOW } from '../colorizer.ts';
@@ -71,7 +72,7 @@ async function colorizeOne(input: string, outputArg: string | undefined, setting
       bars.push(new ProgressBar(process.stderr, labeller(graph)));
       return bars[bars.length - 1].onEvent;
     }).finally(() => bars.forEach((b) => b.end()));
-    for (const path of paths) process.stderr.write(`wrote ${path} (${width}x${height})\n`);
+    for (const path of paths) process.stderr.write(`wrote ${printable(path)} (${width}x${height})\n`);
     return 0;
   } finally {
     colorizer.close();
@@ -103,7 +104,7 @@ async function colorizeMany(args: string[], outDir: string, settings: ColorizeSe
   const threads = Math.max(1, Math.floor(availableParallelism() / workers));
   failures.push(...await runPool(toRun, { workers, settings: { ...settings, threads }, progress }));
   progress.end();
-  for (const f of failures) process.stderr.write(`  failed: ${f.input}: ${f.message}\n`);
+  for (const f of failures) process.stderr.write(`  failed: ${shown(f.input)}: ${printable(f.message)}\n`);
   return failures.length ? 1 : 0;
 }
 
