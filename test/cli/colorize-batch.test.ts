@@ -54,14 +54,14 @@ describe('disco colorize on many photos', () => {
     expect(again.stderr).toMatch(/skipped .*a\.png: .*a\.png exists \(--force replaces it\)/);
     expect(statSync(join(out, 'a.png')).mtimeMs).toBe(mtime);
 
-    const forced = await disco(['colorize', join(photos, '*.png'), '-o', out, '--workflow', UG, '--force']);
+    const forced = await disco(['colorize', join(photos, '*.png'), '-o', out, '--workflow', UG, '--force', '--jobs', '1']);
     expect(summaryOf(forced.stderr)?.slice(1).map(Number)).toEqual([2, 0, 1, 3]);
     expect(statSync(join(out, 'a.png')).mtimeMs).toBeGreaterThan(mtime);
   }, 240_000);
 
   it('exits 0 when every photo succeeds, and takes quoted globs and several arguments', async () => {
     const out = join(root, 'out-ok');
-    const r = await disco(['colorize', join(photos, '[ab].png'), join(photos, 'c.jpg'), '-o', out, '--workflow', UG]);
+    const r = await disco(['colorize', join(photos, '[ab].png'), join(photos, 'c.jpg'), '-o', out, '--workflow', UG, '--jobs', '1']);
     expect(r.code, r.stderr).toBe(0);
     expect(summaryOf(r.stderr)?.slice(1).map(Number)).toEqual([3, 0, 0, 3]);
     expect(readFileSync(join(out, 'b.png')).subarray(1, 4).toString()).toBe('PNG');
