@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything Disco Nodes needs on Debian 12 with Node 20: Debian packages (Chromium for
-# browser tests and its SwiftShader WebGPU adapter, PyTorch + onnx for the model tooling) and the
+# browser tests and its SwiftShader WebGPU adapter, PyTorch + onnx for the model tooling, OpenCV for
+# the tests that hold our pipeline to the official one from the photo file on) and the
 # npm packages from package-lock.json. Nothing is downloaded from outside Debian and npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium libvulkan1 python3-torch python3-onnx python3-numpy python3-pil)
+APT_PACKAGES=(chromium libvulkan1 python3-torch python3-onnx python3-numpy python3-pil python3-opencv)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
