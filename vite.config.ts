@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { cspPlugin } from './scripts/vite-csp.ts';
+import { ISOLATION_HEADERS, isolationPlugin } from './scripts/vite-isolation.ts';
 import { modelsPlugin } from './scripts/vite-models.ts';
 
 // The editor is a static site: `base: './'` makes every asset URL relative, so `dist/` works from
@@ -12,7 +13,9 @@ export default defineConfig(({ command }) => ({
   define: { __DISCO_DEV_SERVER__: JSON.stringify(command === 'serve') },
   // The built pages carry a Content-Security-Policy (scripts/vite-csp.ts); the model sets in models/
   // are served (dev) or copied (build) with a models/index.json listing them (scripts/vite-models.ts).
-  plugins: [cspPlugin(), modelsPlugin()],
+  // Every page is cross-origin isolated (multi-threaded WASM): the dev server and `vite preview` send
+  // the headers, the build writes them to dist/_headers for static hosts (scripts/vite-isolation.ts).
+  plugins: [cspPlugin(), modelsPlugin(), isolationPlugin()],
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   worker: { format: 'es' },
   // Two pages share one code base: the editor, and the plugin panel that hosts (Photopea…) open.
@@ -20,5 +23,6 @@ export default defineConfig(({ command }) => ({
     outDir: 'dist', target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 4000,
     rollupOptions: { input: { main: 'index.html', plugin: 'plugin.html' } },
   },
-  server: { port: 5173, strictPort: false },
+  server: { port: 5173, strictPort: false, headers: { ...ISOLATION_HEADERS } },
+  preview: { headers: { ...ISOLATION_HEADERS } },
 }));

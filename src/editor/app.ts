@@ -26,6 +26,7 @@ import { EXAMPLES } from './panels/examples.ts';
 import { LibraryDialog } from './panels/library-dialog.ts';
 import { renderPalette } from './panels/palette.ts';
 import { toast } from './panels/toast.ts';
+import { BackendPicker } from './panels/backend-picker.ts';
 import { Topbar } from './panels/topbar.ts';
 import { Runner } from './runner.ts';
 import { routeViewerActions } from './viewer/action-router.ts';
@@ -47,6 +48,7 @@ export class EditorApp {
   readonly view: GraphCanvas;
   readonly tracker: ChangeTracker;
   readonly topbar: Topbar;
+  readonly backendPicker: BackendPicker;
   readonly engine: EngineClient;
   readonly viewer: ViewerController;
   readonly diverse: DiverseGallery;
@@ -80,8 +82,8 @@ export class EditorApp {
       this.topbar.setProgress(p.done, p.total);
     };
     this.engine = new EngineClient({
-      ready: (backend, why) => {
-        this.topbar.setBackend(backend, why ? `${backend} — WebGPU not used: ${why}` : backend);
+      ready: (backend, why, info) => {
+        this.backendPicker.show(info, why ? `${backend} — WebGPU not used: ${info.reason}` : `${backend} — ${info.reason}`);
         this.backend = { name: backend, fallbackReason: why };
         this.onBackend?.(this.backend);
       },
@@ -90,6 +92,7 @@ export class EditorApp {
       preview: (id, bitmap) => this.status.setThumb(id, bitmap),
       finished: (s) => this.finished(s),
     });
+    this.backendPicker = new BackendPicker(this.topbar.backendSlot, this.engine.backendChoice, this.engine.backendFromUrl, (c) => this.engine.switchBackend(c));
     this.tracker = new ChangeTracker(() => graphSnapshot(this.view), (s) => restoreSnapshot(this.view, s), () => {
       autosave.write();
       this.viewer.syncAnchors();

@@ -13,6 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../scripts/vite-csp.ts';
+import { headersFile, ISOLATION_HEADERS } from '../../scripts/vite-isolation.ts';
 import { listModelSets } from '../../scripts/vite-models.ts';
 import { ROOT, waitForEditor } from './harness.ts';
 
@@ -26,14 +27,14 @@ let server: Server;
 let url: string;
 let browser: Browser;
 
-/** Serves `root` read-only on 127.0.0.1 (no directory listings, nothing outside root). */
+/** Serves `root` read-only on 127.0.0.1 (no directory listings, nothing outside root), with the isolation headers `_headers` asks for. */
 function serve(root: string): Promise<{ server: Server; url: string }> {
   const s = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...ISOLATION_HEADERS });
       res.end(body);
     } catch {
       res.writeHead(404).end();
@@ -128,9 +129,19 @@ describe('Content-Security-Policy of the built site', () => {
     expect(evals).toBe(1);
   });
 
-  it('the editor boots under it with no violations and no page errors', async () => {
+  it('ships _headers asking static hosts for cross-origin isolation', () => {
+    expect(readFileSync(join(dist, '_headers'), 'utf8')).toBe(headersFile());
+    expect(headersFile()).toMatch(/^\/\*\n {2}Cross-Origin-Opener-Policy: same-origin\n {2}Cross-Origin-Embedder-Policy: require-corp\n {2}Cross-Origin-Resource-Policy: cross-origin\n$/);
+  });
+
+  it('the editor boots under it with no violations and no page errors, cross-origin isolated', async () => {
     const { page, errors, violations } = await open('index.html');
     await waitForEditor(page, errors);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    // WASM threads need SharedArrayBuffer, which isolation gives: the engine says it uses more than one (on 2+ cores).
+    await page.waitForFunction(() => /^CPU \+ WASM|^WebGPU/.test(document.getElementById('backend')!.textContent!), null, { timeout: 30_000 });
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    if (cores > 1) expect(await page.textContent('#backend')).toBe(`CPU + WASM (${cores} threads)`);
     await page.waitForTimeout(500); // let late work (worker start, wasm, thumbnails) report
     expect(await violations()).toEqual([]);
     expect(errors).toEqual([]);

@@ -1,6 +1,6 @@
 /**
- * The top bar: file actions, run/cancel, the whole-run progress bar, run summary and the active
- * backend. Plain DOM; the app wires the callbacks and calls the setters.
+ * The top bar: file actions, run/cancel, the whole-run progress bar, run summary and a slot for
+ * the backend indicator (backend-picker.ts). Plain DOM; the app wires the callbacks and calls the setters.
  */
 export interface TopbarActions {
   run(): void;
@@ -25,7 +25,8 @@ export class Topbar {
   private readonly cancelBtn: HTMLButtonElement;
   private readonly bar: HTMLDivElement;
   private readonly status: HTMLSpanElement;
-  private readonly backend: HTMLSpanElement;
+  /** Where the app mounts the BackendPicker. */
+  readonly backendSlot: HTMLDivElement;
 
   constructor(host: HTMLElement, a: TopbarActions, examples: readonly string[] = []) {
     host.replaceChildren();
@@ -56,8 +57,7 @@ export class Topbar {
     progress.append(this.bar);
     this.status = el('span', 'run-status', 'Ready');
     this.status.id = 'run-status';
-    this.backend = el('span', 'backend', 'starting engine…');
-    this.backend.id = 'backend';
+    this.backendSlot = el('div', 'backend-slot') as HTMLDivElement;
     const menu = el('select', 'examples') as HTMLSelectElement;
     menu.id = 'examples-menu';
     menu.title = 'Open an example workflow (your photo stays)';
@@ -76,7 +76,7 @@ export class Topbar {
     auto.append(this.autoRun, ' Auto-run');
     const runGroup = el('div', 'group');
     runGroup.append(this.runBtn, this.cancelBtn, auto, progress, this.status);
-    host.append(brand, files, runGroup, this.backend);
+    host.append(brand, files, runGroup, this.backendSlot);
   }
 
   setRunning(running: boolean): void {
@@ -92,11 +92,6 @@ export class Topbar {
   setStatus(text: string, kind: 'info' | 'ok' | 'error' = 'info'): void {
     this.status.textContent = text;
     this.status.dataset.kind = kind;
-  }
-
-  setBackend(text: string, detail?: string): void {
-    this.backend.textContent = text;
-    this.backend.title = detail ?? text;
   }
 }
 

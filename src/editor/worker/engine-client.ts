@@ -2,13 +2,33 @@
  * The UI side of the engine worker: starts runs, cancels them and routes what comes back to
  * callbacks. One run at a time from the UI's point of view: starting a run cancels the current one.
  * `inspect` asks about the last run's values (for the viewer) and resolves with the answer.
+ * The backend choice (auto / WebGPU / CPU + WASM) is remembered in localStorage; `?backend=` in the
+ * page's URL overrides it (tests). Switching starts a fresh worker: the old one's values and models
+ * lived on its backend.
  */
 import type { NodeEvent } from '../../runtime/engine/events.ts';
 import type { ExecGraph } from '../../runtime/workflow/exec-format.ts';
-import type { FromWorker, InspectQuery, InspectResult, RunSummary, ToWorker } from './protocol.ts';
+import { BACKEND_CHOICES, type BackendChoice, type BackendInfo, type FromWorker, type InspectQuery, type InspectResult, type RunSummary, type ToWorker } from './protocol.ts';
+
+export const BACKEND_STORAGE_KEY = 'disco.backend';
+
+const isChoice = (v: string | null): v is BackendChoice => BACKEND_CHOICES.includes(v as BackendChoice);
+
+/** `?backend=` if it names a choice, else the remembered one, else auto. */
+export function initialBackendChoice(): { choice: BackendChoice; fromUrl: boolean } {
+  const url = new URLSearchParams(location.search).get('backend');
+  if (isChoice(url)) return { choice: url, fromUrl: true };
+  let saved: string | null = null;
+  try {
+    saved = localStorage.getItem(BACKEND_STORAGE_KEY);
+  } catch {
+    // storage blocked (some embeds): the default it is
+  }
+  return { choice: isChoice(saved) ? saved : 'auto', fromUrl: false };
+}
 
 export interface EngineCallbacks {
-  ready(backend: string, fallbackReason?: string): void;
+  ready(backend: string, fallbackReason: string | undefined, info: BackendInfo): void;
   /** The WebGPU device was lost and the engine switched to the CPU (a run in progress is redone there). */
   deviceLost?(reason: string, ort?: string): void;
   event(e: NodeEvent): void;
@@ -19,7 +39,10 @@ export interface EngineCallbacks {
 type Waiter<T> = { resolve: (v: T) => void; reject: (e: Error) => void };
 
 export class EngineClient {
-  private readonly worker: Worker;
+  private worker!: Worker;
+  /** The backend asked for; `backendFromUrl`: it came from `?backend=` (which wins over storage). */
+  backendChoice: BackendChoice;
+  readonly backendFromUrl: boolean;
   private runId = 0;
   private active: number | undefined;
   private runWaiter: ((s: RunSummary) => void) | undefined;
@@ -27,18 +50,45 @@ export class EngineClient {
   private readonly pending = new Map<number, Waiter<InspectResult>>();
 
   constructor(private readonly cb: EngineCallbacks) {
+    const { choice, fromUrl } = initialBackendChoice();
+    this.backendChoice = choice;
+    this.backendFromUrl = fromUrl;
+    this.start();
+  }
+
+  private start(): void {
     this.worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: 'disco-engine' });
     this.worker.onmessage = (e: MessageEvent<FromWorker>) => this.receive(e.data);
-    // `?backend=cpu` in the page's URL keeps the engine off WebGPU (CPU kernels, ORT on WASM).
-    const prefer = new URLSearchParams(location.search).get('backend') === 'cpu' ? 'cpu' : undefined;
-    this.send({ type: 'init', modelsUrl: new URL('models/', document.baseURI).href, prefer });
-    this.worker.onerror = (e) => {
-      const message = `the engine worker failed to start: ${e.message || 'see the console'}`;
-      this.cb.ready('engine unavailable', message);
-      if (this.active !== undefined) this.finish({ ok: false, cancelled: false, error: message, executed: 0, cached: 0, ms: 0 });
-      for (const w of this.pending.values()) w.reject(new Error(message));
-      this.pending.clear();
-    };
+    this.send({ type: 'init', modelsUrl: new URL('models/', document.baseURI).href, backend: this.backendChoice });
+    this.worker.onerror = (e) => this.abandon(`the engine worker failed to start: ${e.message || 'see the console'}`, true);
+  }
+
+  /** Ends the current run and pending questions with `message`; `failed`: report the engine as unavailable. */
+  private abandon(message: string, failed: boolean): void {
+    if (failed) {
+      this.cb.ready('engine unavailable', message, { choice: this.backendChoice, kind: 'cpu', label: 'engine unavailable', reason: message, threads: 0, isolated: false });
+    }
+    if (this.active !== undefined) this.finish({ ok: false, cancelled: !failed, error: failed ? message : undefined, executed: 0, cached: 0, ms: 0 });
+    for (const w of this.pending.values()) w.reject(new Error(message));
+    this.pending.clear();
+  }
+
+  /**
+   * Switches the engine to `choice` and remembers it: a fresh worker (a run in progress is cancelled;
+   * `ready` reports the new backend).
+   */
+  switchBackend(choice: BackendChoice): void {
+    try {
+      localStorage.setItem(BACKEND_STORAGE_KEY, choice);
+    } catch {
+      // not remembered, still switched
+    }
+    this.backendChoice = choice;
+    this.worker.onmessage = null;
+    this.worker.onerror = null;
+    this.worker.terminate();
+    this.abandon('the engine was restarted on another backend', false);
+    this.start();
   }
 
   get running(): boolean {
@@ -82,7 +132,7 @@ export class EngineClient {
   }
 
   private receive(m: FromWorker): void {
-    if (m.type === 'ready') return this.cb.ready(m.backend, m.fallbackReason);
+    if (m.type === 'ready') return this.cb.ready(m.backend, m.fallbackReason, m.info);
     if (m.type === 'device-lost') return this.cb.deviceLost?.(m.reason, m.ort);
     if (m.type === 'inspected') {
       const w = this.pending.get(m.reqId);

@@ -1,10 +1,10 @@
 /// <reference lib="webworker" />
 /**
- * The engine worker: owns the Executor and its value cache, the backend (WebGPU if an adapter
- * exists, else CPU), the model host and the image store, so the UI thread never blocks on a run.
+ * The engine worker: owns the Executor and its value cache, the backend (choose-backend.ts: WebGPU
+ * on a hardware adapter, else CPU kernels + WASM), the model host and the image store, so the UI
+ * thread never blocks on a run.
  * Runs are serialised; a new run waits for the previous one (the UI cancels it first).
  */
-import { selectBackend } from '../../runtime/backends/select-backend.ts';
 import { createCpuBackend } from '../../runtime/backends/cpu/cpu-backend.ts';
 import type { Backend } from '../../runtime/backends/backend.ts';
 import type { ModelHost } from '../../runtime/engine/context.ts';
@@ -21,7 +21,8 @@ import { allNodes } from '../../nodes/index.ts';
 import { BlobImageIO, thumbnailOf } from './browser-io.ts';
 import { inspect, type LastRun } from './inspect.ts';
 import { inputsOf, previewImage } from './node-values.ts';
-import type { FromWorker, RunSummary, ToWorker } from './protocol.ts';
+import { chooseBackend, cpuInfo, wasmThreads, type EngineEnvironment } from './choose-backend.ts';
+import type { BackendChoice, FromWorker, RunSummary, ToWorker } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
@@ -50,12 +51,18 @@ let modelsUrl = '';
 const GPU_TROUBLE = /GPU|device|mapAsync|buffer/i;
 /** Set once the WebGPU device is lost: from then on everything runs on the CPU (and ORT on WASM). */
 let lostReason: string | undefined;
-/** The backend; chosen on `init` (WebGPU if an adapter exists and the page allows it, else CPU). */
+/** The backend; chosen on `init` (see choose-backend.ts). */
 let backendReady: Promise<Backend> = new Promise(() => {});
+let choice: BackendChoice = 'auto';
+const env: EngineEnvironment = {
+  gpu: (navigator as Navigator & { gpu?: GPU }).gpu,
+  isolated: scope.crossOriginIsolated === true,
+  cores: navigator.hardwareConcurrency ?? 1,
+};
 
 scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const msg = e.data;
-  if (msg.type === 'init') init(msg.modelsUrl, msg.prefer);
+  if (msg.type === 'init') init(msg.modelsUrl, msg.backend);
   else if (msg.type === 'cancel') controllers.get(msg.runId)?.abort();
   else if (msg.type === 'lose-device') void backendReady.then((b) => gpuDeviceOf(b)?.destroy());
   else if (msg.type === 'run') {
@@ -74,14 +81,16 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
   }
 };
 
-function init(url: string, prefer: 'webgpu' | 'cpu' | undefined): void {
+function init(url: string, asked: BackendChoice): void {
   modelsUrl = url;
-  backendReady = selectBackend({ gpu: (navigator as Navigator & { gpu?: GPU }).gpu, prefer }).then(({ backend, fallbackReason }) => {
-    post({ type: 'ready', backend: backend.description, fallbackReason });
+  choice = asked;
+  const chosen = chooseBackend(asked, env);
+  backendReady = chosen.then(({ backend, info }) => {
+    post({ type: 'ready', backend: info.label, fallbackReason: info.kind === 'cpu' ? info.reason : undefined, info });
     watchDevice(backend);
     return backend;
   });
-  models = modelHost(prefer === 'cpu' ? 'wasm' : 'auto');
+  models = modelHost();
 }
 
 function gpuDeviceOf(b: Backend): GPUDevice | undefined {
@@ -100,9 +109,10 @@ function watchDevice(backend: Backend): void {
     backendReady = Promise.resolve(cpu);
     executor = new Executor({ registry });
     last = undefined;
-    const gateway = createWebGateway({ prefer: 'wasm' });
-    models = modelHost('wasm', gateway);
-    post({ type: 'ready', backend: cpu.description, fallbackReason: lostReason });
+    const gateway = createWebGateway({ prefer: 'wasm', threads: wasmThreads(env) });
+    models = modelHost(gateway);
+    const now = cpuInfo(choice, lostReason, env);
+    post({ type: 'ready', backend: now.label, fallbackReason: lostReason, info: now });
     void gateway.then((g) => post({ type: 'device-lost', reason: lostReason!, ort: g.description }), (e) => post({ type: 'device-lost', reason: `${lostReason}; onnxruntime-web failed to start: ${(e as Error).message}` }));
   });
 }
@@ -156,14 +166,18 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal)
 }
 
 /**
- * Model sets fetched from `<page>/models/<set>/manifest.json`; onnxruntime-web shares the WebGPU
- * backend's device so GPU tensors pass between our kernels and ORT without copies ('wasm': ORT on
- * WASM, with the CPU backend).
+ * Model sets fetched from `<page>/models/<set>/manifest.json`. On the WebGPU backend onnxruntime-web
+ * shares its device, so GPU tensors pass between our kernels and ORT without copies; on the CPU
+ * backend ORT runs on WASM, one thread per core when the page is cross-origin isolated.
  */
-function modelHost(prefer: 'auto' | 'wasm', gateway?: Promise<OrtGateway>): ModelHost {
+function modelHost(gateway?: Promise<OrtGateway>): ModelHost {
+  const threads = wasmThreads(env);
   return new OnnxModelHost({
     source: fetchModelSource({ baseUrl: modelsUrl }),
-    gateway: gateway ?? (prefer === 'wasm' ? createWebGateway({ prefer }) : backendReady.then((b) => createWebGateway({ device: gpuDeviceOf(b) }))),
+    gateway: gateway ?? backendReady.then((b) => {
+      const device = gpuDeviceOf(b);
+      return device ? createWebGateway({ device, threads }) : createWebGateway({ prefer: 'wasm', threads });
+    }),
     readback: async (t) => (await backendReady).download(t),
   });
 }

@@ -7,9 +7,27 @@ import type { NodeEvent } from '../../runtime/engine/events.ts';
 import type { AnchorsValue } from '../../runtime/values/types.ts';
 import type { ExecGraph } from '../../runtime/workflow/exec-format.ts';
 
+/** Which backend the engine should use: `auto` = WebGPU on a hardware adapter, else CPU + WASM. */
+export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'cpu'];
+
+/** What the engine runs on, and why: the top bar shows it. */
+export interface BackendInfo {
+  /** What was asked for (the top bar's choice, or `?backend=` in the URL). */
+  readonly choice: BackendChoice;
+  readonly kind: 'webgpu' | 'cpu';
+  /** Short, for the top bar: "WebGPU (NVIDIA …)" or "CPU + WASM (4 threads)". */
+  readonly label: string;
+  /** Why this backend, one line: "software WebGPU adapter (SwiftShader) would be slower". */
+  readonly reason: string;
+  /** onnxruntime-web's WASM threads (1 when the page is not cross-origin isolated). */
+  readonly threads: number;
+  readonly isolated: boolean;
+}
+
 export type ToWorker =
-  /** First message: where model sets are served (`<page>/models/`); `prefer: 'cpu'` skips WebGPU. */
-  | { type: 'init'; modelsUrl: string; prefer?: 'webgpu' | 'cpu' }
+  /** First message: where model sets are served (`<page>/models/`) and which backend to use. */
+  | { type: 'init'; modelsUrl: string; backend: BackendChoice }
   /** Destroys the WebGPU device (tests of the device-lost fallback); nothing happens on the CPU backend. */
   | { type: 'lose-device' }
   | { type: 'run'; runId: number; graph: ExecGraph; targets?: string[]; images: Record<string, Blob> }
@@ -46,7 +64,8 @@ export interface RunSummary {
 }
 
 export type FromWorker =
-  | { type: 'ready'; backend: string; fallbackReason?: string }
+  /** `backend`: the label; `fallbackReason`: why WebGPU is not used (CPU backend only). */
+  | { type: 'ready'; backend: string; fallbackReason?: string; info: BackendInfo }
   /** The WebGPU device was lost; the worker now runs on the CPU backend (`ort`: the model runtime it uses). */
   | { type: 'device-lost'; reason: string; ort?: string }
   | { type: 'event'; runId: number; event: NodeEvent }

@@ -1,0 +1,93 @@
+/**
+ * The editor's backend choice, in headless Chromium, whose only WebGPU adapter is SwiftShader (a
+ * fallback, software adapter): by default the engine runs on the CPU kernels + WASM and the top bar
+ * says why; the top bar's menu switches to WebGPU and back, and the choice survives a reload;
+ * `?backend=` overrides it. The dev server makes the page cross-origin isolated, so WASM gets one
+ * thread per core; inside a frame of a page that is not isolated it runs on one and says so.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Frame, Page } from 'playwright-core';
+import { startHarness, waitForEditor, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+}, 120_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+/** The top bar's backend label and reason once the engine has reported (not "starting…"/"switching…"). */
+async function shown(p: Page | Frame, label: RegExp): Promise<{ label: string; why: string; choice: string }> {
+  await p.waitForFunction((src) => new RegExp(src).test(document.getElementById('backend')?.textContent ?? ''), label.source, { timeout: 30_000 });
+  return p.evaluate(() => ({
+    label: document.getElementById('backend')!.textContent!,
+    why: document.getElementById('backend-why')!.textContent!,
+    choice: (document.getElementById('backend-choice') as HTMLSelectElement).value,
+  }));
+}
+
+describe('backend choice in the editor', () => {
+  it('picks CPU + WASM on the software adapter, says why, and uses one WASM thread per core', async () => {
+    const { page } = h;
+    await page.goto(h.url);
+    await page.evaluate(() => localStorage.removeItem('disco.backend'));
+    await page.reload();
+    await waitForEditor(page, h.errors);
+    const env = await page.evaluate(() => ({ isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency }));
+    expect(env.isolated).toBe(true); // the dev server sends COOP/COEP
+    const s = await shown(page, /^CPU/);
+    expect(s.label).toBe(`CPU + WASM (${env.cores} thread${env.cores === 1 ? '' : 's'})`);
+    expect(s.why).toMatch(/software WebGPU adapter \(.*swiftshader.*\) would be slower/i);
+    expect(s.choice).toBe('auto');
+  });
+
+  it('switches to WebGPU and back from the top bar, remembered across reloads', async () => {
+    const { page } = h;
+    await page.selectOption('#backend-choice', 'webgpu');
+    const gpu = await shown(page, /^WebGPU/);
+    expect(gpu.why).toMatch(/chosen, on a software adapter .*slower than CPU \+ WASM/);
+    expect(await page.evaluate(() => localStorage.getItem('disco.backend'))).toBe('webgpu');
+
+    await page.reload();
+    await waitForEditor(page, h.errors);
+    expect(await shown(page, /^WebGPU/)).toMatchObject({ choice: 'webgpu' });
+
+    await page.selectOption('#backend-choice', 'cpu');
+    expect(await shown(page, /^CPU/)).toMatchObject({ choice: 'cpu', why: expect.stringMatching(/^— chosen/) });
+    await page.reload();
+    await waitForEditor(page, h.errors);
+    expect(await shown(page, /^CPU/)).toMatchObject({ choice: 'cpu' });
+
+    await page.selectOption('#backend-choice', 'auto');
+    expect(await shown(page, /^CPU/)).toMatchObject({ choice: 'auto', why: expect.stringMatching(/software WebGPU adapter/) });
+  });
+
+  it('lets ?backend= override the remembered choice', async () => {
+    const { page } = h;
+    await page.evaluate(() => localStorage.setItem('disco.backend', 'cpu'));
+    await page.goto(`${h.url}?backend=webgpu`);
+    await waitForEditor(page, h.errors);
+    expect(await shown(page, /^WebGPU/)).toMatchObject({ choice: 'webgpu' });
+    await page.evaluate(() => localStorage.removeItem('disco.backend'));
+  });
+
+  it('runs single-threaded inside a frame of a page that is not cross-origin isolated, and says so', async () => {
+    const page = await h.context.newPage();
+    try {
+      await page.setContent(`<iframe src="${h.url}" style="width:1200px;height:700px"></iframe>`);
+      const frame = await (await page.waitForSelector('iframe')).contentFrame();
+      await frame!.waitForFunction(() => (window as any).discoEditor !== undefined, null, { timeout: 30_000 });
+      expect(await frame!.evaluate(() => crossOriginIsolated)).toBe(false);
+      const s = await shown(frame!, /^CPU/);
+      expect(s.label).toBe('CPU + WASM (1 thread)');
+      expect(s.why).toMatch(/single-threaded: the page is not cross-origin isolated/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('left no page errors', () => {
+    expect(h.errors).toEqual([]);
+  });
+});
