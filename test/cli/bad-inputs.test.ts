@@ -183,6 +183,14 @@ describe.concurrent('hostile workflows', () => {
     });
   }
 
+  it('inspect says a plain ComfyUI file was not saved by Disco Nodes, and lists its Note as not installed', async () => {
+    const r = await disco(['inspect', join(REPO, 'test/fixtures/comfyui/schema-1.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^not saved by Disco Nodes \(no extra\.disco\.appVersion\): read as a ComfyUI\/litegraph workflow$/m);
+    expect(r.stdout).not.toMatch(/saved by Disco Nodes unknown/);
+    expect(r.stdout).toMatch(/^ {2}note-1 Note \(Note, NOT INSTALLED\)$/m);
+  });
+
   it('refuses a 1 MB filename prefix before running, in one short line', async () => {
     const big = JSON.parse(readFileSync(wf('valid.json'), 'utf8'));
     big.nodes.find((n: { id: number }) => n.id === 5).properties.params.filename_prefix = 'p'.repeat(1 << 20);

@@ -3,6 +3,8 @@
  * the file format the CLI reads: generated nodes write their params by name (see def-to-litegraph),
  * and here we stamp `extra.disco` and pass the result through the workflow module's loader, which
  * validates it and applies migrations. Loading goes the same way in reverse, then `configure`.
+ * What litegraph does not carry (subgraph definitions, `models`, unknown keys) is merged back from
+ * the workflow the graph was loaded from (workflow-merge.ts).
  */
 import { LiteGraph, type LGraph, type LGraphNode } from '@comfyorg/litegraph';
 import { APP_VERSION } from '../../runtime/workflow/build.ts';
@@ -11,10 +13,14 @@ import { CURRENT_FORMAT_VERSION } from '../../runtime/workflow/migrate.ts';
 import type { NodeDefLookup } from '../../runtime/workflow/params.ts';
 import type { Workflow } from '../../runtime/workflow/schema.ts';
 import { toExecGraph, type ToExecResult } from '../../runtime/workflow/to-exec.ts';
+import { mergeUncarried } from './workflow-merge.ts';
+
+/** The workflow each graph was last loaded from. */
+const loadedFrom = new WeakMap<LGraph, Workflow>();
 
 /** The graph as a workflow (a fresh, JSON-safe object). */
 export function graphToWorkflow(graph: LGraph, registry: NodeDefLookup): Workflow {
-  const raw = JSON.parse(JSON.stringify(graph.asSerialisable())) as Record<string, any>;
+  const raw = mergeUncarried(JSON.parse(JSON.stringify(graph.asSerialisable())), loadedFrom.get(graph)) as Record<string, any>;
   const extra = (raw.extra ??= {});
   extra.disco = { ...(extra.disco ?? {}), formatVersion: CURRENT_FORMAT_VERSION, appVersion: APP_VERSION };
   return loadWorkflowObject(raw, { registry }).workflow;
@@ -24,6 +30,7 @@ export function graphToWorkflow(graph: LGraph, registry: NodeDefLookup): Workflo
 export function loadIntoGraph(graph: LGraph, source: Workflow | string, registry: NodeDefLookup): { notes: readonly string[] } {
   const { workflow, notes } = typeof source === 'string' ? loadWorkflow(source, { registry }) : { workflow: source, notes: [] };
   graph.configure(structuredClone(workflow) as never);
+  loadedFrom.set(graph, workflow);
   separateOverlaps(graph._nodes);
   return { notes };
 }

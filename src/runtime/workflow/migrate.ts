@@ -115,7 +115,7 @@ export function migrateComfy04(old: Workflow04, newId: () => string): Workflow {
   const rerouteList = Array.isArray(reroutes) ? (reroutes as Workflow['reroutes']) : undefined;
   const wf: Workflow = {
     id: typeof rest.id === 'string' ? rest.id : newId(),
-    revision: 0,
+    revision: typeof rest.revision === 'number' && Number.isInteger(rest.revision) && rest.revision >= 0 ? rest.revision : 0,
     version: 1,
     config: config ?? {},
     state: {
