@@ -15,6 +15,7 @@ import { labToRgb } from './lab-to-rgb.ts';
 import { normalizeAb } from './normalize-ab.ts';
 import { normalizeGray } from './normalize-gray.ts';
 import { recombine } from './recombine.ts';
+import { resizeImage } from './resize-image.ts';
 import { resizeToWorking } from './resize-to-working.ts';
 import { rgbToLab } from './rgb-to-lab.ts';
 
@@ -27,7 +28,7 @@ const photo: ImageValue = rgbHwcToImage(
 describe('colour nodes', () => {
   it('are registered under DISCO/color with kebab ids', () => {
     expect(colorNodes.map((d) => d.id)).toEqual([
-      'disco/gray-from-photo', 'disco/rgb-to-lab', 'disco/resize-to-working', 'disco/lab-to-gray', 'disco/normalize-gray',
+      'disco/gray-from-photo', 'disco/resize-image', 'disco/rgb-to-lab', 'disco/resize-to-working', 'disco/lab-to-gray', 'disco/normalize-gray',
       'disco/normalize-ab', 'disco/anchor-colors', 'disco/recombine', 'disco/lab-to-rgb',
     ]);
     for (const d of colorNodes) expect(d.category).toBe('DISCO/color');
@@ -109,6 +110,15 @@ describe('colour nodes', () => {
   it('normalize-gray scales L to -1..1', async () => {
     const g = (await run(normalizeGray, { gray: { L: cpuTensor([1, 1, 1, 3], Float32Array.from([0, 50, 100])), content: { width: 3, height: 1 } } })).gray_n as CpuTensor;
     expect(Array.from(g.data)).toEqual([-1, 0, 1]);
+  });
+
+  it('resize-image is OpenCV 4.6\'s uint8 INTER_LINEAR (the official script\'s resize), bit for bit', async () => {
+    const src = loadVector('resize', 'u8_in'), want = loadVector('resize', 'u8_out');
+    const image = rgbHwcToImage(src.data, 64, 48);
+    const out = (await run(resizeImage, { image }, { width: 32, height: 32 })).image as ImageValue;
+    expect([out.width, out.height]).toEqual([32, 32]);
+    const rgb = Array.from(out.data).filter((_, i) => i % 4 !== 3);
+    expect(rgb).toEqual(Array.from(want.data));
   });
 
   it('resize-to-working rejects sizes that are not multiples of 16', () => {

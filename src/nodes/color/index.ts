@@ -7,9 +7,10 @@ import { labToRgb } from './lab-to-rgb.ts';
 import { normalizeAb } from './normalize-ab.ts';
 import { normalizeGray } from './normalize-gray.ts';
 import { recombine } from './recombine.ts';
+import { resizeImage } from './resize-image.ts';
 import { resizeToWorking } from './resize-to-working.ts';
 import { rgbToLab } from './rgb-to-lab.ts';
 
 export const colorNodes: NodeDef[] = [
-  grayFromPhoto, rgbToLab, resizeToWorking, labToGray, normalizeGray, normalizeAb, anchorColors, recombine, labToRgb,
+  grayFromPhoto, resizeImage, rgbToLab, resizeToWorking, labToGray, normalizeGray, normalizeAb, anchorColors, recombine, labToRgb,
 ];
