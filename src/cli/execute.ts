@@ -15,7 +15,9 @@ import type { ModelHost } from '../runtime/engine/context.ts';
 import type { ExecGraph } from '../runtime/workflow/exec-format.ts';
 import type { Workflow } from '../runtime/workflow/schema.ts';
 import { toExecGraph } from '../runtime/workflow/to-exec.ts';
+import { loadedModels, modelDrift } from '../runtime/workflow/model-drift.ts';
 import { createNodeIO, createNodeModels } from './node-host.ts';
+import { printable } from './terminal-text.ts';
 
 let registry: NodeRegistry | undefined;
 export function nodeRegistry(): NodeRegistry {
@@ -37,6 +39,8 @@ export interface ExecuteOptions {
   readonly targets?: readonly string[];
   readonly onEvent?: EventSink;
   readonly signal?: AbortSignal;
+  /** Where warnings go (default: stderr, `warning: ...`), e.g. other model weights than the workflow's. */
+  readonly onWarning?: (line: string) => void;
   /** Reuse an executor (and its cache) across runs, e.g. for diverse results. */
   readonly executor?: Executor;
 }
@@ -75,6 +79,10 @@ export async function executeWorkflow(wf: Workflow, opts: ExecuteOptions): Promi
   });
   if (result.errors.length) {
     throw new Error(result.errors.map((e) => e.message).join('\n'));
+  }
+  // Weights other than the ones the workflow was made with: say so (the run itself is fine).
+  for (const w of modelDrift(wf.extra?.disco?.models, loadedModels(result.values.values()))) {
+    (opts.onWarning ?? ((line: string) => process.stderr.write(`warning: ${printable(line)}\n`)))(w);
   }
   return { graph, result, executor };
 }

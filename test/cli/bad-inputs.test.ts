@@ -255,6 +255,18 @@ describe.concurrent('broken model sets', () => {
   for (const [set, message] of refused) {
     it(`refuses the ${set} set`, async () => expectRefused(await run(set), message));
   }
+
+  it('warns when the loaded weights are not the ones the workflow records (file and manifest both replaced)', async () => {
+    // The workflow says it was made with other disco-lite spixelnet weights than the ones installed.
+    const wf = JSON.parse(readFileSync(join(BAD, 'models', 'load-model-set.json'), 'utf8'));
+    wf.extra.disco.models = [{ set: 'disco-lite', stage: 'spixelnet', file: 'spixelnet.onnx', sha256: '0'.repeat(64) }];
+    const path = join(tmp(), 'drift.json');
+    writeFileSync(path, JSON.stringify(wf));
+    const r = await disco(['run', path, '--set', '1.set=disco-lite']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^warning: model set "disco-lite" stage "spixelnet": the workflow was made with spixelnet\.onnx sha256 000000000000…, but spixelnet\.onnx loaded with sha256 [0-9a-f]{12}…: these are other weights, results may differ$/m);
+    expect(r.stderr.match(/^warning: /gm)).toHaveLength(1); // the other stages are not recorded: nothing to compare
+  });
 });
 
 it('has a test for every file in the corpus', () => {
