@@ -3,6 +3,8 @@
  * storage, and the worker runs it; afterwards the viewer fetches what changed. Anchor edits schedule
  * a rerun 400 ms later (a burst of edits makes one run) when auto-run is on.
  */
+import { modelDrift } from '../runtime/workflow/model-drift.ts';
+import type { DiscoModelRef } from '../runtime/workflow/schema.ts';
 import type { GraphCanvas } from './graph/graph-canvas.ts';
 import type { StatusBoard } from './graph/node-status.ts';
 import { graphToExec } from './graph/workflow-io.ts';
@@ -57,6 +59,9 @@ export class Runner {
     topbar.setRunning(true);
     topbar.setStatus('Running…');
     const summary = await engine.run(graph, images, targets);
+    // Weights other than the ones the workflow was made with (its extra.disco.models): say so.
+    const recorded = (view.graph.extra as { disco?: { models?: DiscoModelRef[] } } | undefined)?.disco?.models;
+    for (const w of modelDrift(recorded, summary.models ?? [])) toast(`Other model weights: ${w}`, 'error', 15_000);
     if (!summary.cancelled) await this.ed.afterRun();
     return summary;
   }

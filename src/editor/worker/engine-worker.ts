@@ -5,6 +5,7 @@
  * thread never blocks on a run.
  * Runs are serialised; a new run waits for the previous one (the UI cancels it first).
  */
+import { loadedModels } from '../../runtime/workflow/model-drift.ts';
 import { createCpuBackend } from '../../runtime/backends/cpu/cpu-backend.ts';
 import type { Backend } from '../../runtime/backends/backend.ts';
 import type { ModelHost } from '../../runtime/engine/context.ts';
@@ -147,7 +148,10 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal)
       sendPreview(id, previewImage(def, inputsOf(graph, id, def, result.values, registry), outputs));
     }
     last = { graph, values: result.values, keys: result.keys };
-    summary = { ok: result.ok, cancelled: false, executed: result.executed.length, cached: result.cached.length, ms: performance.now() - t0 };
+    summary = {
+      ok: result.ok, cancelled: false, executed: result.executed.length, cached: result.cached.length, ms: performance.now() - t0,
+      models: loadedModels(result.values.values()),
+    };
   } catch (e) {
     const cancelled = e instanceof RunCancelledError;
     if (e instanceof GraphValidationError) {

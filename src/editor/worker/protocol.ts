@@ -3,6 +3,7 @@
  * blobs it refers to; the worker answers with per-node events, preview bitmaps and a run summary.
  * The viewer also asks about the last run's values (`inspect`), answered in order after any run.
  */
+import type { LoadedModel } from '../../runtime/workflow/model-drift.ts';
 import type { NodeEvent } from '../../runtime/engine/events.ts';
 import type { AnchorsValue } from '../../runtime/values/types.ts';
 import type { ExecGraph } from '../../runtime/workflow/exec-format.ts';
@@ -61,6 +62,8 @@ export interface RunSummary {
   readonly executed: number;
   readonly cached: number;
   readonly ms: number;
+  /** The model files the run loaded (set, stage, file, sha256), to compare with the workflow's record. */
+  readonly models?: readonly LoadedModel[];
 }
 
 export type FromWorker =
