@@ -13,7 +13,8 @@ import { kmeansCpu } from '../cpu/kmeans.ts';
 import { tokenRows } from '../shared/kmeans-loop.ts';
 import { pickAnchors } from '../shared/pick-anchors.ts';
 import type { GpuContext } from './gpu-context.ts';
-import { dispatchAssign } from './kmeans-assign.ts';
+import { withScratch } from './kernel.ts';
+import { runAssign } from './kmeans-assign.ts';
 import { positionEncodingGpu } from './position-encoding.ts';
 
 function checkTokens(tokens: Tensor, what: string): { n: number; c: number } {
@@ -40,13 +41,11 @@ export function gpuAnchorOps(gpu: GpuContext): AnchorOps {
       if (centres.shape.length !== 2 || centres.shape[1] !== c || centres.shape[0] < 1) {
         throw new Error(`kmeansAssign: centres must be [K,${c}], got [${centres.shape.join('x')}]`);
       }
-      const tok = gpu.upload(tokens);
-      const cs = gpu.upload(centres);
-      const labels = gpu.gpuTensor([n], 'int32', 'kmeans labels');
-      dispatchAssign(gpu, tok.buffer, cs.buffer, labels.buffer, n, c, centres.shape[0]);
-      if (tok !== tokens) tok.buffer.destroy();
-      if (cs !== centres) cs.buffer.destroy();
-      return labels;
+      return withScratch(gpu, (s) => {
+        const labels = gpu.gpuTensor([n], 'int32', 'kmeans labels');
+        runAssign(gpu, s, s.input(tokens).buffer, s.input(centres).buffer, labels.buffer, n, c, centres.shape[0]);
+        return labels;
+      });
     },
 
     kmeans,

@@ -1,12 +1,13 @@
 /**
- * Shared plumbing for WGSL kernels: one device, a pipeline cache keyed by shader + constants, and
- * helpers to make storage/uniform buffers and read them back. Kernels build their pipeline once
- * (`ctx.pipeline(...)`) and only encode dispatches per call.
+ * Shared plumbing for WGSL kernels (their shape: kernel.ts): one device, a pipeline per kernel,
+ * `run` to encode passes, helpers to make storage/uniform buffers and read them back, and counters
+ * of dispatches and readbacks (tests use them to prove what a stage costs).
  */
 import { numel, type CpuTensor, type GpuTensor, type Tensor } from '../../values/tensor.ts';
+import type { Kernel, Pass } from './kernel.ts';
 
 export class GpuContext {
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly pipelines = new Map<Kernel, GPUComputePipeline>();
   /** Counts every GPU→CPU readback, so tests can prove that data stays on the GPU between stages. */
   readbacks = 0;
   /** Counts every compute dispatch, so tests can prove a stage's dispatches do not grow with its input. */
@@ -14,14 +15,13 @@ export class GpuContext {
 
   constructor(readonly device: GPUDevice, readonly adapterDescription: string) {}
 
-  /** A compute pipeline for `code` (entry point `main`), created once per (code, constants). */
-  pipeline(label: string, code: string, constants: Record<string, number> = {}): GPUComputePipeline {
-    const key = `${label}\n${JSON.stringify(constants)}\n${code}`;
-    let p = this.pipelines.get(key);
+  /** The compute pipeline of `k`, created once. */
+  pipeline(k: Kernel): GPUComputePipeline {
+    let p = this.pipelines.get(k);
     if (!p) {
-      const module = this.device.createShaderModule({ label, code });
-      p = this.device.createComputePipeline({ label, layout: 'auto', compute: { module, entryPoint: 'main', constants } });
-      this.pipelines.set(key, p);
+      const module = this.device.createShaderModule({ label: k.label, code: k.wgsl });
+      p = this.device.createComputePipeline({ label: k.label, layout: 'auto', compute: { module, entryPoint: 'main' } });
+      this.pipelines.set(k, p);
     }
     return p;
   }
@@ -72,18 +72,20 @@ export class GpuContext {
     return { location: 'cpu', dtype: t.dtype, shape: [...t.shape], data };
   }
 
-  /** Encodes and submits one dispatch of `pipeline` with the buffers bound at group 0, bindings 0.. */
-  dispatch(pipeline: GPUComputePipeline, buffers: GPUBuffer[], workgroups: [number, number?, number?]): void {
-    const bindGroup = this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
-    const enc = this.device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
-    this.dispatches++;
+  /** Encodes `passes` as consecutive dispatches of one compute pass and submits them at once. */
+  run(passes: readonly Pass[], label = passes[0]?.kernel.label): void {
+    const enc = this.device.createCommandEncoder({ label });
+    const pass = enc.beginComputePass({ label });
+    for (const p of passes) {
+      const pipeline = this.pipeline(p.kernel);
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, this.device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: p.buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      }));
+      pass.dispatchWorkgroups(...p.groups);
+      this.dispatches++;
+    }
     pass.end();
     this.device.queue.submit([enc.finish()]);
   }

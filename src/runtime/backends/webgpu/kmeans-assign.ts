@@ -1,49 +1,13 @@
-/**
- * The k-means assignment step as a WGSL kernel: one invocation per token computes its squared
- * distance to each of the K centres (float32, summed in channel order like the CPU reference) and
- * keeps the first index with the smallest one. Tokens are read in place from the [1,C,h,w] tensor.
- */
+/** The k-means assignment step on the GPU (kernels/kmeans-assign.wgsl.ts). */
 import type { GpuContext } from './gpu-context.ts';
-
-const WORKGROUP = 64;
-
-const ASSIGN_WGSL = /* wgsl */ `
-struct Params { n: u32, c: u32, k: u32, _pad: u32 }
-
-@group(0) @binding(0) var<storage, read> tokens: array<f32>;   // [C, n]: channel-major (NCHW)
-@group(0) @binding(1) var<storage, read> centres: array<f32>;  // [K, C]: one row per centre
-@group(0) @binding(2) var<storage, read_write> labels: array<i32>;
-@group(0) @binding(3) var<uniform> p: Params;
-
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let t = gid.x;
-  if (t >= p.n) { return; }
-  var best = 0i;
-  var bestD = 0.0;
-  for (var j = 0u; j < p.k; j++) {
-    var d = 0.0;
-    for (var ch = 0u; ch < p.c; ch++) {
-      let diff = tokens[ch * p.n + t] - centres[j * p.c + ch];
-      d = d + diff * diff;
-    }
-    if (j == 0u || d < bestD) {   // strict: the first centre wins a tie
-      bestD = d;
-      best = i32(j);
-    }
-  }
-  labels[t] = best;
-}
-`;
+import { linear, type Scratch } from './kernel.ts';
+import { KMEANS_ASSIGN } from './kernels/kmeans-assign.wgsl.ts';
 
 /** Encodes one assignment pass; `labels` receives int32 [n]. */
-export function dispatchAssign(
-  gpu: GpuContext, tokens: GPUBuffer, centres: GPUBuffer, labels: GPUBuffer, n: number, c: number, k: number,
+export function runAssign(
+  gpu: GpuContext, s: Scratch, tokens: GPUBuffer, centres: GPUBuffer, labels: GPUBuffer, n: number, c: number, k: number,
 ): void {
-  if (Math.ceil(n / WORKGROUP) > gpu.device.limits.maxComputeWorkgroupsPerDimension) {
-    throw new Error(`kmeansAssign: ${n} tokens is more than one dispatch can cover`);
-  }
-  const params = gpu.uniformU32([n, c, k, 0], 'kmeans-assign params');
-  gpu.dispatch(gpu.pipeline('kmeans-assign', ASSIGN_WGSL), [tokens, centres, labels, params], [Math.ceil(n / WORKGROUP)]);
-  params.destroy();
+  const groups = linear(n);
+  if (groups[1] > 1) throw new Error(`kmeansAssign: ${n} tokens is more than one dispatch row can cover`);
+  gpu.run([{ kernel: KMEANS_ASSIGN, buffers: [tokens, centres, labels, s.uniform([n, c, k, 0], 'kmeans-assign params')], groups }]);
 }

@@ -7,24 +7,17 @@ import { checkImage, checkPropagateOptions, checkSlicOptions } from '../shared/s
 import type { GpuContext } from './gpu-context.ts';
 import { runPropagate } from './propagate.ts';
 import { runSlic } from './slic.ts';
-import { gridUniform, runSteps, Scratch } from './sp-common.ts';
-import { diffuseStep, labelsStep, poolStep, sizesStep } from './sp-pool.ts';
+import { withScratch as scratchFor, type Scratch } from './kernel.ts';
+import { gridUniform } from './sp-common.ts';
+import { diffusePass, labelsPass, poolPass, sizesPass } from './sp-pool.ts';
 
 export function gpuSuperpixelOps(gpu: GpuContext): SuperpixelOps {
-  /** Runs `body` with a scratch list that is freed afterwards, even on error. */
-  const withScratch = <T>(body: (s: Scratch) => T): T => {
-    const s = new Scratch(gpu);
-    try {
-      return body(s);
-    } finally {
-      s.release();
-    }
-  };
+  const withScratch = <T>(body: (s: Scratch) => T | Promise<T>): Promise<T> => scratchFor(gpu, body);
 
   const labels = (assoc: GpuTensor, cell: number, s: Scratch): GpuTensor => {
     const g = spGrid(assoc, cell);
     const out = gpu.gpuTensor([1, 1, g.H, g.W], 'int32', 'sp-labels');
-    runSteps(gpu, [labelsStep(gpu, g, assoc.buffer, out.buffer, s.keep(gridUniform(gpu, g)))]);
+    gpu.run([labelsPass(g, assoc.buffer, out.buffer, gridUniform(s, g))]);
     return out;
   };
 
@@ -35,8 +28,8 @@ export function gpuSuperpixelOps(gpu: GpuContext): SuperpixelOps {
       return withScratch((s) => {
         const pooled = gpu.gpuTensor([1, C, g.h, g.w], 'float32', 'sp-pooled');
         const mass = gpu.gpuTensor([1, 1, g.h, g.w], 'float32', 'sp-mass');
-        const u = s.keep(gridUniform(gpu, g, { C, s0: 1 / (cell * cell) }));
-        runSteps(gpu, [poolStep(gpu, g, C, s.input(x).buffer, s.input(assoc).buffer, pooled.buffer, mass.buffer, u)]);
+        const u = gridUniform(s, g, { C, s0: 1 / (cell * cell) });
+        gpu.run([poolPass(g, C, s.input(x).buffer, s.input(assoc).buffer, pooled.buffer, mass.buffer, u)]);
         return { pooled, mass };
       });
     },
@@ -46,8 +39,8 @@ export function gpuSuperpixelOps(gpu: GpuContext): SuperpixelOps {
       const C = tokenChannels(tokens, g, 'SP-Diffusion tokens');
       return withScratch((s) => {
         const out = gpu.gpuTensor([1, C, g.H, g.W], 'float32', 'sp-diffused');
-        const u = s.keep(gridUniform(gpu, g, { C }));
-        runSteps(gpu, [diffuseStep(gpu, g, C, s.input(tokens).buffer, s.input(assoc).buffer, out.buffer, u)]);
+        const u = gridUniform(s, g, { C });
+        gpu.run([diffusePass(g, C, s.input(tokens).buffer, s.input(assoc).buffer, out.buffer, u)]);
         return out;
       });
     },
@@ -56,8 +49,8 @@ export function gpuSuperpixelOps(gpu: GpuContext): SuperpixelOps {
       const g = spGrid(assoc, cell);
       return withScratch((s) => {
         const out = gpu.gpuTensor([1, 1, g.h, g.w], 'float32', 'sp-sizes');
-        const u = s.keep(gridUniform(gpu, g, { s0: 1 / (cell * cell) }));
-        runSteps(gpu, [sizesStep(gpu, g, s.input(assoc).buffer, out.buffer, u)]);
+        const u = gridUniform(s, g, { s0: 1 / (cell * cell) });
+        gpu.run([sizesPass(g, s.input(assoc).buffer, out.buffer, u)]);
         return out;
       });
     },
@@ -101,13 +94,11 @@ export function gpuSuperpixelOps(gpu: GpuContext): SuperpixelOps {
       checkImage(image);
       const g = spGrid(assoc, cell);
       // An IMAGE is CPU bytes, so the labels must come back: one int32 readback at the map's size.
-      const lab = withScratch((s) => labels(s.input(assoc), cell, s));
-      try {
-        const cpu = await gpu.download(lab);
+      return withScratch(async (s) => {
+        const lab = s.keep(labels(s.input(assoc), cell, s).buffer);
+        const cpu = await gpu.download({ location: 'gpu', dtype: 'int32', shape: [g.H * g.W], buffer: lab });
         return drawBoundaries(image, cpu.data as Int32Array, g.H, g.W, rgb);
-      } finally {
-        lab.buffer.destroy();
-      }
+      });
     },
   };
 }

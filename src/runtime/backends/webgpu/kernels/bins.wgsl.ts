@@ -3,7 +3,8 @@
  * decoding, the channel softmax and the per-token top-k. One invocation per pixel/token; `bins` is
  * the centre table (a, b pairs, unscaled) uploaded once per device.
  */
-import { FLAT_INDEX, WG } from './color-common.ts';
+import { defineKernel, WG } from '../kernel.ts';
+import { FLAT_INDEX } from './color-common.ts';
 
 const HEAD = /* wgsl */ `
 const NB: u32 = 313u;
@@ -15,15 +16,15 @@ fn d2(a: f32, b: f32, k: u32) -> f32 {
 }`;
 
 /** abN [N,2,HW] -> int32 labels [N,1,HW]; the first bin wins exact ties. */
-export const ENCODE = /* wgsl */ `
+export const ENCODE = defineKernel('encode', [WG, 1, 1], /* wgsl */ `
 struct U { N: u32, HW: u32 }
-@group(0) @binding(0) var<uniform> u: U;
-@group(0) @binding(1) var<storage, read> bins: array<f32>;
-@group(0) @binding(2) var<storage, read> ab: array<f32>;
-@group(0) @binding(3) var<storage, read_write> labels: array<i32>;
+@group(0) @binding(0) var<storage, read> bins: array<f32>;
+@group(0) @binding(1) var<storage, read> ab: array<f32>;
+@group(0) @binding(2) var<storage, read_write> labels: array<i32>;
+@group(0) @binding(3) var<uniform> u: U;
 ${HEAD}
 
-@compute @workgroup_size(${WG})
+@compute @workgroup_size(${WG}, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flat_index(gid, nwg);
   if (i >= u.N * u.HW) { return; }
@@ -38,18 +39,18 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (d < bestD) { bestD = d; best = k; }
   }
   labels[i] = i32(best);
-}`;
+}`);
 
 /** abN [N,2,HW] -> soft encoding [N,313,HW]: 5 nearest bins, exp(-d^2/50), normalised. */
-export const SOFT_ENCODE = /* wgsl */ `
+export const SOFT_ENCODE = defineKernel('soft-encode', [WG, 1, 1], /* wgsl */ `
 struct U { N: u32, HW: u32 }
-@group(0) @binding(0) var<uniform> u: U;
-@group(0) @binding(1) var<storage, read> bins: array<f32>;
-@group(0) @binding(2) var<storage, read> ab: array<f32>;
-@group(0) @binding(3) var<storage, read_write> soft: array<f32>;
+@group(0) @binding(0) var<storage, read> bins: array<f32>;
+@group(0) @binding(1) var<storage, read> ab: array<f32>;
+@group(0) @binding(2) var<storage, read_write> soft: array<f32>;
+@group(0) @binding(3) var<uniform> u: U;
 ${HEAD}
 
-@compute @workgroup_size(${WG})
+@compute @workgroup_size(${WG}, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flat_index(gid, nwg);
   if (i >= u.N * u.HW) { return; }
@@ -76,21 +77,21 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var sum = 0.0;
   for (var j = 0u; j < 5u; j++) { w[j] = exp(-nd[j] / 50.0); sum += w[j]; }
   for (var j = 0u; j < 5u; j++) { soft[base + nk[j] * u.HW] = w[j] / sum; }
-}`;
+}`);
 
 /**
  * int32 labels [N,1,HW] -> centres/110 [N,2,HW]; a label outside 0..312 gives NaN (kernels cannot
  * throw). NaN arrives as uniform bits because WGSL rejects a NaN constant.
  */
-export const DECODE = /* wgsl */ `
+export const DECODE = defineKernel('decode', [WG, 1, 1], /* wgsl */ `
 struct U { N: u32, HW: u32, nanBits: u32 }
-@group(0) @binding(0) var<uniform> u: U;
-@group(0) @binding(1) var<storage, read> bins: array<f32>;
-@group(0) @binding(2) var<storage, read> labels: array<i32>;
-@group(0) @binding(3) var<storage, read_write> ab: array<f32>;
+@group(0) @binding(0) var<storage, read> bins: array<f32>;
+@group(0) @binding(1) var<storage, read> labels: array<i32>;
+@group(0) @binding(2) var<storage, read_write> ab: array<f32>;
+@group(0) @binding(3) var<uniform> u: U;
 ${HEAD}
 
-@compute @workgroup_size(${WG})
+@compute @workgroup_size(${WG}, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flat_index(gid, nwg);
   if (i >= u.N * u.HW) { return; }
@@ -102,17 +103,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (k >= 0 && u32(k) < NB) { a = bins[2u * u32(k)] / 110.0; b = bins[2u * u32(k) + 1u] / 110.0; }
   ab[2u * n * u.HW + p] = a;
   ab[(2u * n + 1u) * u.HW + p] = b;
-}`;
+}`);
 
 /** Softmax over C channels of [N,C,HW], max-subtracted. */
-export const SOFTMAX = /* wgsl */ `
+export const SOFTMAX = defineKernel('softmax', [WG, 1, 1], /* wgsl */ `
 struct U { N: u32, C: u32, HW: u32 }
-@group(0) @binding(0) var<uniform> u: U;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<uniform> u: U;
 ${FLAT_INDEX}
 
-@compute @workgroup_size(${WG})
+@compute @workgroup_size(${WG}, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flat_index(gid, nwg);
   if (i >= u.N * u.HW) { return; }
@@ -122,21 +123,21 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var sum = 0.0;
   for (var c = 0u; c < u.C; c++) { let e = exp(x[base + c * u.HW] - mx); y[base + c * u.HW] = e; sum += e; }
   for (var c = 0u; c < u.C; c++) { y[base + c * u.HW] = y[base + c * u.HW] / sum; }
-}`;
+}`);
 
 /**
  * Top-k channels of [N,C,HW] by (probability descending, index ascending). Rank r is the largest
  * entry strictly after rank r-1 in that order, so no scratch memory is needed (O(k*C) per token).
  */
-export const TOPK = /* wgsl */ `
+export const TOPK = defineKernel('topk', [WG, 1, 1], /* wgsl */ `
 struct U { N: u32, C: u32, HW: u32, K: u32 }
-@group(0) @binding(0) var<uniform> u: U;
-@group(0) @binding(1) var<storage, read> probs: array<f32>;
-@group(0) @binding(2) var<storage, read_write> topIdx: array<i32>;
-@group(0) @binding(3) var<storage, read_write> topVal: array<f32>;
+@group(0) @binding(0) var<storage, read> probs: array<f32>;
+@group(0) @binding(1) var<storage, read_write> topIdx: array<i32>;
+@group(0) @binding(2) var<storage, read_write> topVal: array<f32>;
+@group(0) @binding(3) var<uniform> u: U;
 ${FLAT_INDEX}
 
-@compute @workgroup_size(${WG})
+@compute @workgroup_size(${WG}, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flat_index(gid, nwg);
   if (i >= u.N * u.HW) { return; }
@@ -158,4 +159,4 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     prevV = bestV;
     prevC = bestC;
   }
-}`;
+}`);

@@ -11,7 +11,8 @@
  * hold it bit-exact on SwiftShader).
  */
 import { F_16_116, F_6_29, F_7787, F_9033, GAMMA_TAB_SIZE, LUT_DIM, XYZ2RGB_F } from '../../shared/opencv-lab-tables.ts';
-import { FLAT_INDEX, WG } from './color-common.ts';
+import { defineKernel, WG } from '../kernel.ts';
+import { FLAT_INDEX } from './color-common.ts';
 
 /** A float32 as a WGSL literal that parses back to the same float32. */
 const lit = (v: number): string => {
@@ -20,15 +21,15 @@ const lit = (v: number): string => {
 };
 const LUT_N = LUT_DIM ** 3 * 3;
 
-export const RGB_TO_LAB = /* wgsl */ `
+export const RGB_TO_LAB = defineKernel('rgb-to-lab', [WG, 1, 1], /* wgsl */ `
 struct U { n: u32 }
-@group(0) @binding(0) var<uniform> u: U;
-@group(0) @binding(1) var<storage, read> rgba: array<u32>;
+@group(0) @binding(0) var<storage, read> rgba: array<u32>;
+@group(0) @binding(1) var<storage, read> tab: array<i32>;
 @group(0) @binding(2) var<storage, read_write> lab: array<f32>;
-@group(0) @binding(3) var<storage, read> tab: array<i32>;
+@group(0) @binding(3) var<uniform> u: U;
 ${FLAT_INDEX}
 
-@compute @workgroup_size(${WG})
+@compute @workgroup_size(${WG}, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let p = flat_index(gid, nwg);
   if (p >= u.n) { return; }
@@ -52,17 +53,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (c == 0) { lab[p] = f32(code) * 0.006103515625; } // x 100/16384, one rounding
     else { lab[u32(c) * u.n + p] = f32(code - 8192) * 0.015625; } // /64 - 128, exact
   }
-}`;
+}`);
 
 const C = Array.from(XYZ2RGB_F, lit);
 
-export const LAB_TO_RGB = /* wgsl */ `
+export const LAB_TO_RGB = defineKernel('lab-to-rgb', [WG, 1, 1], /* wgsl */ `
 struct U { width: u32, height: u32, lStride: u32, abOffset: u32, abPlane: u32, abScale: f32, simdCols: u32 }
-@group(0) @binding(0) var<uniform> u: U;
-@group(0) @binding(1) var<storage, read> Lsrc: array<f32>;
-@group(0) @binding(2) var<storage, read> absrc: array<f32>;
+@group(0) @binding(0) var<storage, read> Lsrc: array<f32>;
+@group(0) @binding(1) var<storage, read> absrc: array<f32>;
+@group(0) @binding(2) var<storage, read> spline: array<f32>;
 @group(0) @binding(3) var<storage, read_write> rgba: array<u32>;
-@group(0) @binding(4) var<storage, read> spline: array<f32>;
+@group(0) @binding(4) var<uniform> u: U;
 ${FLAT_INDEX}
 
 const F16_116 = ${lit(F_16_116)};
@@ -79,7 +80,7 @@ fn gamma_u8(v: f32) -> u32 {
   return u32(trunc(g * 255.0));
 }
 
-@compute @workgroup_size(${WG})
+@compute @workgroup_size(${WG}, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let p = flat_index(gid, nwg);
   let n = u.width * u.height;
@@ -123,19 +124,19 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     bl = ${C[6]} * fx + ${C[7]} * y + ${C[8]} * fz;
   }
   rgba[p] = gamma_u8(r) | (gamma_u8(g) << 8u) | (gamma_u8(bl) << 16u) | (255u << 24u);
-}`;
+}`);
 
 /** out = (x * mul + add) / div, elementwise (the Lab normalisations). */
-export const AFFINE = /* wgsl */ `
+export const AFFINE = defineKernel('affine', [WG, 1, 1], /* wgsl */ `
 struct U { n: u32, mul: f32, add: f32, div: f32 }
-@group(0) @binding(0) var<uniform> u: U;
-@group(0) @binding(1) var<storage, read> src: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(0) var<storage, read> src: array<f32>;
+@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(2) var<uniform> u: U;
 ${FLAT_INDEX}
 
-@compute @workgroup_size(${WG})
+@compute @workgroup_size(${WG}, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flat_index(gid, nwg);
   if (i >= u.n) { return; }
   dst[i] = (src[i] * u.mul + u.add) / u.div;
-}`;
+}`);

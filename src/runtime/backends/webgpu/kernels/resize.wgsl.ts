@@ -4,17 +4,18 @@
  * geometry is bit-identical to the CPU reference: taps[3*x + 0..2] = (i0, i1, f) for columns, then
  * the rows start at 3*sizeW.
  */
-import { FLAT_INDEX, WG } from './color-common.ts';
+import { defineKernel, WG } from '../kernel.ts';
+import { FLAT_INDEX } from './color-common.ts';
 
-export const RESIZE = /* wgsl */ `
+export const RESIZE = defineKernel('resize', [WG, 1, 1], /* wgsl */ `
 struct U { planes: u32, inH: u32, inW: u32, sizeH: u32, sizeW: u32, outH: u32, outW: u32 }
-@group(0) @binding(0) var<uniform> u: U;
-@group(0) @binding(1) var<storage, read> src: array<f32>;
-@group(0) @binding(2) var<storage, read> taps: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(0) var<storage, read> src: array<f32>;
+@group(0) @binding(1) var<storage, read> taps: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(3) var<uniform> u: U;
 ${FLAT_INDEX}
 
-@compute @workgroup_size(${WG})
+@compute @workgroup_size(${WG}, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flat_index(gid, nwg);
   let per = u.outH * u.outW;
@@ -37,4 +38,4 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let h0 = src[r0 + x0] * (1.0 - fx) + src[r0 + x1] * fx;
   let h1 = src[r1 + x0] * (1.0 - fx) + src[r1 + x1] * fx;
   dst[i] = h0 * (1.0 - fy) + h1 * fy;
-}`;
+}`);
