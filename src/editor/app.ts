@@ -16,7 +16,6 @@ import { formatMs } from './graph/node-draw.ts';
 import { registerNodeDefs, type DiscoNode, type NodeUiHooks } from './graph/def-to-litegraph.ts';
 import { configureLiteGraph, GraphCanvas } from './graph/graph-canvas.ts';
 import { StatusBoard } from './graph/node-status.ts';
-import { graphToExec } from './graph/workflow-io.ts';
 import { ChangeTracker } from './history/change-tracker.ts';
 import { graphSnapshot, restoreSnapshot } from './history/graph-snapshot.ts';
 import { installDrops } from './input/drops.ts';
@@ -63,6 +62,7 @@ export class EditorApp {
   onBackend: ((b: { name: string; fallbackReason?: string }) => void) | undefined;
   /** Told when any run ends (from run(), the Run button or a node's "run to here"): the embed API. */
   onRunFinished: ((s: RunSummary) => void) | undefined;
+  private checkQueued = false;
 
   constructor(readonly defs: readonly NodeDef[], root: { topbar: HTMLElement; palette: HTMLElement; canvas: HTMLCanvasElement; viewer?: HTMLElement }, opts: EditorOptions = {}) {
     this.registry = new NodeRegistry(defs);
@@ -104,10 +104,10 @@ export class EditorApp {
       },
     });
     const say = (m: string, kind?: 'info' | 'error') => toast(m, kind);
-    this.runner = new Runner({ ...this.parts(), topbar: this.topbar, engine: this.engine, afterRun: () => this.viewer.afterRun() });
+    this.runner = new Runner({ ...this.parts(), topbar: this.topbar, engine: this.engine, afterRun: (graph) => this.viewer.afterRun(graph) });
     this.viewer = new ViewerController({
-      graph: this.view.graph, engine: this.engine, registry: this.registry, execGraph: () => graphToExec(this.view.graph, this.registry).graph,
-      commit: () => this.tracker.check(), editedAnchors: () => this.runner.scheduleRerun(), toast: say,
+      graph: this.view.graph, engine: this.engine, registry: this.registry,
+      editedAnchors: () => this.runner.scheduleRerun(), toast: say,
     }, root.viewer ?? document.createElement('div'));
     this.diverse = new DiverseGallery({ engine: this.engine, run: (edit) => this.run(undefined, edit), toast: say }, this.viewer);
     routeViewerActions(this.viewer.el, {
@@ -178,6 +178,16 @@ export class EditorApp {
     return { view: this.view, registry: this.registry, tracker: this.tracker, status: this.status };
   }
 
+  /** One history check after whatever edits the current task makes (a gesture may write several params). */
+  private checkSoon(): void {
+    if (this.checkQueued) return;
+    this.checkQueued = true;
+    queueMicrotask(() => {
+      this.checkQueued = false;
+      this.tracker.check();
+    });
+  }
+
   private finished(s: RunSummary): void {
     this.topbar.setRunning(false);
     if (s.cancelled) this.topbar.setStatus('Cancelled', 'error');
@@ -191,7 +201,7 @@ export class EditorApp {
   private nodeHooks(): NodeUiHooks {
     return {
       status: this.status,
-      paramChanged: () => queueMicrotask(() => this.tracker.check()),
+      paramChanged: () => this.checkSoon(),
       runTo: (node) => void this.run([String(node.id)]),
       view: (node) => void this.viewer.view(String(node.id)),
       pickImage: (node, param) => pickFile('image/*', (f) => this.setPhoto(node as DiscoNode, f, param)),

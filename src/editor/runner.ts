@@ -1,14 +1,14 @@
 /**
- * Runs: the canvas's graph becomes an exec graph, the photos its image parameters name are read from
- * storage, and the worker runs it; afterwards the viewer fetches what changed. Anchor edits schedule
- * a rerun 400 ms later (a burst of edits makes one run) when auto-run is on.
+ * Runs: the canvas's graph becomes an exec graph (read straight from litegraph, see canvas-to-exec),
+ * the photos its image parameters name are read from storage (once: a key is the photo's hash), and
+ * the worker runs it; afterwards the viewer fetches what changed. Anchor edits rerun at once when
+ * auto-run is on: edits made in one task make one run, and a new run replaces one in progress.
  */
 import { modelDrift } from '../runtime/workflow/model-drift.ts';
 import type { DiscoModelRef } from '../runtime/workflow/schema.ts';
 import type { GraphCanvas } from './graph/graph-canvas.ts';
 import type { StatusBoard } from './graph/node-status.ts';
-import { graphToExec } from './graph/workflow-io.ts';
-import type { ChangeTracker } from './history/change-tracker.ts';
+import { canvasToExec } from './graph/canvas-to-exec.ts';
 import { toast } from './panels/toast.ts';
 import type { Topbar } from './panels/topbar.ts';
 import { loadPhoto } from './storage/idb.ts';
@@ -21,16 +21,17 @@ import type { ExecGraph } from '../runtime/workflow/exec-format.ts';
 export interface RunHost {
   readonly view: GraphCanvas;
   readonly registry: NodeRegistry;
-  readonly tracker: ChangeTracker;
   readonly status: StatusBoard;
   readonly topbar: Topbar;
   readonly engine: EngineClient;
-  /** After a run that was not cancelled: the viewer refreshes. */
-  afterRun(): Promise<void>;
+  /** After a run of `graph` that was not cancelled: the viewer refreshes. */
+  afterRun(graph: ExecGraph): Promise<void>;
 }
 
 export class Runner {
   private rerunTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Photos by storage key. A key is the photo's content hash, so a kept blob never goes stale. */
+  private readonly photos = new Map<string, Blob>();
 
   constructor(private readonly ed: RunHost) {}
 
@@ -41,8 +42,7 @@ export class Runner {
   async run(targets?: string[], edit?: (g: ExecGraph) => void): Promise<RunSummary | undefined> {
     const { view, registry, status, topbar, engine } = this.ed;
     clearTimeout(this.rerunTimer);
-    this.ed.tracker.check();
-    const { graph, missingTypes } = graphToExec(view.graph, registry);
+    const { graph, missingTypes } = canvasToExec(view.graph, registry);
     if (missingTypes.length) toast(`Skipping nodes of unknown types: ${missingTypes.join(', ')}`, 'error');
     if (!Object.keys(graph).length) return void toast('Nothing to run: add some nodes first.');
     edit?.(graph);
@@ -51,8 +51,8 @@ export class Runner {
       const param = imageParam(registry.get(node.type));
       const key = param ? node.inputs[param] : undefined;
       if (typeof key === 'string' && key && !images[key]) {
-        const blob = await loadPhoto(key);
-        if (blob) images[key] = blob;
+        const blob = this.photos.get(key) ?? (await loadPhoto(key));
+        if (blob) this.photos.set(key, (images[key] = blob));
       }
     }
     status.clearStates();
@@ -62,13 +62,17 @@ export class Runner {
     // Weights other than the ones the workflow was made with (its extra.disco.models): say so.
     const recorded = (view.graph.extra as { disco?: { models?: DiscoModelRef[] } } | undefined)?.disco?.models;
     for (const w of modelDrift(recorded, summary.models ?? [])) toast(`Other model weights: ${w}`, 'error', 15_000);
-    if (!summary.cancelled) await this.ed.afterRun();
+    if (!summary.cancelled) await this.ed.afterRun(graph);
     return summary;
   }
 
-  /** After an anchor edit: rerun in 400 ms (a burst of edits makes one run) if auto-run is on. */
+  /**
+   * After an anchor edit: rerun if auto-run is on, once the edit's task is over (so a gesture that
+   * writes several times makes one run). No longer delay: a click is one edit, and a run started
+   * while another is in progress replaces it.
+   */
   scheduleRerun(): void {
     clearTimeout(this.rerunTimer);
-    if (this.ed.topbar.autoRun.checked) this.rerunTimer = setTimeout(() => void this.run(), 400);
+    if (this.ed.topbar.autoRun.checked) this.rerunTimer = setTimeout(() => void this.run());
   }
 }

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hexToAb } from '../../src/nodes/anchors/user-anchors.ts';
 import { allNodes } from '../../src/nodes/index.ts';
 import { NodeRegistry } from '../../src/runtime/engine/registry.ts';
 import { buildWorkflow } from '../../src/runtime/workflow/build.ts';
@@ -118,16 +119,20 @@ describe('anchor editing in Chromium', () => {
     await page.click('input[data-toggle="assoc"]');
 
     // Recolour anchor 0 through its popover: only User Anchors and what is downstream run again.
+    // The picked colour is stored as Lab ab, and the gesture checks history once.
     const before = await userAnchorsParam();
     const a0 = await viewerPoint(before[0].x, before[0].y);
     await page.mouse.click(a0.x, a0.y);
     await page.locator('disco-anchor-popover').waitFor();
     await page.screenshot({ path: join(SHOTS, 'anchors-popover.png') });
     runs = await runsDone();
+    await editor('window.__checks = 0; const check = app.tracker.check.bind(app.tracker); app.tracker.check = () => { window.__checks++; return check(); };');
     await page.locator('disco-anchor-popover input.anchor-color').fill('#2a9d3a');
     await nextRun(runs);
+    expect(await editor<number>('return window.__checks')).toBe(1);
     const after = await userAnchorsParam();
-    expect(after[0]).toEqual({ ...before[0], color: '#2a9d3a' });
+    const { color: _color, ab: _ab, ...place } = before[0];
+    expect(after[0]).toEqual({ ...place, ab: hexToAb('#2a9d3a') });
     expect(after.slice(1)).toEqual(before.slice(1));
     const s = await states();
     expect([s[1], s[2], s[3], s[4], s[5], s[6], s[7]]).toEqual(Array(7).fill('cached'));
@@ -161,7 +166,7 @@ describe('anchor editing in Chromium', () => {
     await page.mouse.up();
     await expect.poll(async () => (await userAnchorsParam()).length).toBeGreaterThan(after.length);
     const brushed = await userAnchorsParam();
-    expect(brushed.slice(after.length).every((e: any) => e.color === '#e05a2a')).toBe(true);
+    expect(brushed.slice(after.length).map((e: any) => e.ab)).toEqual(brushed.slice(after.length).map(() => hexToAb('#e05a2a')));
     await page.click('input[data-toggle="brush"]');
     await page.locator('#graph-canvas').focus();
     await page.keyboard.press('Control+z');

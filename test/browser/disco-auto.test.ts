@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hexToAb } from '../../src/nodes/anchors/user-anchors.ts';
 import { inEditor, meanChroma, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
 
 const HAVE_MODELS = existsSync(join(ROOT, 'models/disco-lite/manifest.json'));
@@ -99,8 +100,8 @@ describe.skipIf(!HAVE_MODELS)('automatic DISCO with models/disco-lite', () => {
     runs = await runsDone();
     await page.locator('disco-anchor-popover input.anchor-color').fill('#1f9e3a');
     await nextRun(runs);
-    const userList = await editor<{ color?: string }[]>(`return app.viewer.userNode().params().anchors`);
-    expect(userList.map((a) => a.color)).toContain('#1f9e3a');
+    const userList = await editor<{ ab?: [number, number] }[]>(`return app.viewer.userNode().params().anchors`);
+    expect(userList.map((a) => a.ab)).toContainEqual(hexToAb('#1f9e3a'));
 
     const second = await statesByType();
     const reran = ['user-anchors', 'merge-anchors', 'anchor-colors', 'color-generator', 'sp-diffuse', 'refine', 'recombine', 'save-image'];

@@ -1,7 +1,8 @@
 /**
- * Autosave: the graph is written to browser storage right after each change (no delay: a crash or a
- * killed tab must not lose the last edit). Writes never overlap; changes made during one are written
- * next. On start the saved graph comes back, without an undo step.
+ * Autosave: the graph is written to browser storage right after each change (a crash or a killed tab
+ * must not lose the last edit), in the next task, so a rerun the change started is on its way to the
+ * worker first. Writes never overlap; changes made during one are written next. On start the saved
+ * graph comes back, without an undo step.
  */
 import type { GraphCanvas } from '../graph/graph-canvas.ts';
 import { loadIntoGraph, workflowText } from '../graph/workflow-io.ts';
@@ -33,7 +34,8 @@ export class Autosave {
       return;
     }
     this.writing = true;
-    idbPut('state', key, workflowText(this.ed.view.graph, this.ed.registry))
+    new Promise((resolve) => setTimeout(resolve))
+      .then(() => idbPut('state', key, workflowText(this.ed.view.graph, this.ed.registry)))
       .catch((e) => toast(`Autosave failed: ${(e as Error).message}`, 'error'))
       .finally(() => {
         this.writing = false;

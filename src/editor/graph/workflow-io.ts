@@ -12,7 +12,6 @@ import { loadWorkflow, loadWorkflowObject, serializeWorkflow } from '../../runti
 import { CURRENT_FORMAT_VERSION } from '../../runtime/workflow/migrate.ts';
 import type { NodeDefLookup } from '../../runtime/workflow/params.ts';
 import type { Workflow } from '../../runtime/workflow/schema.ts';
-import { toExecGraph, type ToExecResult } from '../../runtime/workflow/to-exec.ts';
 import { mergeUncarried } from './workflow-merge.ts';
 
 /** The workflow each graph was last loaded from. */
@@ -62,9 +61,4 @@ export function separateOverlaps(nodes: readonly LGraphNode[], gap = 20): void {
 
 export function workflowText(graph: LGraph, registry: NodeDefLookup): string {
   return serializeWorkflow(graphToWorkflow(graph, registry));
-}
-
-/** The execution graph of what is on the canvas. */
-export function graphToExec(graph: LGraph, registry: NodeDefLookup): ToExecResult {
-  return toExecGraph(graphToWorkflow(graph, registry), registry);
 }

@@ -27,7 +27,7 @@ describe('anchor edits', () => {
 
   it('recolours a user entry in place and an automatic anchor by adding a user anchor', () => {
     expect(recolor([{ x: 0.2, y: 0.3, color: '#ff0000', locked: true }], user, { ab: [1, 2] })).toEqual([{ x: 0.2, y: 0.3, ab: [1, 2], locked: true }]);
-    expect(recolor([], a3, { color: '#00ff00' })).toEqual([{ x: 0.75, y: 0.75, color: '#00ff00' }]);
+    expect(recolor([], a3, { ab: [-40, 30] })).toEqual([{ x: 0.75, y: 0.75, ab: [-40, 30] }]);
   });
 
   it('moves a user entry, and an automatic anchor by a remove entry plus a user anchor with its colour', () => {

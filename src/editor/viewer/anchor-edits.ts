@@ -58,8 +58,11 @@ export function viewAnchors(list: readonly UserAnchorSpec[], auto: readonly Anch
   return out;
 }
 
-/** The colour of an entry: a hex string, or exact Lab ab (e.g. a suggested bin centre). */
-export type AnchorColor = { color: string } | { ab: [number, number] };
+/**
+ * The colour an edit gives an entry: Lab ab (a suggested bin centre, or a picked colour converted
+ * once where it is picked). Entries from files may carry '#rrggbb' instead; edits keep those as they are.
+ */
+export type AnchorColor = { ab: [number, number] };
 
 const colourOf = (a: ViewAnchor): Partial<UserAnchorSpec> => (a.ab ? { ab: [a.ab[0], a.ab[1]] } : a.color ? { color: a.color } : {});
 

@@ -5,6 +5,7 @@
  */
 import { html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { hexToAb } from '../../nodes/anchors/user-anchors.ts';
 import type { ViewAnchor } from './anchor-edits.ts';
 import { renderSwatches, type Swatch } from './swatches.ts';
 import { ViewerActionEvent, type ViewerAction } from './viewer-events.ts';
@@ -29,7 +30,7 @@ export class AnchorPopover extends LitElement {
       ${renderSwatches(this.swatches, (s) => this.act({ type: 'recolor', anchor: a, color: { ab: s.ab } }))}
       <div class="popover-row">
         <label>Colour <input type="color" class="anchor-color" .value=${a.color ?? '#808080'}
-          @change=${(e: Event) => this.act({ type: 'recolor', anchor: a, color: { color: (e.target as HTMLInputElement).value } })} /></label>
+          @change=${(e: Event) => this.act({ type: 'recolor', anchor: a, color: { ab: hexToAb((e.target as HTMLInputElement).value) } })} /></label>
         <button class="lock ${a.locked ? 'on' : ''}" title="A locked anchor keeps its place and colour" @click=${() => this.act({ type: 'lock', anchor: a })}>${a.locked ? 'Locked ✓' : 'Lock'}</button>
         <button class="delete" title="Delete (Del)" @click=${() => this.act({ type: 'remove', anchor: a }, true)}>Delete</button>
       </div>`;

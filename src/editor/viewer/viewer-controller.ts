@@ -2,7 +2,8 @@
  * Connects <disco-viewer> to the app: which node is on view and the 1-9 slots, what the viewer
  * shows after each run (asked of the worker: the image, the photo, labels and association, anchors,
  * top-10 colours), and anchor edits, which only ever write the User Anchors node's `anchors` param
- * (one history step per gesture, then a debounced rerun).
+ * (one history step per gesture, then a rerun). Colours are Lab ab throughout (hex only in the
+ * browser's colour inputs).
  */
 import type { LGraph, LGraphNode } from '@comfyorg/litegraph';
 import { cellAt, cellCentre } from '../../runtime/values/anchors.ts';
@@ -11,6 +12,7 @@ import type { Anchor } from '../../runtime/values/types.ts';
 import type { ExecGraph } from '../../runtime/workflow/exec-format.ts';
 import type { NodeDefLookup } from '../../runtime/workflow/params.ts';
 import { anchorsFromStroke } from '../../runtime/anchors/strokes.ts';
+import { hexToAb } from '../../nodes/anchors/user-anchors.ts';
 import { isDiscoNode, type DiscoNode } from '../graph/def-to-litegraph.ts';
 import type { EngineClient } from '../worker/engine-client.ts';
 import type { InspectResult } from '../worker/protocol.ts';
@@ -28,9 +30,6 @@ export interface ViewerApp {
   readonly graph: LGraph;
   readonly engine: EngineClient;
   readonly registry: NodeDefLookup;
-  execGraph(): ExecGraph;
-  /** Records one undo step (if the graph changed). */
-  commit(): void;
   /** An edit happened: rerun soon if auto-run is on. */
   editedAnchors(): void;
   toast(message: string, kind?: 'info' | 'error'): void;
@@ -80,9 +79,9 @@ export class ViewerController {
     if (id) void this.view(id);
   }
 
-  /** Called after each run: refresh what is on view and the overlays' data. */
-  async afterRun(): Promise<void> {
-    this.roles = findRoles(this.app.execGraph(), this.app.registry);
+  /** Called after each run of `graph`: refresh what is on view and the overlays' data. */
+  async afterRun(graph: ExecGraph): Promise<void> {
+    this.roles = findRoles(graph, this.app.registry);
     this.el.editable = !!this.roles.userAnchors;
     if (!this.viewed && this.roles.result) this.viewed = this.roles.result;
     if (this.viewed) this.el.heading = this.label(this.viewed);
@@ -96,13 +95,15 @@ export class ViewerController {
     this.el.anchors = node ? edits.viewAnchors(this.list(node), this.auto, this.grid, this.coloured) : [];
   }
 
-  /** Writes a new anchors list: one history step, then a rerun if auto-run is on. */
+  /**
+   * Writes a new anchors list, then a rerun if auto-run is on. The param write is the gesture's one
+   * history step (the app checks history once after any param write; that check also re-syncs the
+   * viewer's anchors and autosaves).
+   */
   setAnchors(list: edits.UserAnchorSpec[]): void {
     const node = this.userNode();
     if (!node) return this.app.toast('This workflow has no User Anchors node to edit.', 'error');
     node.setParam('anchors', list);
-    this.app.commit();
-    this.syncAnchors();
     this.app.editedAnchors();
   }
 
@@ -148,14 +149,15 @@ export class ViewerController {
       case 'add': {
         const p = this.snap(a.x, a.y);
         // With a colour model, Anchor Colors picks the colour; without one, the brush colour is used.
-        return this.setAnchors(edits.add(list, p.x, p.y, this.roles.colorDist ? undefined : { color: this.el.brushColor }));
+        return this.setAnchors(edits.add(list, p.x, p.y, this.roles.colorDist ? undefined : { ab: hexToAb(this.el.brushColor) }));
       }
       case 'stroke': {
         const aff = this.affinity;
         if (!aff) return this.app.toast('Run the workflow first: the brush needs its superpixels.', 'error');
         const made = anchorsFromStroke(cpuTensor([1, 9, aff.H, aff.W], aff.assoc), aff.cell, a.mask, a.color);
         if (!made.length) return this.app.toast('The stroke covers no superpixel by half: paint over more of one.');
-        return this.setAnchors(edits.addMany(list, made, grid));
+        const ab = hexToAb(a.color);
+        return this.setAnchors(edits.addMany(list, made.map((m) => ({ x: m.x, y: m.y, ab })), grid));
       }
     }
   }

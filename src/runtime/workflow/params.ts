@@ -22,7 +22,7 @@ const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.c
 // JSON has no holes: litegraph writes null for a missing widget, so null counts as missing except for json params.
 const isValue = (v: unknown, kind: string): boolean => v !== undefined && (v !== null || kind === 'json');
 
-export function resolveParams(node: WorkflowNode, def: NodeDef): ResolvedParams {
+export function resolveParams(node: Pick<WorkflowNode, 'properties' | 'widgets_values'>, def: NodeDef): ResolvedParams {
   const byName = node.properties?.params;
   const positional = Array.isArray(node.widgets_values) ? node.widgets_values : undefined;
   const params: Params = {};

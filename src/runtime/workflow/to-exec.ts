@@ -28,9 +28,16 @@ export function modeFromLitegraph(mode: number): NodeMode | undefined {
   return mode === 0 ? 'always' : mode === 2 ? 'mute' : mode === 4 ? 'bypass' : undefined;
 }
 
-export function toExecGraph(wf: Workflow, registry: NodeDefLookup): ToExecResult {
+/** What toExecGraph reads of a workflow: a loaded file, or the editor's canvas as it is (no validation). */
+export interface ExecSource {
+  readonly nodes: readonly ExecSourceNode[];
+  readonly links?: Iterable<Pick<WorkflowLink, 'id' | 'origin_id' | 'origin_slot'>> | null;
+}
+export type ExecSourceNode = Pick<WorkflowNode, 'id' | 'type' | 'mode' | 'title' | 'inputs' | 'properties' | 'widgets_values'>;
+
+export function toExecGraph(wf: Workflow | ExecSource, registry: NodeDefLookup): ToExecResult {
   const nodesById = new Map(wf.nodes.map((n) => [String(n.id), n]));
-  const linksById = new Map((wf.links ?? []).map((l) => [l.id, l]));
+  const linksById = new Map([...(wf.links ?? [])].map((l) => [l.id, l]));
   const missing = new Set<string>();
   const issues: WorkflowIssue[] = [];
   // Keyed by ids from the file: no prototype, so "__proto__" or "constructor" is an ordinary key.
@@ -74,9 +81,9 @@ export function toExecGraph(wf: Workflow, registry: NodeDefLookup): ToExecResult
 
 function linkSource(
   inputName: string,
-  link: WorkflowLink | undefined,
+  link: Pick<WorkflowLink, 'origin_id' | 'origin_slot'> | undefined,
   linkId: number,
-  nodesById: Map<string, WorkflowNode>,
+  nodesById: Map<string, ExecSourceNode>,
   registry: NodeDefLookup,
   issue: (m: string) => void,
 ): readonly [string, number] | undefined {
