@@ -11,8 +11,8 @@ export function poolPass(g: SpGrid, C: number, x: GPUBuffer, A: GPUBuffer, poole
   return { kernel: SP_POOL, buffers: [x, A, pooled, mass, uniform], groups: tiles(g.w, g.h, C) };
 }
 
-export function diffusePass(g: SpGrid, C: number, t: GPUBuffer, A: GPUBuffer, out: GPUBuffer, uniform: GPUBuffer): Pass {
-  return { kernel: SP_DIFFUSE, buffers: [t, A, out, uniform], groups: tiles(g.W, g.H, C) };
+export function diffusePass(g: SpGrid, t: GPUBuffer, A: GPUBuffer, out: GPUBuffer, uniform: GPUBuffer): Pass {
+  return { kernel: SP_DIFFUSE, buffers: [t, A, out, uniform], groups: tiles(g.W, g.H) };
 }
 
 export function sizesPass(g: SpGrid, A: GPUBuffer, sizes: GPUBuffer, uniform: GPUBuffer): Pass {

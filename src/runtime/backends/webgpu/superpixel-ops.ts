@@ -40,7 +40,7 @@ export function gpuSuperpixelOps(gpu: GpuContext): SuperpixelOps {
       return withScratch((s) => {
         const out = gpu.gpuTensor([1, C, g.H, g.W], 'float32', 'sp-diffused');
         const u = gridUniform(s, g, { C });
-        gpu.run([diffusePass(g, C, s.input(tokens).buffer, s.input(assoc).buffer, out.buffer, u)]);
+        gpu.run([diffusePass(g, s.input(tokens).buffer, s.input(assoc).buffer, out.buffer, u)]);
         return out;
       });
     },

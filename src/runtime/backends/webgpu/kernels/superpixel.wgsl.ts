@@ -1,7 +1,8 @@
 /**
  * WGSL of the superpixel stages (docs/disco-method.md §6): SP-Pooling, SP-Diffusion, superpixel sizes
  * and hard labels. Every kernel binds its storage buffers first and the `Grid` uniform last (it uses
- * the fields it needs). Pixel kernels run one invocation per (x, y, channel) with 8x8x1 workgroups,
+ * the fields it needs). Pixel kernels run one invocation per (x, y) with 8x8x1 workgroups (SP-Diffusion
+ * loops over the channels),
  * token kernels one per (token column, token row, channel). Pooling gathers instead of scattering (no
  * float atomics in WGSL): the thread of token j and channel c visits, for each k, the cell j - offset_k,
  * whose pixels reach j through channel k.
@@ -61,19 +62,28 @@ export const SP_DIFFUSE = defineKernel('sp-diffuse', [8, 8, 1], /* wgsl */ `${GR
 @group(0) @binding(2) var<storage, read_write> out: array<f32>; // [C,H,W]
 @group(0) @binding(3) var<uniform> g: Grid;
 
+// One invocation per pixel, all channels: the 9 weights and neighbour tokens are found once, not per
+// channel (which made this the slowest stage on a software adapter). Each channel still sums k = 0..8.
 @compute @workgroup_size(8, 8, 1)
 fn main(@builtin(global_invocation_id) id: vec3u) {
-  let x = id.x; let y = id.y; let c = id.z;
-  if (x >= g.W || y >= g.H || c >= g.C) { return; }
+  let x = id.x; let y = id.y;
+  if (x >= g.W || y >= g.H) { return; }
   let hw = g.H * g.W;
   let p = y * g.W + x;
   let n = g.gh * g.gw;
-  var acc = 0.0;
+  var a: array<f32, 9>;
+  var j: array<i32, 9>;
   for (var k = 0u; k < 9u; k++) {
-    let j = neighbour(g, y / g.cell, x / g.cell, k);
-    if (j >= 0) { acc += A[k * hw + p] * t[c * n + u32(j)]; }
+    j[k] = neighbour(g, y / g.cell, x / g.cell, k);
+    if (j[k] >= 0) { a[k] = A[k * hw + p]; }
   }
-  out[c * hw + p] = acc;
+  for (var c = 0u; c < g.C; c++) {
+    var acc = 0.0;
+    for (var k = 0u; k < 9u; k++) {
+      if (j[k] >= 0) { acc += a[k] * t[c * n + u32(j[k])]; }
+    }
+    out[c * hw + p] = acc;
+  }
 }
 `);
 
