@@ -3,10 +3,17 @@
  * unknown nodes, corrupt links, cycles, wrong types, random and out-of-range parameters, strings for
  * numbers, huge numbers, truncated JSON) go through load -> toExecGraph -> validate -> run. Each case
  * must either succeed or fail with a WorkflowFormatError, a GraphValidationError, or node errors that
- * name the node; never an uncaught exception or a JavaScript TypeError/RangeError.
+ * name the node; never an uncaught exception or a JavaScript TypeError/RangeError. Mutations include
+ * string node ids named like Object.prototype members, hostile strings (HTML, terminal escapes) in
+ * every text field and JSON nested thousands deep; every fourth case goes through a PNG (the
+ * `workflow` chunk, or a `prompt` linking to missing or prototype-named nodes). A sample of cases also
+ * goes through the real CLI (`disco inspect`, `disco run`): exit 0 or 1, one line naming the problem,
+ * no stack trace, no raw control character.
  * Set FUZZ_SEED to reproduce or vary a run; FUZZ_CASES to change the count (default 240).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allNodes } from '../../src/nodes/index.ts';
@@ -17,9 +24,10 @@ import { NodeRegistry } from '../../src/runtime/engine/registry.ts';
 import { GraphValidationError, validateGraph } from '../../src/runtime/engine/validate.ts';
 import type { ImageValue } from '../../src/runtime/values/types.ts';
 import { WorkflowFormatError } from '../../src/runtime/workflow/errors.ts';
-import { loadWorkflow } from '../../src/runtime/workflow/load.ts';
+import { loadWorkflow, type LoadResult } from '../../src/runtime/workflow/load.ts';
+import { loadWorkflowFromPng, writePngChunks, writePngTextChunks } from '../../src/runtime/workflow/png-chunks.ts';
 import { toExecGraph } from '../../src/runtime/workflow/to-exec.ts';
-import { REPO } from '../cli/helpers.ts';
+import { disco, REPO } from '../cli/helpers.ts';
 import { mulberry32 } from '../helpers/prng.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
@@ -34,6 +42,11 @@ const registry = new NodeRegistry(allNodes);
 const WEIRD: unknown[] = [
   'NaN', 'Infinity', '-1', '1e999', '', '16', 'true', '<img src=x onerror=alert(1)>', 'constructor', '__proto__',
   1e308, -1e308, 2 ** 53 + 1, -1, 0, 0.5, 1e9, -0, true, false, null, {}, [], [1, 2], { __proto__: { x: 1 } }, ['1', 0], ['999', 0],
+];
+
+/** Text that is markup in a page or drives a terminal when printed raw. */
+const HOSTILE = [
+  '<img src=x onerror=alert(1)>', '\x1b]0;title\x07', '\x1b[2J\x1b[H', '\x1b]52;c;aGk=\x07', 'ok\ndisco: all good', '\u202eevil', '\x9b31m', '__proto__', 'constructor',
 ];
 
 function mutator(rand: () => number) {
@@ -91,6 +104,26 @@ function mutator(rand: () => number) {
     wrongTopLevel: (wf) => { wf[pick(['nodes', 'links', 'state', 'version', 'extra', 'groups'])] = pick(WEIRD); },
     formatVersion: (wf) => { if (wf.extra?.disco) wf.extra.disco.formatVersion = pick([0, 1, 3, 99, 1.5, '2', null]); },
     mode: (wf) => { const n = nodeOf(wf); if (n) n.mode = pick([0, 1, 2, 3, 4, 5, -1]); },
+    stringIds: (wf) => {
+      // Every node id becomes a string, some named like Object.prototype members; links follow.
+      const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'node-a', '0', 'x y'];
+      const ids = new Map<unknown, string>((wf.nodes as Json[]).map((n, i) => [n.id, names[i] ?? `n${i}`]));
+      for (const n of wf.nodes) n.id = ids.get(n.id);
+      for (const l of wf.links ?? []) { l.origin_id = ids.get(l.origin_id) ?? l.origin_id; l.target_id = ids.get(l.target_id) ?? l.target_id; }
+    },
+    hostileStrings: (wf) => {
+      const hostile = pick(HOSTILE);
+      const n = nodeOf(wf);
+      if (!n) return;
+      const field = pick(['title', 'type', 'property', 'slot', 'group', 'link', 'extra']);
+      if (field === 'title') n.title = hostile;
+      else if (field === 'type') n.type = hostile;
+      else if (field === 'property') (n.properties ??= {})[hostile] = hostile;
+      else if (field === 'slot' && n.inputs?.length) pick(n.inputs as Json[]).name = hostile;
+      else if (field === 'group') wf.groups = [{ id: 1, title: hostile, bounding: [0, 0, 10, 10], [hostile]: hostile }];
+      else if (field === 'link' && wf.links?.length) pick(wf.links as Json[]).type = hostile;
+      else (wf.extra ??= {})[hostile] = hostile;
+    },
   };
   const names = Object.keys(mutations);
 
@@ -116,6 +149,9 @@ function mutator(rand: () => number) {
     } else if (r < 0.14) {
       text = text.replace(/: (\d+)(,?)$/m, ': 1e400$2');
       applied.push('hugeNumberText');
+    } else if (r < 0.18) {
+      text = text.replace('{', `{"deep": ${'['.repeat(4000)}${']'.repeat(4000)},`);
+      applied.push('deepNesting');
     }
     return { text, applied };
   };
@@ -133,6 +169,12 @@ const tinyIo: HostIO = {
     return `tiny:${ref}`;
   },
 };
+
+/** A 1x1 gray PNG to carry workflows in text chunks. */
+const tinyPng = (() => {
+  const ihdr = new Uint8Array([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+  return writePngChunks([{ type: 'IHDR', data: ihdr }, { type: 'IDAT', data: new Uint8Array(deflateSync(Buffer.from([0, 128]))) }, { type: 'IEND', data: new Uint8Array() }]);
+})();
 
 /** Messages a real crash produces (a bug), as opposed to a validation message written for users. */
 const CRASH = /Cannot read prop|Cannot set prop|is not a function|is not iterable|is not defined|Invalid array length|Maximum call stack|Cannot convert|Invalid typed array length/;
@@ -152,6 +194,19 @@ function bases(): { name: string; wf: Json }[] {
   });
 }
 
+/** The base's exec graph as a PNG `prompt`, with one input linked to a missing or prototype-named node. */
+function promptOf(wf: Json, rand: () => number): string {
+  const { graph } = toExecGraph(loadWorkflow(JSON.stringify(wf), { registry }).workflow, registry);
+  const plain = JSON.parse(JSON.stringify(graph));
+  const withInputs = Object.values(plain).filter((n: Json) => Object.values(n.inputs).some(Array.isArray)) as Json[];
+  const node = withInputs[Math.floor(rand() * withInputs.length)];
+  if (node) {
+    const name = Object.keys(node.inputs).find((k) => Array.isArray(node.inputs[k]))!;
+    node.inputs[name] = [['toString', '__proto__', 'constructor', '999'][Math.floor(rand() * 4)], 0];
+  }
+  return JSON.stringify(plain);
+}
+
 describe('workflow fuzzing', () => {
   it(`${CASES} mutated workflows (seed ${SEED}) load, validate and run, or fail with a clear error`, async () => {
     const rand = prng(SEED);
@@ -167,7 +222,14 @@ describe('workflow fuzzing', () => {
       const { text, applied } = mutate(base.wf);
       const where = `case ${i} (seed ${SEED}, ${base.name}, ${applied.join('+')})`;
       try {
-        const { workflow } = loadWorkflow(text, { registry, newId: () => 'fuzz' });
+        let loaded: LoadResult;
+        if (i % 4 === 3) {
+          // Through a PNG: the workflow chunk, or (every other time) only a prompt with hostile links.
+          const prompt = i % 8 === 7 ? promptOf(base.wf, rand) : undefined;
+          const png = writePngTextChunks(tinyPng, prompt ? { prompt } : { workflow: text });
+          loaded = loadWorkflowFromPng(png, { registry, newId: () => 'fuzz' });
+        } else loaded = loadWorkflow(text, { registry, newId: () => 'fuzz' });
+        const { workflow } = loaded;
         const { graph } = toExecGraph(workflow, registry);
         const issues = validateGraph(graph, registry);
         for (const issue of issues) {
@@ -213,4 +275,29 @@ describe('workflow fuzzing', () => {
     expect(tally.ran, JSON.stringify(tally)).toBeGreaterThan(5);
     console.log(`workflow fuzz (seed ${SEED}): ${JSON.stringify(tally)}`);
   }, 120_000);
+
+  it('a sample of mutated workflows through the real CLI: inspect and run exit 0 or 1 with one clean line', async () => {
+    const rand = prng(SEED + 1);
+    const mutate = mutator(rand);
+    const all = bases().filter((b) => b.name === 'user-guided.json'); // needs no model set
+    const dir = mkdtempSync(join(tmpdir(), 'disco-fuzz-cli-'));
+    const cases = Array.from({ length: 4 }, (_, i) => {
+      const { text, applied } = mutate(all[0].wf);
+      const path = join(dir, `case${i}.json`);
+      writeFileSync(path, text);
+      return { path, where: `CLI case ${i} (seed ${SEED + 1}, ${applied.join('+')})` };
+    });
+    const results = await Promise.all(cases.flatMap(({ path, where }) => [
+      disco(['inspect', path]).then((r) => ({ r, where: `${where} inspect` })),
+      disco(['run', path, '--input', join(REPO, 'test/fixtures/bad/images/gray.png'), '-o', join(dir, 'out.png')]).then((r) => ({ r, where: `${where} run` })),
+    ]));
+    for (const { r, where } of results) {
+      expect([0, 1], `${where}: ${r.stderr}`).toContain(r.code);
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('disco: '));
+      expect(errors.length, `${where}: ${r.stderr}`).toBe(r.code === 1 ? 1 : 0);
+      expect(r.stderr, where).not.toMatch(/\n\s+at /);
+      expect(r.stderr + r.stdout, where).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+      expect(r.stderr, where).not.toMatch(CRASH);
+    }
+  }, 300_000);
 });
