@@ -1,13 +1,14 @@
 /** CPU reference implementations of ColorOps (the kernels live in lab.ts, resize.ts, ab-bins.ts, anchor-colors.ts). */
 import { cpuTensor, type CpuTensor, type Tensor } from '../../values/tensor.ts';
 import type { ColorOps } from '../ops/color-ops.ts';
+import type { ImageValue } from '../../values/types.ts';
 import { AB_SCALE, NUM_BINS } from '../shared/ab-bins.ts';
 import { decodeBinsTensor, encodeAbTensor, softEncodeAbTensor, softmaxChannelsTensor } from './ab-bins.ts';
 import {
   anchorInputArrays, assignAnchorColors, candidatesOf, checkGrid, NUM_CANDIDATES, pickBin, referenceBinAt,
   renderColorDistImage, topBinsTensor,
 } from './anchor-colors.ts';
-import { dropChromaImage, labToRgbFloat, labToRgbImage, rgbPlanesToImage, rgbToLabImage } from './lab.ts';
+import { dropChromaImage, lab8ToRgb, labToRgbFloat, labToRgbImage, rgbPlanesToImage, rgbToLab8, rgbToLabImage } from './lab.ts';
 import { checkRecombine, workingPlan } from '../shared/resize-plan.ts';
 import { resizeFloat, resizeImageU8 } from './resize.ts';
 
@@ -21,6 +22,13 @@ function map(t: CpuTensor, fn: (v: number) => number): CpuTensor {
   const src = t.data, out = new Float32Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = fn(src[i]);
   return cpuTensor(t.shape, out);
+}
+
+/** Three bytes per pixel into a copy of `image` (its alpha kept). */
+function withAlpha(image: ImageValue, rgb: Uint8Array): ImageValue {
+  const n = image.width * image.height, data = new Uint8ClampedArray(4 * n);
+  for (let p = 0; p < n; p++) data.set([rgb[3 * p], rgb[3 * p + 1], rgb[3 * p + 2], image.data[4 * p + 3]], 4 * p);
+  return { width: image.width, height: image.height, data };
 }
 
 export const cpuColorOps: ColorOps = {
@@ -47,6 +55,8 @@ export const cpuColorOps: ColorOps = {
     return cpuTensor([N, count, H, W], out);
   },
   async dropChroma(image) { return dropChromaImage(image); },
+  async rgbToLab8(image) { return withAlpha(image, rgbToLab8(image.data, image.width * image.height, 4)); },
+  async lab8ToRgb(lab8) { return withAlpha(lab8, lab8ToRgb(lab8.data, lab8.width * lab8.height, 4)); },
 
   async resize(t, size, opts) { return resizeFloat(asCpu(t, 'resize'), size, opts); },
   async resizeImage(image, size) { return resizeImageU8(image, size); },

@@ -93,6 +93,17 @@ describe('8-bit Lab, as OpenCV (integer tables)', () => {
     const lab = labVector('lab2rgb_u8', 'lab').data as Uint8Array;
     expect(Array.from(lab8ToRgb(lab, lab.length / 3))).toEqual(Array.from(labVector('lab2rgb_u8', 'rgb').data));
   });
+
+  it('the colour ops rgbToLab8 / lab8ToRgb: RGBA bytes in and out, alpha kept', async () => {
+    const rgb = labVector('rgb2lab_u8', 'rgb').data, lab = labVector('rgb2lab_u8', 'lab').data;
+    const image = rgbHwcToImage(rgb, 128, 66);
+    image.data[3] = 17;
+    const out = await cpuColorOps.rgbToLab8(image);
+    expect(Array.from(out.data.filter((_, i) => i % 4 !== 3))).toEqual(Array.from(lab));
+    expect(out.data[3]).toBe(17);
+    const back = await cpuColorOps.lab8ToRgb(rgbHwcToImage(labVector('lab2rgb_u8', 'lab').data, 128, 64));
+    expect(Array.from(back.data.filter((_, i) => i % 4 !== 3))).toEqual(Array.from(labVector('lab2rgb_u8', 'rgb').data));
+  });
 });
 
 describe('labToRgb (the colour op)', () => {

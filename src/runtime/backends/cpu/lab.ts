@@ -8,7 +8,7 @@
  *   differently in the last bit, so which one applies depends on the column (see `simdColumns`);
  * - the 8-bit conversions (integer tables).
  * Tables: ../shared/opencv-lab-tables.ts. Vectors: test/fixtures/opencv-lab. The WGSL kernels
- * (webgpu/kernels/lab.wgsl.ts) follow the same steps.
+ * (webgpu/kernels/lab.wgsl.ts, lab8.wgsl.ts) follow the same steps.
  */
 import { cpuTensor, type CpuTensor } from '../../values/tensor.ts';
 import type { ImageValue } from '../../values/types.ts';
@@ -208,11 +208,11 @@ export function rgbToLab8(rgb: ArrayLike<number>, n: number, channels = 3): Uint
   return out;
 }
 
-/** 8-bit Lab (interleaved) -> 8-bit RGB (interleaved, 3 per pixel). */
-export function lab8ToRgb(lab: ArrayLike<number>, n: number): Uint8Array {
+/** 8-bit Lab (interleaved, `channels` per pixel) -> 8-bit RGB (interleaved, 3 per pixel). */
+export function lab8ToRgb(lab: ArrayLike<number>, n: number, channels = 3): Uint8Array {
   const t = lab8Tables(), m = t.toRgb, out = new Uint8Array(3 * n);
   for (let p = 0; p < n; p++) {
-    const L = lab[3 * p], aa = lab[3 * p + 1], bb = lab[3 * p + 2];
+    const L = lab[channels * p], aa = lab[channels * p + 1], bb = lab[channels * p + 2];
     const y = t.lToYf[2 * L], ify = t.lToYf[2 * L + 1];
     const adiv = ((5 * aa * 53687 + (1 << 7)) >> 13) - 4194; // a * 16384 / 500, 128 * 16384 / 500
     const bdiv = ((bb * 41943 + (1 << 4)) >> 9) - 10485 + 1; // b * 16384 / 200, 128 * 16384 / 200

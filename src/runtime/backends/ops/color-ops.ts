@@ -47,6 +47,13 @@ export interface ColorOps {
   denormalizeLab(t: Tensor, part: 'L' | 'ab'): Promise<Tensor>;
   /** Channels [start, start+count) of an [N,C,H,W] tensor. */
   sliceChannels(t: Tensor, start: number, count: number): Promise<Tensor>;
+  /**
+   * OpenCV's 8-bit COLOR_RGB2LAB on RGBA bytes: the result holds [L*255/100, a+128, b+128] in the
+   * first three bytes, alpha kept. Bit-exact with cv2 on every backend (integer arithmetic).
+   */
+  rgbToLab8(image: ImageValue): Promise<ImageValue>;
+  /** OpenCV's 8-bit COLOR_LAB2RGB: the inverse packing of rgbToLab8 back to RGBA bytes, alpha kept. */
+  lab8ToRgb(lab8: ImageValue): Promise<ImageValue>;
   /** A colour photo's gray version: a = b = 0 in Lab, back to RGB (alpha kept). Reads back on WebGPU. */
   dropChroma(image: ImageValue): Promise<ImageValue>;
 

@@ -223,6 +223,21 @@ export function labTableForGpu(): Int32Array {
   return t;
 }
 
+/** Offsets of the 8-bit tables in `lab8TableForGpu` (int32 entries). */
+export const LAB8_GPU = { gamma: 0, cbrt: 256, lToYf: 256 + 3072, invGamma: 256 + 3072 + 512, abToXz: 256 + 3072 + 512 + 4096 } as const;
+
+/** The 8-bit conversion tables for the GPU, one int32 buffer at the LAB8_GPU offsets (the matrices are inlined in WGSL). */
+export function lab8TableForGpu(): Int32Array {
+  const t8 = lab8Tables();
+  const t = new Int32Array(LAB8_GPU.abToXz + t8.abToXz.length);
+  t.set(t8.gamma, LAB8_GPU.gamma);
+  t.set(t8.cbrt, LAB8_GPU.cbrt);
+  t.set(t8.lToYf, LAB8_GPU.lToYf);
+  t.set(t8.invGamma, LAB8_GPU.invGamma);
+  t.set(t8.abToXz, LAB8_GPU.abToXz);
+  return t;
+}
+
 /** How many leading pixels of a row of `width` OpenCV's float Lab2RGB converts with SIMD code (8 at a time). */
 export const simdColumns = (width: number): number => width - (width % 8);
 

@@ -79,6 +79,33 @@ describe('colour space on WebGPU', () => {
     expect(bad).toEqual([]);
   });
 
+  /** A vector as RGBA bytes, alpha varying per pixel (the 8-bit ops must keep it). */
+  const withAlpha = (hwc: ArrayLike<number>, width: number, height: number): ImageValue => {
+    const im = rgbHwcToImage(hwc, width, height);
+    for (let p = 0; p < width * height; p++) im.data[4 * p + 3] = (p * 7) & 255;
+    return im;
+  };
+  /** Pixels whose first three bytes differ from `ref` (interleaved 3) or whose alpha changed. */
+  const badPixels = (out: ImageValue, ref: ArrayLike<number>, input: ImageValue): number[] => {
+    const bad: number[] = [];
+    for (let p = 0; p < out.width * out.height; p++) {
+      if ([0, 1, 2].some((c) => out.data[4 * p + c] !== ref[3 * p + c]) || out.data[4 * p + 3] !== input.data[4 * p + 3]) bad.push(p);
+    }
+    return bad;
+  };
+
+  it('rgbToLab8 is OpenCV\'s 8-bit RGB2Lab bit for bit (the 256 grays and a sample of the cube), alpha kept', async () => {
+    const image = withAlpha(labVector('rgb2lab_u8', 'rgb').data, 128, 66);
+    const g = await gpu.rgbToLab8(image);
+    expect(badPixels(g, labVector('rgb2lab_u8', 'lab').data, image)).toEqual([]);
+  });
+
+  it('lab8ToRgb is OpenCV\'s 8-bit Lab2RGB bit for bit (every L at a = b = 128, then random), alpha kept', async () => {
+    const image = withAlpha(labVector('lab2rgb_u8', 'lab').data, 128, 64);
+    const g = await gpu.lab8ToRgb(image);
+    expect(badPixels(g, labVector('lab2rgb_u8', 'rgb').data, image)).toEqual([]);
+  });
+
   it('normalises and slices on the GPU', async () => {
     const lab = await gpu.rgbToLab(photo);
     const before = gpu.gpu.readbacks;

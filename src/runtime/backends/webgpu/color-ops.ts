@@ -1,9 +1,10 @@
 /**
- * WGSL implementations of ColorOps (kernels in kernels/lab.wgsl.ts, resize.wgsl.ts, bins.wgsl.ts).
+ * WGSL implementations of ColorOps (kernels in kernels/lab.wgsl.ts, lab8.wgsl.ts, resize.wgsl.ts,
+ * bins.wgsl.ts).
  * Tensors stay on the GPU. Reads back only where the result is CPU data by definition: IMAGE bytes
- * (labToRgb, dropChroma, recombine, renderColorDist) and the ANCHORS list (anchorColors reads the
- * small top-10 table or the pooled reference ab). The uint8 image resize runs on the CPU reference:
- * IMAGE values are CPU bytes already, and no node needs that resize on the GPU.
+ * (labToRgb, dropChroma, rgbToLab8, lab8ToRgb, recombine, renderColorDist) and the ANCHORS list
+ * (anchorColors reads the small top-10 table or the pooled reference ab). The uint8 image resize
+ * runs on the CPU reference: IMAGE values are CPU bytes already, and no node needs it on the GPU.
  */
 import { numel, type GpuTensor, type Tensor } from '../../values/tensor.ts';
 import type { ImageValue } from '../../values/types.ts';
@@ -15,10 +16,11 @@ import {
 } from '../cpu/anchor-colors.ts';
 import { resizeImageU8 } from '../cpu/resize.ts';
 import { checkRecombine, checkResizeArgs, taps, workingPlan } from '../shared/resize-plan.ts';
-import { invGammaSplineTab, labTableForGpu, simdColumns } from '../shared/opencv-lab-tables.ts';
+import { invGammaSplineTab, lab8TableForGpu, labTableForGpu, simdColumns } from '../shared/opencv-lab-tables.ts';
 import type { GpuContext } from './gpu-context.ts';
 import { linear, withScratch, type Kernel, type Scratch, type Uni } from './kernel.ts';
 import { AFFINE, LAB_TO_RGB, RGB_TO_LAB } from './kernels/lab.wgsl.ts';
+import { LAB8_TO_RGB, RGB_TO_LAB8 } from './kernels/lab8.wgsl.ts';
 import { RESIZE } from './kernels/resize.wgsl.ts';
 import { DECODE, ENCODE, SOFT_ENCODE, SOFTMAX, TOPK } from './kernels/bins.wgsl.ts';
 
@@ -33,6 +35,8 @@ export function gpuColorOps(gpu: GpuContext): ColorOps {
     gpu.upload({ location: 'cpu', dtype: data instanceof Int32Array ? 'int32' : 'float32', shape: [data.length], data }).buffer;
   const labTab = () => (labTable ??= table(labTableForGpu()));
   const splineTab = () => (splineTable ??= table(invGammaSplineTab()));
+  let lab8Table: GPUBuffer | undefined;
+  const lab8Tab = () => (lab8Table ??= table(lab8TableForGpu()));
   const scratch = <T>(body: (s: Scratch) => T | Promise<T>): Promise<T> => withScratch(gpu, body);
 
   /** Runs a 1-D kernel over `n` invocations: `buffers` in its binding order, then a fresh uniform block. */
@@ -64,6 +68,16 @@ export function gpuColorOps(gpu: GpuContext): ColorOps {
     const lab = gpu.gpuTensor([1, 3, image.height, image.width], 'float32', 'lab');
     run(s, RGB_TO_LAB, [uploadRgba(s, image).buffer, labTab(), lab.buffer], [n], n);
     return lab;
+  }
+
+  /** An 8-bit conversion (kernels/lab8.wgsl.ts): RGBA bytes in, RGBA bytes out. Readback: IMAGE is CPU bytes. */
+  function bytesToBytes(kernel: Kernel, image: ImageValue): Promise<ImageValue> {
+    const n = image.width * image.height;
+    return scratch((s) => {
+      const out: GpuTensor = { location: 'gpu', dtype: 'int32', shape: [n], buffer: s.storage(n, kernel.label) };
+      run(s, kernel, [uploadRgba(s, image).buffer, lab8Tab(), out.buffer], [n], n);
+      return downloadRgba(out, image.width, image.height);
+    });
   }
 
   function affine(t: Tensor, mul: number, add: number, div: number): Promise<GpuTensor> {
@@ -141,6 +155,9 @@ export function gpuColorOps(gpu: GpuContext): ColorOps {
       for (let p = 0; p < n; p++) out.data[4 * p + 3] = image.data[4 * p + 3];
       return { ...out, meta: { ...image.meta, hadColor: false } };
     },
+
+    async rgbToLab8(image) { return bytesToBytes(RGB_TO_LAB8, image); },
+    async lab8ToRgb(lab8) { return bytesToBytes(LAB8_TO_RGB, lab8); },
 
     async resize(t, size, opts) { return scratch((s) => resizeDispatch(s, t, size, opts)); },
     async resizeImage(image, size) { return resizeImageU8(image, size); },
