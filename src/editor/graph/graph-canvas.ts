@@ -15,8 +15,10 @@ export interface GraphCanvasHooks {
 }
 
 export function configureLiteGraph(): void {
-  LiteGraph.auto_load_slot_types = true; // the search box can filter by slot type
-  LiteGraph.search_filter_enabled = true;
+  LiteGraph.auto_load_slot_types = true; // fills registered_slot_{in,out}_types, which our search reads
+  // litegraph's own slot-type filter lower-cases the types it offers (so it matches nothing) and then
+  // throws `filtered_extra is not defined` (0.17.2); our onSearchBox filters instead.
+  LiteGraph.search_filter_enabled = false;
   LiteGraph.release_link_on_empty_shows_menu = false; // we open the search box ourselves
   LiteGraph.alt_drag_do_clone_nodes = true;
   LiteGraph.middle_click_slot_add_default_node = true;
@@ -25,6 +27,8 @@ export function configureLiteGraph(): void {
 export class GraphCanvas {
   readonly graph = new LGraph();
   readonly canvas: LGraphCanvas;
+  /** Set while the search box was opened by releasing a link: only node types that can take it. */
+  private searchSlot: { type: string; wantsInput: boolean } | undefined;
 
   constructor(readonly el: HTMLCanvasElement, hooks: GraphCanvasHooks) {
     this.canvas = new LGraphCanvas(el, this.graph);
@@ -100,18 +104,35 @@ export class GraphCanvas {
     this.canvas.draw(true, true);
   }
 
+  /** Node types for the search box: matching the text, and (after a link release) able to take the link. */
+  searchResults(text: string): string[] {
+    const q = text.trim().toLowerCase();
+    const slot = this.searchSlot;
+    const register = slot?.wantsInput ? LiteGraph.registered_slot_in_types : LiteGraph.registered_slot_out_types;
+    const allowed = slot ? new Set(register[slot.type]?.nodes ?? []) : undefined;
+    return Object.entries(LiteGraph.registered_node_types)
+      .filter(([type]) => !allowed || allowed.has(type))
+      .filter(([type, ctor]) => !q || type.toLowerCase().includes(q) || (ctor.title ?? '').toLowerCase().includes(q))
+      .map(([type]) => type);
+  }
+
   /** Like ComfyUI: releasing a dragged link on empty canvas opens the search box filtered by its type. */
   private openSearchOnLinkRelease(): void {
+    this.canvas.onSearchBox = (_helper, text) => this.searchResults(text);
+    // A search opened by double-click (a pointerdown on the canvas first) lists every type.
+    this.el.addEventListener('pointerdown', () => (this.searchSlot = undefined), true);
     const lc = this.canvas.linkConnector;
     lc.events.addEventListener('dropped-on-canvas', (ev) => {
       const first = lc.renderLinks[0];
       if (!first) return;
       const e = ev.detail;
       const type = String(first.fromSlot.type);
-      const opts = lc.state.connectingTo === 'input'
-        ? { node_from: first.node as LGraphNode, slot_from: first.fromSlot as never, type_filter_in: type }
-        : { node_to: first.node as LGraphNode, slot_from: first.fromSlot as never, type_filter_out: type };
-      this.canvas.showSearchBox(e as MouseEvent, { ...opts, do_type_filter: true, show_all_if_empty: true } as never);
+      const wantsInput = lc.state.connectingTo === 'input';
+      const opts = wantsInput
+        ? { node_from: first.node as LGraphNode, slot_from: first.fromSlot as never }
+        : { node_to: first.node as LGraphNode, slot_from: first.fromSlot as never };
+      this.searchSlot = { type, wantsInput };
+      this.canvas.showSearchBox(e as MouseEvent, { ...opts, do_type_filter: false, show_all_if_empty: true } as never);
     });
   }
 

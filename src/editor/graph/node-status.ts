@@ -54,6 +54,13 @@ export class StatusBoard {
     this.onChange();
   }
 
+  /** Forgets everything, thumbnails too (a new or opened graph reuses node ids). */
+  clearAll(): void {
+    for (const s of this.byId.values()) s.thumb?.close();
+    this.byId.clear();
+    this.onChange();
+  }
+
   /** Whole-run progress over the nodes that have a state: finished nodes count 1, running ones their fraction. */
   runProgress(): { done: number; total: number } {
     let done = 0;

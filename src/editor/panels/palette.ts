@@ -49,5 +49,9 @@ export function renderPalette(host: HTMLElement, defs: readonly NodeDef[], add: 
     for (const b of list.querySelectorAll<HTMLButtonElement>('.palette-item')) {
       b.hidden = !!q && !`${b.textContent} ${b.dataset.type}`.toLowerCase().includes(q);
     }
+    // A category with no match left disappears too.
+    for (const section of list.querySelectorAll<HTMLDetailsElement>('details')) {
+      section.hidden = !section.querySelector('.palette-item:not([hidden])');
+    }
   });
 }

@@ -11,8 +11,8 @@ export interface AnchorLayerHooks {
   select(a: ViewAnchor | undefined, at: { x: number; y: number }): void;
   /** A marker was dragged and dropped at normalised (x, y). */
   moved(a: ViewAnchor, x: number, y: number): void;
-  /** A click on the photo away from any marker, at normalised (x, y). */
-  addAt(x: number, y: number): void;
+  /** A click on the photo away from any marker, at normalised (x, y); `at` is the click in page pixels. */
+  addAt(x: number, y: number, at: { x: number; y: number }): void;
   /** A finished brush stroke: its outline as an SVG path in layer pixels, and the brush width. */
   stroke(path: string, width: number): void;
 }
@@ -115,7 +115,7 @@ export class AnchorLayer {
     else if (anchor) this.hooks.select(anchor, { x: page.clientX, y: page.clientY });
     else if (!dragged) {
       this.hooks.select(undefined, { x: page.clientX, y: page.clientY });
-      this.hooks.addAt(nx, ny);
+      this.hooks.addAt(nx, ny, { x: page.clientX, y: page.clientY });
     }
   }
 }

@@ -2,7 +2,8 @@
  * Diverse results (DISCO's T=0/1/2...): runs the workflow once per Anchor Colors `variant` without
  * touching the graph (the variant is set in the exec graph sent to the worker), collects each
  * result image and the anchor colours that variant used, and shows them as a strip. Picking one
- * writes those colours into User Anchors (one undo step).
+ * writes those colours into User Anchors (one undo step) and runs at once, Auto-run or not, so the
+ * viewer and Export PNG show the picked result, not the one before.
  */
 import type { ExecGraph } from '../../runtime/workflow/exec-format.ts';
 import type { EngineClient } from '../worker/engine-client.ts';
@@ -31,6 +32,7 @@ export class DiverseGallery {
     for (const old of this.viewer.el.gallery) URL.revokeObjectURL(old.url);
     this.viewer.el.gallery = [];
     this.variants = [];
+    this.picked = undefined;
     const items: { url: string; label: string }[] = [];
     for (let v = 0; v < count; v++) {
       this.viewer.el.note = `Diverse results: running variant ${v} of ${count - 1}…`;
@@ -60,11 +62,17 @@ export class DiverseGallery {
     const list = (node?.params().anchors as UserAnchorSpec[] | undefined) ?? [];
     this.viewer.setAnchors(addMany(list, entries, this.viewer.grid));
     this.viewer.el.note = `Using the anchor colours of variant ${index}.`;
+    this.picked = index;
+    this.viewer.el.gallery = this.viewer.el.gallery.map((g, i) => ({ ...g, picked: i === index }));
+    void this.host.run(() => undefined);
   }
+
+  /** The variant picked last (undefined: none since the strip was made). */
+  picked: number | undefined;
 }
 
 async function bitmapUrl(bitmap: ImageBitmap): Promise<string> {
-  const s = Math.min(1, 200 / Math.max(bitmap.width, bitmap.height));
+  const s = Math.min(1, 320 / Math.max(bitmap.width, bitmap.height)); // shown at 160 px, sharp on HiDPI
   const c = new OffscreenCanvas(Math.max(1, Math.round(bitmap.width * s)), Math.max(1, Math.round(bitmap.height * s)));
   c.getContext('2d')!.drawImage(bitmap, 0, 0, c.width, c.height);
   bitmap.close();

@@ -79,13 +79,30 @@ export class ViewerController {
     if (id) void this.view(id);
   }
 
-  /** Called after each run of `graph`: refresh what is on view and the overlays' data. */
+  /** Forgets the previous graph: what is on view, the slots and every overlay's data. */
+  reset(): void {
+    this.viewed = undefined;
+    this.slots.fill(undefined);
+    this.roles = {};
+    this.affinity = undefined;
+    this.suggestionsKey = undefined;
+    this.auto = this.coloured = [];
+    for (const g of this.el.gallery) URL.revokeObjectURL(g.url);
+    this.el.clear();
+    this.el.slots = [];
+    this.el.editable = false;
+  }
+
+  /**
+   * Called after each run of `graph`: refresh what is on view and the overlays' data. A node the run
+   * never reached (a failed run) keeps what it showed: its problem is the failed node's, said once.
+   */
   async afterRun(graph: ExecGraph): Promise<void> {
     this.roles = findRoles(graph, this.app.registry);
     this.el.editable = !!this.roles.userAnchors;
     if (!this.viewed && this.roles.result) this.viewed = this.roles.result;
     if (this.viewed) this.el.heading = this.label(this.viewed);
-    await Promise.all([this.fetchImage(), this.fetchBefore(), this.fetchAffinity(), this.fetchAnchors(), this.fetchSuggestions()]);
+    await Promise.all([this.fetchImage(true), this.fetchBefore(), this.fetchAffinity(), this.fetchAnchors(), this.fetchSuggestions()]);
     this.syncAnchors();
   }
 
@@ -172,19 +189,19 @@ export class ViewerController {
     return cellAt(x, y, h, w) === label ? { x, y } : cellCentre(label, h, w);
   }
 
-  private async ask<K extends InspectResult['kind']>(q: Parameters<EngineClient['inspect']>[0] & { kind: K }): Promise<Of<K> | 'unchanged' | undefined> {
+  private async ask<K extends InspectResult['kind']>(q: Parameters<EngineClient['inspect']>[0] & { kind: K }, quiet = false): Promise<Of<K> | 'unchanged' | undefined> {
     try {
       const r = await this.app.engine.inspect(q);
       return r.unchanged ? 'unchanged' : (r as Of<K>);
     } catch (e) {
-      if (q.kind === 'image') this.app.toast(`Viewer: ${(e as Error).message}`, 'error');
+      if (q.kind === 'image' && !quiet) this.app.toast(`Viewer: ${(e as Error).message}`, 'error');
       return undefined;
     }
   }
 
-  private async fetchImage(): Promise<void> {
+  private async fetchImage(quiet = false): Promise<void> {
     if (!this.viewed) return;
-    const r = await this.ask({ kind: 'image', nodeId: this.viewed });
+    const r = await this.ask({ kind: 'image', nodeId: this.viewed }, quiet);
     if (r && r !== 'unchanged') this.el.image = r.bitmap;
   }
 
