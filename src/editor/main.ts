@@ -1,6 +1,7 @@
 /** Entry point: builds the editor on the page's skeleton (index.html). */
 import { allNodes } from '../nodes/index.ts';
 import { EditorApp } from './app.ts';
+import { setupLayout } from './panels/layout.ts';
 import './styles.css';
 
 // The viewer column sits right of the graph (see styles.css, #app's grid).
@@ -14,5 +15,6 @@ const app = new EditorApp(allNodes, {
   palette: document.getElementById('palette')!,
   canvas: document.getElementById('graph-canvas') as HTMLCanvasElement,
 });
+setupLayout(document.getElementById('app')!, document.getElementById('palette')!, document.getElementById('stage')!);
 // A handle for the browser tests and for poking around in devtools.
 (window as unknown as { discoEditor: EditorApp }).discoEditor = app;

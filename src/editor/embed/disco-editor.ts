@@ -26,6 +26,7 @@ import { toExecGraph } from '../../runtime/workflow/to-exec.ts';
 import { EditorApp } from '../app.ts';
 import { isDiscoNode, MODE, type DiscoNode } from '../graph/def-to-litegraph.ts';
 import { graphToWorkflow, loadIntoGraph } from '../graph/workflow-io.ts';
+import { setupLayout } from '../panels/layout.ts';
 import { storePhoto } from '../storage/idb.ts';
 import type { RunSummary } from '../worker/protocol.ts';
 import { DiscoErrorEvent, DiscoProgressEvent, DiscoReadyEvent, DiscoResultEvent } from './events.ts';
@@ -150,6 +151,7 @@ export class DiscoEditor extends LitElement {
       canvas: this.querySelector<HTMLCanvasElement>('#graph-canvas')!,
       viewer: this.querySelector<HTMLElement>('#viewer')!,
     }, { autosaveKey: this.autosaveKey });
+    setupLayout(this.querySelector<HTMLElement>('#app')!, this.querySelector<HTMLElement>('#palette')!, this.querySelector<HTMLElement>('#stage')!);
     app.onBackend = (b) => this.dispatchEvent(new DiscoReadyEvent(b.name, b.fallbackReason));
     const redraw = app.status.onChange;
     app.status.onChange = () => {

@@ -6,8 +6,10 @@
 import { LGraph, LGraphCanvas, LiteGraph, type LGraphNode } from '@comfyorg/litegraph';
 import '@comfyorg/litegraph/style.css';
 
-/** Below this zoom node titles become unreadable, so fitAll stops there. */
-const MIN_FIT_SCALE = 0.6;
+/** The smallest text on a node (slot labels, widgets, our badges), in graph units. */
+export const NODE_SMALL_TEXT = 13;
+/** fitAll never zooms out below this: the smallest node text stays at least 11 screen pixels. */
+export const MIN_FIT_SCALE = 11 / NODE_SMALL_TEXT;
 
 export interface GraphCanvasHooks {
   /** A short message for the user (refused connections). */
@@ -15,6 +17,8 @@ export interface GraphCanvasHooks {
 }
 
 export function configureLiteGraph(): void {
+  LiteGraph.NODE_TEXT_SIZE = NODE_SMALL_TEXT + 2; // titles
+  LiteGraph.NODE_SUBTEXT_SIZE = NODE_SMALL_TEXT; // slot labels and widgets
   LiteGraph.auto_load_slot_types = true; // fills registered_slot_{in,out}_types, which our search reads
   // litegraph's own slot-type filter lower-cases the types it offers (so it matches nothing) and then
   // throws `filtered_extra is not defined` (0.17.2); our onSearchBox filters instead.
@@ -82,6 +86,17 @@ export class GraphCanvas {
     const visibleW = r.width / ds.scale, visibleH = r.height / ds.scale;
     ds.offset[0] = fit >= MIN_FIT_SCALE ? -x0 + (visibleW - (x1 - x0)) / 2 : -x0 + 20 / ds.scale;
     ds.offset[1] = -y0 + Math.max(20 / ds.scale, (visibleH - (y1 - y0)) / 2);
+    this.redraw();
+  }
+
+  /** Centres the view on a node (at a readable zoom) and selects it. */
+  showNode(node: LGraphNode): void {
+    const r = this.el.getBoundingClientRect();
+    const ds = this.canvas.ds;
+    ds.scale = Math.max(ds.scale, 1);
+    ds.offset[0] = r.width / 2 / ds.scale - (node.pos[0] + node.size[0] / 2);
+    ds.offset[1] = r.height / 2 / ds.scale - (node.pos[1] + node.size[1] / 2);
+    this.canvas.selectNode(node);
     this.redraw();
   }
 

@@ -19,7 +19,7 @@ export function drawThumbnail(ctx: CanvasRenderingContext2D, node: LGraphNode, b
   ctx.fillRect(box.x, box.y, box.w, box.h);
   if (!bitmap) {
     ctx.fillStyle = '#555a63';
-    ctx.font = '12px sans-serif';
+    ctx.font = '13px sans-serif';
     ctx.textAlign = 'center';
     ctx.fillText('no preview yet', box.x + box.w / 2, box.y + box.h / 2 + 4);
     return;
@@ -49,7 +49,7 @@ export function drawNodeStatus(ctx: CanvasRenderingContext2D, node: LGraphNode, 
   const text = s.state === 'done' && s.ms !== undefined ? formatMs(s.ms)
     : s.state === 'running' && s.progress ? `${Math.round((100 * s.progress.done) / Math.max(1, s.progress.total))}%`
       : s.state;
-  ctx.font = 'bold 11px sans-serif';
+  ctx.font = 'bold 13px sans-serif';
   const tw = ctx.measureText(text).width + 16;
   ctx.fillStyle = color;
   ctx.beginPath();
@@ -74,14 +74,14 @@ export function drawNodeStatus(ctx: CanvasRenderingContext2D, node: LGraphNode, 
 }
 
 function drawPinned(ctx: CanvasRenderingContext2D, message: string, w: number, h: number, bg: string): void {
-  ctx.font = '12px sans-serif';
+  ctx.font = '13px sans-serif';
   const lines = wrap(ctx, message, Math.max(w, 260) - 16).slice(0, 6);
-  const boxH = lines.length * 15 + 10;
+  const boxH = lines.length * 17 + 10;
   ctx.fillStyle = bg;
   ctx.beginPath();
   ctx.roundRect(0, h + 6, Math.max(w, 260), boxH, 6);
   ctx.fill();
-  lines.forEach((line, i) => label(ctx, line, 8, h + 22 + i * 15, '#fff', 'left', '12px sans-serif'));
+  lines.forEach((line, i) => label(ctx, line, 8, h + 22 + i * 17, '#fff', 'left', '13px sans-serif'));
 }
 
 function wrap(ctx: CanvasRenderingContext2D, text: string, width: number): string[] {
@@ -100,7 +100,7 @@ function wrap(ctx: CanvasRenderingContext2D, text: string, width: number): strin
   return out;
 }
 
-function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string, align: CanvasTextAlign, font = 'bold 11px sans-serif'): void {
+function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string, align: CanvasTextAlign, font = 'bold 13px sans-serif'): void {
   ctx.font = font;
   ctx.fillStyle = color;
   ctx.textAlign = align;

@@ -45,6 +45,7 @@ export class PluginPanel {
     this.ui.storage.textContent = storage.kind === 'indexeddb'
       ? 'Workflows are kept per document in this browser.'
       : `Browser storage is blocked in this frame (${storage.reason}): workflows are kept only while the panel is open.`;
+    this.ui.storage.title = this.ui.storage.textContent;
     try {
       await this.host.onReady;
     } catch (e) {

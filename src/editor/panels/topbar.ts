@@ -1,6 +1,7 @@
 /**
  * The top bar: file actions, run/cancel, the whole-run progress bar, run summary and a slot for
- * the backend indicator (backend-picker.ts). Plain DOM; the app wires the callbacks and calls the setters.
+ * the backend indicator (backend-picker.ts). Plain DOM; the app wires the callbacks and calls the
+ * setters. Below 1300 px the file actions fold into a "☰" menu and the rest wraps (styles.css).
  */
 export interface TopbarActions {
   run(): void;
@@ -37,7 +38,17 @@ export class Topbar {
       b.addEventListener('click', onClick);
       return b;
     };
-    const files = el('div', 'group');
+    const files = el('div', 'group files');
+    files.id = 'file-actions';
+    const menuToggle = button('☰', 'File actions', () => files.classList.toggle('open'), 'menu-toggle');
+    menuToggle.id = 'menu-toggle';
+    menuToggle.setAttribute('aria-controls', files.id);
+    // A folded menu closes after a choice, or on a click anywhere else.
+    files.addEventListener('click', (e) => (e.target as HTMLElement).closest('button') && files.classList.remove('open'));
+    files.addEventListener('change', () => files.classList.remove('open'));
+    document.addEventListener('pointerdown', (e) => {
+      if (!(e.target as HTMLElement).closest('#file-actions, #menu-toggle')) files.classList.remove('open');
+    });
     files.append(
       button('New', 'Start an empty graph', a.newGraph),
       button('Open…', 'Open a workflow JSON (or drop it on the canvas)', a.open),
@@ -76,7 +87,9 @@ export class Topbar {
     auto.append(this.autoRun, ' Auto-run');
     const runGroup = el('div', 'group');
     runGroup.append(this.runBtn, this.cancelBtn, auto, progress, this.status);
-    host.append(brand, files, runGroup, this.backendSlot);
+    const fileMenu = el('div', 'file-menu');
+    fileMenu.append(menuToggle, files);
+    host.append(brand, fileMenu, runGroup, this.backendSlot);
   }
 
   setRunning(running: boolean): void {

@@ -1,0 +1,98 @@
+/**
+ * The page's panes: a drag handle between the graph and the viewer (the viewer's width is
+ * remembered in localStorage), and a palette that folds to a narrow strip (also remembered).
+ * Sizes live in CSS variables on #app (styles.css reads them in its grid).
+ */
+const VIEWER_KEY = 'disco.viewerWidth';
+const PALETTE_KEY = 'disco.paletteCollapsed';
+const GRAPH_KEY = 'disco.graphCollapsed';
+/** Neither pane gets narrower than this many pixels. */
+const MIN_VIEWER = 260, MIN_GRAPH = 280;
+
+export interface Layout {
+  /** The viewer's width in pixels. */
+  readonly viewerWidth: number;
+  setViewerWidth(px: number): void;
+  setPaletteCollapsed(collapsed: boolean): void;
+  /** Folds the graph pane to its header (where it sits under the viewer: narrow embeds). */
+  setGraphCollapsed(collapsed: boolean): void;
+}
+
+export function setupLayout(app: HTMLElement, palette: HTMLElement, stage: HTMLElement): Layout {
+  let viewerWidth = Number(localStorage.getItem(VIEWER_KEY)) || defaultViewerWidth();
+  const apply = () => {
+    const max = Math.max(MIN_VIEWER, app.clientWidth - palette.offsetWidth - MIN_GRAPH);
+    app.style.setProperty('--viewer-w', `${Math.round(Math.min(max, Math.max(MIN_VIEWER, viewerWidth)))}px`);
+  };
+  const layout: Layout = {
+    get viewerWidth() {
+      return viewerWidth;
+    },
+    setViewerWidth(px: number) {
+      viewerWidth = px;
+      apply();
+      localStorage.setItem(VIEWER_KEY, String(Math.round(px)));
+    },
+    setPaletteCollapsed(collapsed: boolean) {
+      app.classList.toggle('palette-collapsed', collapsed);
+      toggle.textContent = collapsed ? '»' : '«';
+      toggle.title = collapsed ? 'Show the node palette' : 'Hide the node palette';
+      toggle.setAttribute('aria-expanded', String(!collapsed));
+      localStorage.setItem(PALETTE_KEY, collapsed ? '1' : '');
+      apply();
+    },
+    setGraphCollapsed(collapsed: boolean) {
+      app.classList.toggle('graph-collapsed', collapsed);
+      graphToggle.textContent = collapsed ? '▸ Graph' : '▾ Graph';
+      graphToggle.title = collapsed ? 'Show the node graph' : 'Fold the node graph away';
+      graphToggle.setAttribute('aria-expanded', String(!collapsed));
+      localStorage.setItem(GRAPH_KEY, collapsed ? '1' : '');
+    },
+  };
+
+  const handle = document.createElement('div');
+  handle.id = 'split-handle';
+  handle.setAttribute('role', 'separator');
+  handle.setAttribute('aria-orientation', 'vertical');
+  handle.tabIndex = 0;
+  handle.title = 'Drag to resize the graph and the viewer (double-click: default)';
+  app.append(handle);
+  handle.addEventListener('pointerdown', (e) => {
+    e.preventDefault();
+    handle.setPointerCapture(e.pointerId);
+    document.body.classList.add('resizing');
+    const move = (m: PointerEvent) => layout.setViewerWidth(app.getBoundingClientRect().right - m.clientX - handle.offsetWidth / 2);
+    const up = () => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', up);
+      document.body.classList.remove('resizing');
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up);
+  });
+  handle.addEventListener('dblclick', () => layout.setViewerWidth(defaultViewerWidth()));
+  handle.addEventListener('keydown', (e) => {
+    const step = e.shiftKey ? 80 : 20;
+    if (e.key === 'ArrowLeft') layout.setViewerWidth(viewerWidth + step);
+    else if (e.key === 'ArrowRight') layout.setViewerWidth(viewerWidth - step);
+  });
+
+  const toggle = document.createElement('button');
+  toggle.className = 'palette-toggle';
+  toggle.addEventListener('click', () => layout.setPaletteCollapsed(!app.classList.contains('palette-collapsed')));
+  palette.prepend(toggle);
+  layout.setPaletteCollapsed(localStorage.getItem(PALETTE_KEY) === '1');
+
+  const graphToggle = document.createElement('button');
+  graphToggle.className = 'stage-toggle';
+  graphToggle.addEventListener('click', () => layout.setGraphCollapsed(!app.classList.contains('graph-collapsed')));
+  stage.append(graphToggle);
+  layout.setGraphCollapsed(localStorage.getItem(GRAPH_KEY) === '1');
+  new ResizeObserver(apply).observe(app);
+  return layout;
+}
+
+/** A third of the window, within reason: the graph keeps the larger share. */
+function defaultViewerWidth(): number {
+  return Math.round(Math.min(560, Math.max(MIN_VIEWER, innerWidth * 0.34)));
+}

@@ -1,0 +1,154 @@
+/**
+ * The editor as a newcomer meets it (issue 16), on one page: the palette filter hides what does not
+ * match; releasing a link on empty canvas offers only node types that take it (no page error); the
+ * viewer zooms (wheel, Fit, 100 %) and pans; the anchor popover closes on Esc while its colour input
+ * has the focus; hover swatches stay inside the viewer; a click that adds an anchor opens its popover;
+ * New and Open forget every node status, preview and the viewer of the previous graph.
+ * Screenshots go to test-results/screenshots/ (editor-ux-*.png).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allNodes } from '../../src/nodes/index.ts';
+import { inEditor, ROOT, SHOTS, slotScreenPos, startHarness, waitForEditor, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+}, 120_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
+const runsDone = () => editor<number>('return window.__runs ?? 0');
+const nextRun = (before: number) => h.page.waitForFunction((n) => ((window as any).__runs ?? 0) > n, before, { timeout: 120_000 });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `editor-ux-${name}.png`) });
+
+async function dropFile(page: Page, bytes: Buffer, name: string, type: string): Promise<void> {
+  await page.evaluate(([b64, n, t]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], n, { type: t }));
+    const el = document.getElementById('graph-canvas')!;
+    const r = el.getBoundingClientRect();
+    el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, clientX: r.right - 20, clientY: r.bottom - 20 }));
+  }, [bytes.toString('base64'), name, type] as const);
+}
+
+async function viewerPoint(x: number, y: number): Promise<{ x: number; y: number }> {
+  const r = (await h.page.locator('.viewer-frame').boundingBox())!;
+  return { x: r.x + x * r.width, y: r.y + y * r.height };
+}
+
+describe('the editor for a newcomer', () => {
+  it('filters the palette, searches on link release, zooms the viewer, edits anchors and forgets old state', async () => {
+    const { page } = h;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${h.url}?example=none&backend=cpu`);
+    await waitForEditor(page, h.errors);
+    await editor(`window.__runs = 0; app.onRunFinished = () => { window.__runs++; };`);
+
+    // Palette filter: only matching items (and their categories) stay visible.
+    const total = await page.locator('.palette-item').count();
+    await page.fill('.palette-filter', 'anchor');
+    const visible = await page.locator('.palette-item:visible').allTextContents();
+    expect(visible.length).toBeGreaterThan(0);
+    expect(visible.length).toBeLessThan(total);
+    expect(visible.every((t) => /anchor/i.test(t))).toBe(true);
+    await shot(page, 'palette-filter');
+    await page.fill('.palette-filter', '');
+    expect(await page.locator('.palette-item:visible').count()).toBe(total);
+
+    // Releasing a link from Load Image's IMAGE output on empty canvas: only types with an IMAGE input.
+    await page.click('.palette-item[data-type="disco/load-image"]');
+    const id = await editor<number>(`const n = app.view.graph._nodes[0]; n.pos = [60, 80]; app.view.canvas.ds.offset = [0, 0]; app.view.canvas.ds.scale = 1; app.view.redraw(); return n.id;`);
+    const out = await slotScreenPos(page, id, 'output', 0);
+    await page.mouse.move(out.x, out.y);
+    await page.mouse.down();
+    await page.mouse.move(out.x + 250, out.y + 150, { steps: 8 });
+    await page.mouse.up();
+    await page.locator('.litesearchbox').waitFor();
+    await expect.poll(() => page.locator('.litesearchbox .lite-search-item').count()).toBeGreaterThan(0);
+    const offered = await page.locator('.litesearchbox .lite-search-item').evaluateAll((els) => els.map((e) => unescape((e as HTMLElement).dataset.type!)));
+    const takesImage = allNodes.filter((d) => Object.values(d.inputs).some((p) => p.type.name === 'IMAGE')).map((d) => d.id).sort();
+    expect(offered.sort()).toEqual(takesImage);
+    await page.keyboard.type('rgb');
+    await expect.poll(() => page.locator('.litesearchbox .lite-search-item').allTextContents()).toEqual([expect.stringMatching(/RGB to Lab/i)]);
+    await shot(page, 'link-search');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => editor<number>('return app.view.graph.links.size')).toBe(1);
+    expect(h.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+
+    // The user-guided example (no model), run: the viewer shows the result.
+    await page.selectOption('#examples-menu', 'user-guided');
+    await expect.poll(() => editor<number>('return app.view.graph._nodes.length')).toBe(11);
+    let runs = await runsDone();
+    await page.click('#run-button');
+    await nextRun(runs);
+    await page.locator('.viewer-frame').waitFor({ state: 'visible' });
+    await expect.poll(() => editor<number>('return app.viewer.el.anchors.length')).toBe(8);
+
+    // Viewer zoom: the wheel zooms about the cursor, 100 % is one image pixel per pixel, Fit fits, drag pans.
+    const fitted = (await page.locator('.viewer-frame').boundingBox())!;
+    const stage = (await page.locator('.viewer-stage').boundingBox())!;
+    const c = await viewerPoint(0.3, 0.4);
+    await page.mouse.move(c.x, c.y);
+    await page.mouse.wheel(0, -400);
+    await expect.poll(async () => (await page.locator('.viewer-frame').boundingBox())!.width).toBeGreaterThan(fitted.width * 1.5);
+    const c2 = await viewerPoint(0.3, 0.4);
+    expect(Math.abs(c2.x - c.x) + Math.abs(c2.y - c.y), 'the point under the cursor stays put').toBeLessThan(4);
+    await shot(page, 'viewer-zoomed');
+    await page.click('button[data-zoom="100"]');
+    await expect.poll(async () => Math.round((await page.locator('.viewer-frame').boundingBox())!.width)).toBe(451);
+    expect(await page.textContent('.zoom-level')).toBe('100%');
+    const before = (await page.locator('.viewer-frame').boundingBox())!;
+    // Drag on the background beside the image pans.
+    await page.mouse.move(stage.x + 6, stage.y + stage.height - 6);
+    await page.mouse.down();
+    await page.mouse.move(stage.x + 66, stage.y + stage.height - 36, { steps: 5 });
+    await page.mouse.up();
+    const panned = (await page.locator('.viewer-frame').boundingBox())!;
+    expect(panned.x - before.x).toBeCloseTo(60, 0);
+    expect(panned.y - before.y).toBeCloseTo(-30, 0);
+    await page.click('button[data-zoom="fit"]');
+    await expect.poll(async () => (await page.locator('.viewer-frame').boundingBox())!).toEqual(fitted);
+
+    // Popover: Esc closes it while its colour input has the focus.
+    const list = await editor<{ x: number; y: number }[]>('return app.viewer.userNode().params().anchors');
+    const a0 = await viewerPoint(list[0].x, list[0].y);
+    await page.mouse.click(a0.x, a0.y);
+    await page.locator('disco-anchor-popover').waitFor();
+    await page.locator('disco-anchor-popover input.anchor-color').focus();
+    await page.keyboard.press('Escape');
+    await page.locator('disco-anchor-popover').waitFor({ state: 'detached', timeout: 3000 });
+
+    // A click on the photo away from the anchors adds one and opens its popover.
+    const n = list.length;
+    const empty = await viewerPoint(0.93, 0.9);
+    runs = await runsDone();
+    await page.mouse.click(empty.x, empty.y);
+    await expect.poll(async () => (await editor<unknown[]>('return app.viewer.userNode().params().anchors')).length).toBe(n + 1);
+    await page.locator('disco-anchor-popover').waitFor();
+    expect(await page.textContent('disco-anchor-popover .popover-head')).toMatch(/Your anchor/);
+    await shot(page, 'add-opens-popover');
+    await page.keyboard.press('Escape');
+    await nextRun(runs);
+
+    // New forgets the previous graph's statuses, previews and the viewer.
+    await page.click('text=New');
+    await expect.poll(() => editor<number>('return app.view.graph._nodes.length')).toBe(0);
+    expect(await editor<number>('return app.status.runProgress().total')).toBe(0);
+    expect(await page.locator('.viewer-frame').isVisible()).toBe(false);
+    expect(await editor<number>('return app.viewer.el.anchors.length')).toBe(0);
+    // A new Load Image (same id 1 as before) shows no old photo or time; opening a workflow likewise.
+    await page.click('.palette-item[data-type="disco/load-image"]');
+    expect(await editor<unknown>('const s = app.status.get(app.view.graph._nodes[0].id); return s && (s.thumb || s.ms || s.state) ? s : null')).toBeNull();
+    await dropFile(page, await readFile(join(ROOT, 'workflows', 'user-guided.json')), 'user-guided.json', 'application/json');
+    await expect.poll(() => editor<number>('return app.view.graph._nodes.length')).toBe(11);
+    expect(await editor<number>('return app.status.runProgress().total')).toBe(0);
+    await shot(page, 'after-open');
+
+    expect(h.errors).toEqual([]);
+  }, 300_000);
+});
