@@ -22,7 +22,9 @@ import { installDrops } from './input/drops.ts';
 import { installKeyMap } from './input/keys.ts';
 import { pickFile } from './input/pick-file.ts';
 import { EXAMPLES } from './panels/examples.ts';
+import { showHint } from './panels/hint.ts';
 import { LibraryDialog } from './panels/library-dialog.ts';
+import { ProblemsPanel, type Problem } from './panels/problems.ts';
 import { renderPalette } from './panels/palette.ts';
 import { toast } from './panels/toast.ts';
 import { BackendPicker } from './panels/backend-picker.ts';
@@ -39,6 +41,11 @@ const AUTOSAVE_KEY = 'autosave';
 export interface EditorOptions {
   /** Key of the autosaved graph in browser storage; null turns autosave and its restore off (embeds). */
   readonly autosaveKey?: string | null;
+  /**
+   * The example a first visit opens (nothing autosaved yet), with a one-line hint, and runs at once.
+   * Unset (embeds) or 'none': the editor starts empty.
+   */
+  readonly firstOpen?: string;
 }
 
 export class EditorApp {
@@ -55,6 +62,7 @@ export class EditorApp {
   readonly photos: PhotoImport;
   readonly documents: DocumentLifecycle;
   readonly runner: Runner;
+  readonly problems: ProblemsPanel;
   /** Resolves once the autosaved graph (if any) is back on the canvas. */
   readonly restored: Promise<void>;
   /** The engine's backend once the worker reports it; `onBackend` is told too (the embed API). */
@@ -76,6 +84,10 @@ export class EditorApp {
       saveToLibrary: () => void this.saveToLibrary(), library: () => void this.library.show(),
     }, EXAMPLES.map((e) => e.name));
     renderPalette(root.palette, defs, (type) => this.addNode(type));
+    this.problems = new ProblemsPanel(root.canvas.parentElement!, (id) => {
+      const node = this.view.graph.getNodeById(Number(id));
+      if (node) this.view.showNode(node);
+    });
     this.status.onChange = () => {
       this.view.redraw();
       const p = this.status.runProgress();
@@ -104,7 +116,9 @@ export class EditorApp {
       },
     });
     const say = (m: string, kind?: 'info' | 'error') => toast(m, kind);
-    this.runner = new Runner({ ...this.parts(), topbar: this.topbar, engine: this.engine, afterRun: (graph) => this.viewer.afterRun(graph) });
+    this.runner = new Runner({
+      ...this.parts(), topbar: this.topbar, engine: this.engine, afterRun: (graph) => this.viewer.afterRun(graph), beforeRun: () => this.problems.clear(),
+    });
     this.viewer = new ViewerController({
       graph: this.view.graph, engine: this.engine, registry: this.registry,
       editedAnchors: () => this.runner.scheduleRerun(), toast: say,
@@ -119,7 +133,14 @@ export class EditorApp {
       diverse: () => this.diverse.run(),
     });
     this.photos = new PhotoImport(this);
-    this.documents = new DocumentLifecycle({ ...this.parts(), photos: this.photos, resultNode: () => this.viewer.roles.result });
+    this.documents = new DocumentLifecycle({
+      ...this.parts(), photos: this.photos, resultNode: () => this.viewer.roles.result,
+      forget: () => {
+        this.status.clearAll();
+        this.viewer.reset();
+        this.problems.clear();
+      },
+    });
     this.library = new LibraryDialog({ open: (e) => void this.documents.openFromLibrary(e), toast: say });
     // Record an undo step after each gesture, once litegraph has applied it.
     const check = () => setTimeout(() => this.tracker.check());
@@ -131,10 +152,19 @@ export class EditorApp {
     });
     installDrops(root.canvas, {
       view: this.view, registry: this.registry, defs, addNode: (type, pos) => this.addNode(type, pos),
-      openText: (text) => this.openText(text), openWorkflow: (wf, message, notes) => this.documents.openWorkflow(wf, message, notes),
+      openText: (text) => this.openText(text), openWorkflow: (wf, message, notes, png) => this.documents.openWorkflow(wf, message, notes, png),
       setPhoto: (node, file) => this.setPhoto(node, file),
     });
-    this.restored = autosave.restore();
+    this.restored = autosave.restore().then(() => this.openFirstExample(opts.firstOpen, root.canvas.parentElement!));
+  }
+
+  /** A first visit (nothing restored): the example, fitted, a hint, and its first run started. */
+  private async openFirstExample(name: string | undefined, stage: HTMLElement): Promise<void> {
+    if (!name || name === 'none' || this.view.graph._nodes.length) return;
+    await this.openExample(name);
+    this.tracker.reset(); // opening the example is not an edit to undo
+    showHint(stage, 'Drop a photo on the graph to colourise it · click an anchor in the viewer to recolour it');
+    void this.run();
   }
 
   addNode(type: string, pos?: [number, number]): LGraphNode {
@@ -190,12 +220,21 @@ export class EditorApp {
 
   private finished(s: RunSummary): void {
     this.topbar.setRunning(false);
+    this.problems.show(this.failures(s));
     if (s.cancelled) this.topbar.setStatus('Cancelled', 'error');
-    else if (s.error) {
-      this.topbar.setStatus('Run failed', 'error');
-      toast(s.error, 'error', 8000);
-    } else this.topbar.setStatus(`${s.ok ? 'Done' : 'Finished with errors'}: ${s.executed} ran, ${s.cached} cached, ${formatMs(s.ms)}`, s.ok ? 'ok' : 'error');
+    else if (s.error) this.topbar.setStatus('Run failed', 'error');
+    else this.topbar.setStatus(`${s.ok ? 'Done' : 'Finished with errors'}: ${s.executed} ran, ${s.cached} cached, ${formatMs(s.ms)}`, s.ok ? 'ok' : 'error');
     this.onRunFinished?.(s);
+  }
+
+  /** Each node that failed in this run, and a failure of the run itself; never the nodes it did not reach. */
+  private failures(s: RunSummary): Problem[] {
+    const out: Problem[] = s.error && !s.cancelled ? [{ title: 'The run', message: s.error }] : [];
+    for (const n of this.view.graph._nodes) {
+      const st = this.status.get(n.id);
+      if (st?.state === 'error') out.push({ nodeId: String(n.id), title: `${n.title} #${n.id}`, message: st.error ?? 'failed' });
+    }
+    return out;
   }
 
   private nodeHooks(): NodeUiHooks {

@@ -1,4 +1,7 @@
-/** Entry point: builds the editor on the page's skeleton (index.html). */
+/**
+ * Entry point: builds the editor on the page's skeleton (index.html). A first visit opens the
+ * `?example=` workflow (default disco-auto) and runs it; `?example=none` starts empty.
+ */
 import { allNodes } from '../nodes/index.ts';
 import { EditorApp } from './app.ts';
 import { setupLayout } from './panels/layout.ts';
@@ -14,7 +17,7 @@ const app = new EditorApp(allNodes, {
   topbar: document.getElementById('topbar')!,
   palette: document.getElementById('palette')!,
   canvas: document.getElementById('graph-canvas') as HTMLCanvasElement,
-});
+}, { firstOpen: new URLSearchParams(location.search).get('example') ?? 'disco-auto' });
 setupLayout(document.getElementById('app')!, document.getElementById('palette')!, document.getElementById('stage')!);
 // A handle for the browser tests and for poking around in devtools.
 (window as unknown as { discoEditor: EditorApp }).discoEditor = app;

@@ -26,6 +26,8 @@ export interface RunHost {
   readonly engine: EngineClient;
   /** After a run of `graph` that was not cancelled: the viewer refreshes. */
   afterRun(graph: ExecGraph): Promise<void>;
+  /** Just before a run starts (the last run's problems go). */
+  beforeRun?(): void;
 }
 
 export class Runner {
@@ -56,6 +58,7 @@ export class Runner {
       }
     }
     status.clearStates();
+    this.ed.beforeRun?.();
     topbar.setRunning(true);
     topbar.setStatus('Running…');
     const summary = await engine.run(graph, images, targets);

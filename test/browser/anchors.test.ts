@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hexToAb } from '../../src/nodes/anchors/user-anchors.ts';
 import { allNodes } from '../../src/nodes/index.ts';
@@ -60,7 +61,7 @@ describe('anchor editing in Chromium', () => {
   it('runs the user-guided workflow, edits anchors in the viewer, undoes, reloads and round-trips a PNG', async () => {
     const { page } = h;
     const registry = new NodeRegistry(allNodes);
-    await page.goto(h.url);
+    await page.goto(`${h.url}?example=none`);
     await waitForEditor(page, h.errors);
     await editor(`window.__runs = 0; app.onRunFinished = () => { window.__runs++; };`);
 
@@ -240,7 +241,7 @@ describe('anchor editing in Chromium', () => {
         [2, 'lab', 15, 'photo'], [9, 'gray', 15, 'working'], [14, 'ab', 15, 'ab'], [15, 'image', 16, 'image'],
       ],
     }, registry);
-    await page.goto(h.url);
+    await page.goto(`${h.url}?example=none`);
     await waitForEditor(page, h.errors);
     await editor(`window.__runs = 0; app.onRunFinished = () => { window.__runs++; };`);
     await page.click('text=New');
@@ -280,7 +281,29 @@ describe('anchor editing in Chromium', () => {
     await expect.poll(() => page.locator('.gallery-item').count(), { timeout: 120_000 }).toBe(4);
     await expect.poll(() => page.textContent('.viewer-note'), { timeout: 60_000 }).toMatch(/Pick a result/);
     await page.screenshot({ path: join(SHOTS, 'anchors-diverse.png') });
+    // With Auto-run off, a pick still runs at once: the viewer and Export PNG show the picked variant.
+    await page.uncheck('#auto-run');
+    runs = await runsDone();
     await page.locator('.gallery-item').nth(2).click();
+    await nextRun(runs);
+    await expect.poll(() => page.locator('.gallery-item.picked img').getAttribute('alt')).toBe('variant 2');
+    const nearest = await editor<number[]>(`
+      const imgs = [...document.querySelectorAll('.gallery-item img')];
+      return Promise.all(imgs.map((i) => i.decode())).then(() => {
+        const w = imgs[0].naturalWidth, h = imgs[0].naturalHeight;
+        const px = (src) => { const c = new OffscreenCanvas(w, h); const g = c.getContext('2d'); g.drawImage(src, 0, 0, w, h); return g.getImageData(0, 0, w, h).data; };
+        const shown = px(app.viewer.el.image);
+        return imgs.map((im) => { const p = px(im); let s = 0; for (let i = 0; i < p.length; i++) s += Math.abs(p[i] - shown[i]); return s / p.length; });
+      });`);
+    expect(nearest.indexOf(Math.min(...nearest)), `viewer vs gallery thumbnails: ${nearest.map((d) => d.toFixed(2))}`).toBe(2);
+    const [exported] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
+    const png = await sharp(await readFile((await exported.path())!)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const shown = await editor<number[]>(`const b = app.viewer.el.image; const c = new OffscreenCanvas(b.width, b.height); const g = c.getContext('2d');
+      g.drawImage(b, 0, 0); return [b.width, b.height, ...g.getImageData(0, 0, b.width, b.height).data];`);
+    expect([png.info.width, png.info.height]).toEqual(shown.slice(0, 2));
+    expect(Buffer.from(shown.slice(2)).equals(png.data), 'Export PNG writes what the viewer shows').toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'anchors-diverse-picked.png') });
+    await page.check('#auto-run');
     const picked = await userAnchorsParam();
     expect(picked[0]).toEqual({ x: auto0.x, y: auto0.y, remove: true });
     expect(picked).toHaveLength(6);

@@ -47,9 +47,11 @@ function serve(root: string): Promise<{ server: Server; url: string }> {
 }
 
 /** Opens a page that records CSP violations (as events, before any script of the page runs) and errors. */
-async function open(path: string): Promise<{ page: Page; violations: () => Promise<string[]>; errors: string[] }> {
+async function open(path: string): Promise<{ page: Page; violations: () => Promise<string[]>; errors: string[]; warnings: string[] }> {
   const page = await browser.newPage();
   const errors: string[] = [];
+  const warnings: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) errors.push(`console: ${m.text()}`); });
   await page.addInitScript(() => {
@@ -58,7 +60,7 @@ async function open(path: string): Promise<{ page: Page; violations: () => Promi
     document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.sample}`));
   });
   await page.goto(url + path);
-  return { page, errors, violations: () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations) };
+  return { page, errors, warnings, violations: () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations) };
 }
 
 beforeAll(async () => {
@@ -97,7 +99,7 @@ describe('Content-Security-Policy of the built site', () => {
   });
 
   it.skipIf(!listModelSets(join(ROOT, 'models')).includes('disco-lite'))('runs the default workflow (disco-auto, real models) from a plain static server', async () => {
-    const { page, errors, violations } = await open('index.html?backend=cpu');
+    const { page, errors, warnings, violations } = await open('index.html?example=none&backend=cpu');
     await waitForEditor(page, errors);
     expect(await page.evaluate(() => fetch('models/index.json').then((r) => r.json()))).toContain('disco-lite');
     const summary = await page.evaluate(async () => {
@@ -109,6 +111,8 @@ describe('Content-Security-Policy of the built site', () => {
     expect(summary).toMatchObject({ ok: true, cancelled: false, executed: 19 });
     expect(await violations()).toEqual([]);
     expect(errors).toEqual([]);
+    // A production build in production mode: no Lit dev-mode notice, and nothing else warns on load and run.
+    expect(warnings).toEqual([]);
     await page.close();
   }, 300_000);
 
@@ -135,7 +139,7 @@ describe('Content-Security-Policy of the built site', () => {
   });
 
   it('the editor boots under it with no violations and no page errors, cross-origin isolated', async () => {
-    const { page, errors, violations } = await open('index.html');
+    const { page, errors, violations } = await open('index.html?example=none');
     await waitForEditor(page, errors);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     // WASM threads need SharedArrayBuffer, which isolation gives: the engine says it uses more than one (on 2+ cores).
@@ -168,7 +172,7 @@ describe('Content-Security-Policy of the built site', () => {
   });
 
   it('file content that reaches litegraph\'s eval or its HTML menus runs nothing', async () => {
-    const { page, errors, violations } = await open('index.html');
+    const { page, errors, violations } = await open('index.html?example=none');
     await waitForEditor(page, errors);
     const wf = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/bad/workflows/valid.json'), 'utf8'));
     const resize = wf.nodes.find((n: { type: string }) => n.type === 'disco/resize-to-working');

@@ -51,7 +51,7 @@ async function viewerPoint(x: number, y: number): Promise<{ x: number; y: number
 describe.skipIf(!HAVE_MODELS)('automatic DISCO with models/disco-lite', () => {
   it('runs, recolours an anchor (only the downstream stages rerun) and shows top-10 swatches', async () => {
     const { page } = h;
-    await page.goto(`${h.url}?backend=${WEBGPU ? 'webgpu' : 'cpu'}`);
+    await page.goto(`${h.url}?example=none&backend=${WEBGPU ? 'webgpu' : 'cpu'}`);
     await waitForEditor(page, h.errors);
     await page.waitForFunction((gpu) => new RegExp(gpu ? '^WebGPU' : '^CPU').test(document.getElementById('backend')!.textContent!), WEBGPU);
     await editor(`window.__runs = 0; app.onRunFinished = () => { window.__runs++; };`);

@@ -151,4 +151,27 @@ describe('the editor for a newcomer', () => {
 
     expect(h.errors).toEqual([]);
   }, 300_000);
+
+  it('lays the plugin page out for a 720x860 host panel: one title bar, the viewer first, the graph folding away', async () => {
+    const { page } = h;
+    await page.setViewportSize({ width: 720, height: 860 });
+    await page.goto(`${h.url}plugin.html?host=file&workflow=user-guided`);
+    await expect.poll(() => page.textContent('#plugin-status'), { timeout: 30_000 }).toMatch(/^Workflow: user-guided/);
+    const titles = await page.locator(':text-is("Disco Nodes")').evaluateAll((els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).length);
+    expect(titles, 'one "Disco Nodes" title').toBe(1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(720);
+    const viewer = (await page.locator('disco-editor #viewer').boundingBox())!;
+    const stage = (await page.locator('disco-editor #stage').boundingBox())!;
+    expect(viewer.y + viewer.height).toBeLessThanOrEqual(stage.y + 1);
+    expect(viewer.height).toBeGreaterThan(300);
+    expect(stage.height).toBeGreaterThan(180);
+    expect(viewer.width).toBeGreaterThan(700);
+    await page.screenshot({ path: join(SHOTS, 'editor-ux-plugin-720.png') });
+    await page.click('.stage-toggle');
+    await expect.poll(async () => (await page.locator('disco-editor #stage').boundingBox())!.height).toBeLessThan(40);
+    expect((await page.locator('disco-editor #viewer').boundingBox())!.height).toBeGreaterThan(viewer.height + 150);
+    await page.screenshot({ path: join(SHOTS, 'editor-ux-plugin-720-folded.png') });
+    await page.click('.stage-toggle');
+    expect(h.errors).toEqual([]);
+  }, 120_000);
 });

@@ -38,7 +38,7 @@ describe('editor in Chromium', () => {
     expect(missing, `node types the test needs are not registered: ${missing.join(', ')}`).toEqual([]);
     const { page } = h;
 
-    await page.goto(h.url);
+    await page.goto(`${h.url}?example=none`);
     await waitForEditor(page, h.errors);
     await page.waitForFunction(() => !/starting/.test(document.getElementById('backend')!.textContent!));
     expect(await page.textContent('#backend')).toMatch(/WebGPU|CPU/);

@@ -21,7 +21,7 @@ const ANCHORS = [{ x: 0.25, y: 0.3, color: '#c0392b' }, { x: 0.7, y: 0.6, color:
 describe('page killed mid-edit', () => {
   it('graph, anchors and photo come back', async () => {
     let page = h.page;
-    await page.goto(h.url);
+    await page.goto(`${h.url}?example=none`);
     await waitForEditor(page, h.errors);
     await page.selectOption('#examples-menu', 'user-guided');
     await page.waitForFunction(() => (window as any).discoEditor.view.graph._nodes.length > 5);
@@ -44,7 +44,7 @@ describe('page killed mid-edit', () => {
 
     page = await h.context.newPage();
     page.on('pageerror', (e) => h.errors.push(`pageerror: ${e.message}`));
-    await page.goto(h.url);
+    await page.goto(`${h.url}?example=none`);
     await waitForEditor(page, h.errors);
     const after = await page.evaluate(([loadId, userId]) => {
       const app = (window as any).discoEditor;

@@ -23,7 +23,7 @@ const CHAIN = ['disco/load-image', 'disco/rgb-to-lab', 'disco/resize-to-working'
 
 async function openChain(): Promise<number[]> {
   const { page } = h;
-  await page.goto(`${h.url}?backend=webgpu`); // auto would pick CPU on SwiftShader
+  await page.goto(`${h.url}?example=none&backend=webgpu`); // auto would pick CPU on SwiftShader
   await waitForEditor(page, h.errors);
   await page.waitForFunction(() => !/starting/.test(document.getElementById('backend')!.textContent!));
   expect(await page.textContent('#backend'), 'these tests need the WebGPU backend').toMatch(/^WebGPU/);

@@ -13,7 +13,7 @@ import { inEditor, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
-  await h.page.goto(h.url);
+  await h.page.goto(`${h.url}?example=none`);
   await waitForEditor(h.page, h.errors);
 }, 120_000);
 afterAll(async () => {

@@ -31,7 +31,7 @@ function hostileWorkflow(): string {
 describe('workflow files cannot run code', () => {
   it('a number param holding code and an HTML property name run nothing', async () => {
     const { page } = h;
-    await page.goto(h.url);
+    await page.goto(`${h.url}?example=none`);
     await waitForEditor(page, h.errors);
     const info = await page.evaluate((text) => {
       const app = (window as any).discoEditor;

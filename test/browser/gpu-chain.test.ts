@@ -38,7 +38,7 @@ describe('GPU stage chain in Chromium', () => {
   it('passes ORT -> WGSL -> ORT data on the GPU with no readback, matching the CPU chain', async () => {
     const dir = join(await tinyModelsDir(), 'tiny');
     const models = await Promise.all(STAGES.map(async (s) => [...(await readFile(join(dir, `${s}.onnx`)))]));
-    await h.page.goto(h.url);
+    await h.page.goto(`${h.url}?example=none`);
     // Passed as source text: vitest would rewrite a dynamic import() inside a function.
     const script = `(async ([spixelBytes, backboneBytes, modelerBytes]) => {
       // Every GPU->CPU copy in WebGPU ends in mapAsync(READ); count them page-wide, ORT's included.

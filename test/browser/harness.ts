@@ -19,6 +19,8 @@ export interface Harness {
   page: Page;
   /** Uncaught page errors and console errors, in order. */
   errors: string[];
+  /** Console warnings, in order. */
+  warnings: string[];
   close(): Promise<void>;
 }
 
@@ -35,21 +37,23 @@ export async function startHarness(opts: { plugins?: PluginOption[] } = {}): Pro
   const userDir = await mkdtemp(join(tmpdir(), 'disco-chromium-'));
   await mkdir(SHOTS, { recursive: true });
   const context = await chromium.launchPersistentContext(userDir, {
-    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 800 }, acceptDownloads: true,
+    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1440, height: 900 }, acceptDownloads: true,
     args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-gpu-sandbox', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
+  const warnings: string[] = [];
   const watch = (p: Page) => {
     p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     p.on('console', (m) => {
       if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+      if (m.type() === 'warning') warnings.push(m.text());
     });
   };
   watch(page);
   return {
-    url, context, page, errors,
+    url, context, page, errors, warnings,
     async close() {
       await context.close().catch(() => undefined);
       await server.close();

@@ -24,7 +24,7 @@ const NAME = 'Orange <b>chain</b>';
 describe('workflow library', () => {
   it('saves with a name and thumbnail, lists, opens and deletes', async () => {
     const { page } = h;
-    await page.goto(h.url);
+    await page.goto(`${h.url}?example=none`);
     await waitForEditor(page, h.errors);
 
     // A small graph with a photo, run once so the preview node has a result.

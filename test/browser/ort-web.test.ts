@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('onnxruntime-web gateway in Chromium', () => {
   it('takes and gives GPU tensors on our device with WebGPU, matching WASM', async () => {
     const model = [...(await readFile(join(await tinyModelsDir(), 'tiny', 'spixelnet.onnx')))];
-    await h.page.goto(h.url);
+    await h.page.goto(`${h.url}?example=none`);
     // Passed as source text: vitest would rewrite a dynamic import() inside a function.
     const script = `(async (bytes) => {
       const { createWebGateway } = await import('/src/runtime/onnx/ort-web.ts');

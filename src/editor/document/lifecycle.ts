@@ -11,7 +11,7 @@ import type { ChangeTracker } from '../history/change-tracker.ts';
 import { pickFile } from '../input/pick-file.ts';
 import { EXAMPLES, examplePhotoUrl } from '../panels/examples.ts';
 import { toast } from '../panels/toast.ts';
-import { storePhoto } from '../storage/idb.ts';
+import { loadPhoto, storePhoto } from '../storage/idb.ts';
 import { saveToLibrary, thumbnailPng, type LibraryEntry } from '../storage/library.ts';
 import type { NodeRegistry } from '../../runtime/engine/registry.ts';
 import { imageParam } from '../../runtime/engine/roles.ts';
@@ -28,6 +28,8 @@ export interface DocumentHost {
   readonly photos: PhotoImport;
   /** The result node of the last run, if any (its preview is the library thumbnail). */
   resultNode(): string | undefined;
+  /** A new or opened graph: forget the previous one's run states, previews, problems and viewer. */
+  forget(): void;
 }
 
 export class DocumentLifecycle {
@@ -42,9 +44,16 @@ export class DocumentLifecycle {
     }
   }
 
-  openWorkflow(workflow: Workflow, message: string, notes: readonly string[] = []): void {
+  /**
+   * Opens a workflow object. `fromPng`: the PNG it came from (a result). A result keeps its photo's
+   * lightness exactly, so when the photo it names is not in this browser's storage (a PNG made
+   * elsewhere), the PNG itself becomes the Load Image input and the user is told.
+   */
+  async openWorkflow(workflow: Workflow, message: string, notes: readonly string[] = [], fromPng?: File): Promise<void> {
     loadIntoGraph(this.ed.view.graph, workflow, this.ed.registry);
     this.opened(message, notes);
+    if (fromPng) await this.usePngWhereThePhotoIsMissing(fromPng);
+    await this.ed.photos.restoreThumbs();
   }
 
   openFile(): void {
@@ -66,8 +75,7 @@ export class DocumentLifecycle {
       const key = current ?? (url ? await storePhoto(await (await fetch(url)).blob()) : undefined);
       if (key) workflow = setParam(workflow, node.id, param, key, this.ed.registry);
     }
-    this.openWorkflow(workflow, `Example ${name} opened`);
-    await this.ed.photos.restoreThumbs();
+    await this.openWorkflow(workflow, `Example ${name} opened`);
   }
 
   async openFromLibrary(entry: LibraryEntry): Promise<void> {
@@ -76,6 +84,7 @@ export class DocumentLifecycle {
   }
 
   newGraph(): void {
+    this.ed.forget();
     this.ed.view.graph.clear();
     this.ed.tracker.check();
     this.ed.view.redraw();
@@ -113,7 +122,21 @@ export class DocumentLifecycle {
     }
   }
 
+  private async usePngWhereThePhotoIsMissing(png: File): Promise<void> {
+    const missing = this.ed.view.graph._nodes.filter(isDiscoNode).filter((n) => n.def.params[IMAGE_PARAM]?.kind === 'string');
+    let key: string | undefined;
+    for (const node of missing) {
+      const ref = node.params()[IMAGE_PARAM];
+      if (typeof ref === 'string' && ref && (await loadPhoto(ref))) continue;
+      key ??= await storePhoto(png);
+      node.setParam(IMAGE_PARAM, key);
+      toast(`The photo behind ${png.name} is not in this browser: ${node.title} #${node.id} uses the PNG itself instead (a result keeps its photo's lightness, so a rerun gives the same picture). Drop the original photo on the node to use it.`, 'info', 12_000);
+    }
+    if (key) this.ed.tracker.check();
+  }
+
   private opened(message: string, notes: readonly string[]): void {
+    this.ed.forget();
     this.ed.tracker.check();
     this.ed.view.fitAll();
     toast(notes.length ? `${message} (${notes.join('; ')})` : message);

@@ -205,6 +205,12 @@ export function defaultsOf(def: NodeDef): Params {
   return p;
 }
 
+/**
+ * Edits reach the params through the node's onWidgetChanged; this callback is there because litegraph
+ * warns for every widget made without one (20 warnings per graph load).
+ */
+const viaOnWidgetChanged = () => undefined;
+
 function addParamWidget(node: LGraphNode, name: string, spec: ParamSpec): void {
   const value = (node.properties.params as Params)[name];
   switch (spec.kind) {
@@ -212,17 +218,17 @@ function addParamWidget(node: LGraphNode, name: string, spec: ParamSpec): void {
     case 'float': {
       const step = spec.step ?? (spec.kind === 'int' ? 1 : 0.01);
       const precision = spec.kind === 'int' ? 0 : Math.max(0, Math.ceil(-Math.log10(step)));
-      node.addWidget('number', name, value as number, null, { min: spec.min, max: spec.max, step2: step, precision, round: spec.kind === 'int' ? 1 : step } as never);
+      node.addWidget('number', name, value as number, viaOnWidgetChanged, { min: spec.min, max: spec.max, step2: step, precision, round: spec.kind === 'int' ? 1 : step } as never);
       break;
     }
     case 'bool':
-      node.addWidget('toggle', name, value as boolean, null, {});
+      node.addWidget('toggle', name, value as boolean, viaOnWidgetChanged, {});
       break;
     case 'choice':
-      node.addWidget('combo', name, value as string, null, { values: [...spec.options] });
+      node.addWidget('combo', name, value as string, viaOnWidgetChanged, { values: [...spec.options] });
       break;
     case 'string':
-      node.addWidget('text', name, value as string, null, {});
+      node.addWidget('text', name, value as string, viaOnWidgetChanged, {});
       break;
     case 'color':
       node.addCustomWidget(colorWidget(node, name, value as string) as never);

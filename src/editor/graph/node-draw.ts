@@ -69,7 +69,10 @@ export function drawNodeStatus(ctx: CanvasRenderingContext2D, node: LGraphNode, 
     ctx.lineWidth = s.state === 'running' || s.state === 'error' ? 2.5 : 1.5;
     ctx.strokeRect(-1, -titleH - 1, w + 2, h + titleH + 2);
   }
-  const pinned = [s.state === 'error' ? s.error : s.state === 'skipped' ? s.reason : s.warning, ...problems].filter(Boolean).join('\n');
+  // A node skipped because an upstream node failed (or the run was cancelled) says nothing more:
+  // the failed node and the problems panel say it once.
+  const followOn = s.state === 'skipped' && /failed$|^run cancelled$/.test(s.reason ?? '');
+  const pinned = [s.state === 'error' ? s.error : s.state === 'skipped' && !followOn ? s.reason : s.warning, ...problems].filter(Boolean).join('\n');
   if (pinned) drawPinned(ctx, pinned, w, h, s.state === 'error' ? '#b71c1c' : '#5d4037');
 }
 

@@ -21,7 +21,8 @@ export interface DropTargets {
   readonly defs: readonly NodeDef[];
   addNode(type: string, pos?: [number, number]): LGraphNode;
   openText(text: string): void;
-  openWorkflow(workflow: Workflow, message: string, notes: readonly string[]): void;
+  /** `fromPng`: the result PNG the workflow came from (the input when its photo is not stored here). */
+  openWorkflow(workflow: Workflow, message: string, notes: readonly string[], fromPng?: File): Promise<void> | void;
   setPhoto(node: DiscoNode, file: File): Promise<void>;
 }
 
@@ -46,7 +47,7 @@ async function onDrop(e: DragEvent, ed: DropTargets): Promise<void> {
   let workflowError: Error | undefined;
   try {
     const embedded = await workflowInPng(file, ed.registry);
-    if (embedded) return ed.openWorkflow(embedded.workflow, `Workflow opened from ${file.name}`, embedded.notes);
+    if (embedded) return await ed.openWorkflow(embedded.workflow, `Workflow opened from ${file.name}`, embedded.notes, file);
   } catch (err) {
     workflowError = err as Error;
   }

@@ -1,17 +1,18 @@
 /**
- * The page's panes: a drag handle between the graph and the viewer (the viewer's width is
- * remembered in localStorage), and a palette that folds to a narrow strip (also remembered).
+ * The page's panes: a drag handle between the graph and the viewer (the viewer's share of the
+ * window is remembered in localStorage), and a palette that folds to a narrow strip (also remembered).
  * Sizes live in CSS variables on #app (styles.css reads them in its grid).
  */
-const VIEWER_KEY = 'disco.viewerWidth';
+const VIEWER_KEY = 'disco.viewerShare';
+/** The viewer's share of the page's width at first. */
+const DEFAULT_SHARE = 0.34;
 const PALETTE_KEY = 'disco.paletteCollapsed';
 const GRAPH_KEY = 'disco.graphCollapsed';
 /** Neither pane gets narrower than this many pixels. */
 const MIN_VIEWER = 260, MIN_GRAPH = 280;
 
 export interface Layout {
-  /** The viewer's width in pixels. */
-  readonly viewerWidth: number;
+  /** Sets the viewer's width in pixels (kept as a share of the page's width). */
   setViewerWidth(px: number): void;
   setPaletteCollapsed(collapsed: boolean): void;
   /** Folds the graph pane to its header (where it sits under the viewer: narrow embeds). */
@@ -19,19 +20,16 @@ export interface Layout {
 }
 
 export function setupLayout(app: HTMLElement, palette: HTMLElement, stage: HTMLElement): Layout {
-  let viewerWidth = Number(localStorage.getItem(VIEWER_KEY)) || defaultViewerWidth();
+  let share = Number(localStorage.getItem(VIEWER_KEY)) || DEFAULT_SHARE;
   const apply = () => {
     const max = Math.max(MIN_VIEWER, app.clientWidth - palette.offsetWidth - MIN_GRAPH);
-    app.style.setProperty('--viewer-w', `${Math.round(Math.min(max, Math.max(MIN_VIEWER, viewerWidth)))}px`);
+    app.style.setProperty('--viewer-w', `${Math.round(Math.min(max, Math.max(MIN_VIEWER, share * app.clientWidth)))}px`);
   };
   const layout: Layout = {
-    get viewerWidth() {
-      return viewerWidth;
-    },
     setViewerWidth(px: number) {
-      viewerWidth = px;
+      share = Math.min(0.9, Math.max(0.05, px / Math.max(1, app.clientWidth)));
       apply();
-      localStorage.setItem(VIEWER_KEY, String(Math.round(px)));
+      localStorage.setItem(VIEWER_KEY, share.toFixed(4));
     },
     setPaletteCollapsed(collapsed: boolean) {
       app.classList.toggle('palette-collapsed', collapsed);
@@ -70,11 +68,12 @@ export function setupLayout(app: HTMLElement, palette: HTMLElement, stage: HTMLE
     handle.addEventListener('pointermove', move);
     handle.addEventListener('pointerup', up);
   });
-  handle.addEventListener('dblclick', () => layout.setViewerWidth(defaultViewerWidth()));
+  handle.addEventListener('dblclick', () => layout.setViewerWidth(DEFAULT_SHARE * app.clientWidth));
   handle.addEventListener('keydown', (e) => {
     const step = e.shiftKey ? 80 : 20;
-    if (e.key === 'ArrowLeft') layout.setViewerWidth(viewerWidth + step);
-    else if (e.key === 'ArrowRight') layout.setViewerWidth(viewerWidth - step);
+    const now = share * app.clientWidth;
+    if (e.key === 'ArrowLeft') layout.setViewerWidth(now + step);
+    else if (e.key === 'ArrowRight') layout.setViewerWidth(now - step);
   });
 
   const toggle = document.createElement('button');
@@ -90,9 +89,4 @@ export function setupLayout(app: HTMLElement, palette: HTMLElement, stage: HTMLE
   layout.setGraphCollapsed(localStorage.getItem(GRAPH_KEY) === '1');
   new ResizeObserver(apply).observe(app);
   return layout;
-}
-
-/** A third of the window, within reason: the graph keeps the larger share. */
-function defaultViewerWidth(): number {
-  return Math.round(Math.min(560, Math.max(MIN_VIEWER, innerWidth * 0.34)));
 }

@@ -48,7 +48,7 @@ export class Topbar {
     files.addEventListener('change', () => files.classList.remove('open'));
     document.addEventListener('pointerdown', (e) => {
       if (!(e.target as HTMLElement).closest('#file-actions, #menu-toggle')) files.classList.remove('open');
-    });
+    }, true); // capture: the graph canvas stops the pointerdowns it handles
     files.append(
       button('New', 'Start an empty graph', a.newGraph),
       button('Open…', 'Open a workflow JSON (or drop it on the canvas)', a.open),

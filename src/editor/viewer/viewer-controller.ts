@@ -206,7 +206,7 @@ export class ViewerController {
   }
 
   private async fetchBefore(): Promise<void> {
-    const r = this.roles.photo ? await this.ask({ kind: 'image', nodeId: this.roles.photo }) : undefined;
+    const r = this.roles.photo ? await this.ask({ kind: 'image', nodeId: this.roles.photo }, true) : undefined;
     this.el.beforeImage = r && r !== 'unchanged' ? r.bitmap : undefined;
   }
 
