@@ -3,12 +3,14 @@
  * Chromium: open `disco-auto` from the Examples menu, drop a photo, run (CPU kernels + onnxruntime-web
  * on WASM: `?backend=cpu`, the fast pair on SwiftShader) at a working size the test can afford, see a
  * coloured result; recolour an automatic anchor in the viewer and check that only what is downstream
- * of User Anchors ran again; hover the image and see the top-10 colour swatches.
+ * of User Anchors ran again; hover the image and see the top-10 colour swatches; pick a diverse
+ * result with Auto-run off and find it in the viewer and in the exported PNG.
  * Skipped when the model set is not in the working tree.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hexToAb } from '../../src/nodes/anchors/user-anchors.ts';
 import { inEditor, meanChroma, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
@@ -121,6 +123,35 @@ describe.skipIf(!HAVE_MODELS)('automatic DISCO with models/disco-lite', () => {
     expect(await pixels(saveId)).not.toEqual(firstPixels);
     await page.locator('disco-anchor-popover').waitFor({ state: 'detached', timeout: 5000 }).catch(() => page.keyboard.press('Escape'));
     await page.screenshot({ path: join(SHOTS, 'disco-auto-recoloured.png') });
+
+    // Diverse results: with Auto-run off, picking variant 2 runs at once; the viewer then shows the
+    // picked result (nearest of the strip's thumbnails to it) and Export PNG writes exactly that.
+    await page.uncheck('#auto-run');
+    await page.click('button.tool:has-text("Diverse")');
+    await expect.poll(() => page.textContent('.viewer-note'), { timeout: 300_000 }).toMatch(/Pick a result/);
+    expect(await page.locator('.gallery-item img').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().width)))).toEqual([160, 160, 160, 160]);
+    runs = await runsDone();
+    await editor('window.__shown = app.viewer.el.image');
+    await page.locator('.gallery-item').nth(2).click();
+    await nextRun(runs);
+    await page.waitForFunction(() => (window as any).discoEditor.viewer.el.image !== (window as any).__shown); // the viewer's refresh follows the run
+    const nearest = await editor<number[]>(`
+      const imgs = [...document.querySelectorAll('.gallery-item img')];
+      return Promise.all(imgs.map((i) => i.decode())).then(() => {
+        const w = imgs[0].naturalWidth, h = imgs[0].naturalHeight;
+        const px = (src) => { const c = new OffscreenCanvas(w, h); const g = c.getContext('2d'); g.drawImage(src, 0, 0, w, h); return g.getImageData(0, 0, w, h).data; };
+        const shown = px(app.viewer.el.image);
+        return imgs.map((im) => { const p = px(im); let s = 0; for (let i = 0; i < p.length; i++) s += Math.abs(p[i] - shown[i]); return s / p.length; });
+      });`);
+    expect(nearest.indexOf(Math.min(...nearest)), `viewer vs the strip: ${nearest.map((d) => d.toFixed(2))}`).toBe(2);
+    expect(nearest[0]).toBeGreaterThan(nearest[2]);
+    const [exported] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
+    const png = await sharp(await readFile((await exported.path())!)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const shown = await editor<number[]>(`const b = app.viewer.el.image; const c = new OffscreenCanvas(b.width, b.height); const g = c.getContext('2d');
+      g.drawImage(b, 0, 0); return [b.width, b.height, ...g.getImageData(0, 0, b.width, b.height).data];`);
+    expect([png.info.width, png.info.height]).toEqual(shown.slice(0, 2));
+    expect(Buffer.from(shown.slice(2)).equals(png.data), 'Export PNG writes what the viewer shows').toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'disco-auto-diverse-picked.png') });
     expect(h.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
   }, 900_000);
 });

@@ -1,8 +1,10 @@
 /** A one-line hint over the top of the graph, for a first visit; closed once, it stays away. */
+import { recall, remember } from './layout.ts';
+
 const HINT_KEY = 'disco.hintClosed';
 
 export function showHint(host: HTMLElement, text: string): void {
-  if (localStorage.getItem(HINT_KEY)) return;
+  if (recall(HINT_KEY)) return;
   const el = document.createElement('div');
   el.className = 'hint';
   el.setAttribute('role', 'note');
@@ -12,7 +14,7 @@ export function showHint(host: HTMLElement, text: string): void {
   close.title = 'Close the hint';
   close.textContent = '✕';
   close.addEventListener('click', () => {
-    localStorage.setItem(HINT_KEY, '1');
+    remember(HINT_KEY, '1');
     el.remove();
   });
   el.append(span, close);

@@ -20,7 +20,7 @@ export interface Layout {
 }
 
 export function setupLayout(app: HTMLElement, palette: HTMLElement, stage: HTMLElement): Layout {
-  let share = Number(localStorage.getItem(VIEWER_KEY)) || DEFAULT_SHARE;
+  let share = Number(recall(VIEWER_KEY)) || DEFAULT_SHARE;
   const apply = () => {
     const max = Math.max(MIN_VIEWER, app.clientWidth - palette.offsetWidth - MIN_GRAPH);
     app.style.setProperty('--viewer-w', `${Math.round(Math.min(max, Math.max(MIN_VIEWER, share * app.clientWidth)))}px`);
@@ -29,14 +29,14 @@ export function setupLayout(app: HTMLElement, palette: HTMLElement, stage: HTMLE
     setViewerWidth(px: number) {
       share = Math.min(0.9, Math.max(0.05, px / Math.max(1, app.clientWidth)));
       apply();
-      localStorage.setItem(VIEWER_KEY, share.toFixed(4));
+      remember(VIEWER_KEY, share.toFixed(4));
     },
     setPaletteCollapsed(collapsed: boolean) {
       app.classList.toggle('palette-collapsed', collapsed);
       toggle.textContent = collapsed ? '»' : '«';
       toggle.title = collapsed ? 'Show the node palette' : 'Hide the node palette';
       toggle.setAttribute('aria-expanded', String(!collapsed));
-      localStorage.setItem(PALETTE_KEY, collapsed ? '1' : '');
+      remember(PALETTE_KEY, collapsed ? '1' : '');
       apply();
     },
     setGraphCollapsed(collapsed: boolean) {
@@ -44,7 +44,7 @@ export function setupLayout(app: HTMLElement, palette: HTMLElement, stage: HTMLE
       graphToggle.textContent = collapsed ? '▸ Graph' : '▾ Graph';
       graphToggle.title = collapsed ? 'Show the node graph' : 'Fold the node graph away';
       graphToggle.setAttribute('aria-expanded', String(!collapsed));
-      localStorage.setItem(GRAPH_KEY, collapsed ? '1' : '');
+      remember(GRAPH_KEY, collapsed ? '1' : '');
     },
   };
 
@@ -80,13 +80,30 @@ export function setupLayout(app: HTMLElement, palette: HTMLElement, stage: HTMLE
   toggle.className = 'palette-toggle';
   toggle.addEventListener('click', () => layout.setPaletteCollapsed(!app.classList.contains('palette-collapsed')));
   palette.prepend(toggle);
-  layout.setPaletteCollapsed(localStorage.getItem(PALETTE_KEY) === '1');
+  layout.setPaletteCollapsed(recall(PALETTE_KEY) === '1');
 
   const graphToggle = document.createElement('button');
   graphToggle.className = 'stage-toggle';
   graphToggle.addEventListener('click', () => layout.setGraphCollapsed(!app.classList.contains('graph-collapsed')));
   stage.append(graphToggle);
-  layout.setGraphCollapsed(localStorage.getItem(GRAPH_KEY) === '1');
+  layout.setGraphCollapsed(recall(GRAPH_KEY) === '1');
   new ResizeObserver(apply).observe(app);
   return layout;
+}
+
+/** localStorage, where the page may use it (a third-party frame may not: then nothing is remembered). */
+export function recall(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+export function remember(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // storage blocked: the layout lasts as long as the page
+  }
 }

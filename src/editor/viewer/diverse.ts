@@ -49,9 +49,10 @@ export class DiverseGallery {
       this.variants.push(await this.viewer.colouredAnchors());
       this.viewer.el.gallery = [...items];
     }
-    this.viewer.el.note = 'Pick a result to use its anchor colours.';
-    // The canvas still holds the original variant: bring the caches and the view back to it.
+    // The canvas still holds the original variant: bring the caches and the view back to it, then
+    // offer the pick (a pick during that run would be shown the restored view).
     await this.host.run(() => undefined);
+    this.viewer.el.note = 'Pick a result to use its anchor colours.';
   }
 
   /** Writes the anchor colours of variant `index` into User Anchors (one undo step). */
