@@ -123,13 +123,14 @@ export class DocumentLifecycle {
   }
 
   private async usePngWhereThePhotoIsMissing(png: File): Promise<void> {
-    const missing = this.ed.view.graph._nodes.filter(isDiscoNode).filter((n) => n.def.params[IMAGE_PARAM]?.kind === 'string');
     let key: string | undefined;
-    for (const node of missing) {
-      const ref = node.params()[IMAGE_PARAM];
+    for (const node of this.ed.view.graph._nodes.filter(isDiscoNode)) {
+      const param = imageParam(node.def);
+      if (!param) continue;
+      const ref = node.params()[param];
       if (typeof ref === 'string' && ref && (await loadPhoto(ref))) continue;
       key ??= await storePhoto(png);
-      node.setParam(IMAGE_PARAM, key);
+      node.setParam(param, key);
       toast(`The photo behind ${png.name} is not in this browser: ${node.title} #${node.id} uses the PNG itself instead (a result keeps its photo's lightness, so a rerun gives the same picture). Drop the original photo on the node to use it.`, 'info', 12_000);
     }
     if (key) this.ed.tracker.check();
