@@ -3,6 +3,8 @@
  *   npx tsx scripts/make-workflows.ts
  * disco-auto.json        automatic DISCO (k-means anchors, top-1 colours) with the default model set
  * disco-diverse.json     the same with anchor colour variant 1 (DISCO's T=1); run variants 0..N-1 for a gallery
+ * disco-official-script.json  the official inference script's default path: the 8-bit photo resized to
+ *                        256 x 256 (OpenCV uint8 INTER_LINEAR), networks at 256, result at 256 x 256
  * user-guided.json       training-free: soft-SLIC superpixels + the user's anchors + Laplacian propagation, no models
  * compare-superpixels.json  the learned SpixelNet next to the training-free soft SLIC, boundaries drawn on the photo
  * A test (test/workflows.test.ts) checks the committed files equal what this script writes.
@@ -50,12 +52,26 @@ const photoLinks = [
 const grayPhotoNodes = [...photoNodes.slice(0, 1), { id: 2, type: 'disco/gray-from-photo' }, ...photoNodes.slice(1)] as const;
 const grayPhotoLinks = [[1, 'image', 2, 'image'], [2, 'image', 3, 'image'], ...photoLinks.slice(1)] as const;
 
-function discoAuto(variant: number): WorkflowSpec {
+/**
+ * The official inference script's default path: the 8-bit RGB photo resized to 256 x 256 with OpenCV's
+ * uint8 INTER_LINEAR first, then float Lab of that; the networks run at 256 with no further resize
+ * and the result (its L and the ab) stays at 256 x 256.
+ */
+const scriptPhotoNodes = [
+  photoNodes[0],
+  { id: 2, type: 'disco/resize-image', params: { width: 256, height: 256 } },
+  photoNodes[1],
+  { id: 4, type: 'disco/resize-to-working', params: { size: 256, keepAspect: false, fullSize: true } },
+  photoNodes[3],
+] as const;
+const scriptPhotoLinks = [[1, 'image', 2, 'image'], [2, 'image', 3, 'image'], ...photoLinks.slice(1)] as const;
+
+function discoAuto(variant: number, officialScript = false): WorkflowSpec {
   return {
-    id: `00000000-0000-4000-8000-00000000000${variant === 0 ? 1 : 2}`,
+    id: `00000000-0000-4000-8000-00000000000${officialScript ? 5 : variant === 0 ? 1 : 2}`,
     models: modelRefs(DEFAULT_SET),
     nodes: [
-      ...photoNodes,
+      ...(officialScript ? scriptPhotoNodes : photoNodes),
       { id: 6, type: 'disco/load-model-set', params: { set: DEFAULT_SET } },
       { id: 7, type: 'disco/spixelnet' },
       { id: 8, type: 'disco/feature-extractor' },
@@ -72,7 +88,7 @@ function discoAuto(variant: number): WorkflowSpec {
       { id: 19, type: 'disco/save-image', params: { filename_prefix: 'disco' } },
     ],
     links: [
-      ...photoLinks,
+      ...(officialScript ? scriptPhotoLinks : photoLinks),
       [5, 'gray', 7, 'gray'], [6, 'spixelnet', 7, 'model'],
       [5, 'gray', 8, 'gray'], [6, 'backbone', 8, 'model'],
       [8, 'features', 9, 'features'], [7, 'affinity', 9, 'affinity'],
@@ -153,6 +169,7 @@ export function exampleWorkflows(): Record<string, Workflow> {
   return {
     'disco-auto.json': buildWorkflow(discoAuto(0), registry),
     'disco-diverse.json': buildWorkflow(discoAuto(1), registry),
+    'disco-official-script.json': buildWorkflow(discoAuto(0, true), registry),
     'user-guided.json': buildWorkflow(userGuided, registry),
     'compare-superpixels.json': buildWorkflow(compareSuperpixels, registry),
   };

@@ -7,7 +7,9 @@
 Per photo (docs/disco-method.md §2, §9, §10), with OpenCV (Debian python3-opencv) for every image step:
   cv2.imread -> RGB -> uint8 / 255 as float32 -> cv2.cvtColor(RGB2LAB) at the photo's size;
   "demo": the float Lab resized to size x size (cv2.resize, INTER_LINEAR); "full": edge-padded
-  bottom/right to multiples of 16 (the script's --no_resize);
+  bottom/right to multiples of 16 (the script's --no_resize); "script" (the inference script's
+  default): the uint8 RGB resized to size x size (cv2.resize, INTER_LINEAR) before the /255 and Lab,
+  then as "full" on that picture (no padding at a multiple of 16), result at size x size;
   gray = (L - 50) / 50 -> SpixelNet, backbone, SP-Pool, colour modeler;
   anchors: numpy seed 1 right before k-means (the web demo's rule), choice(n, k, replace=False)
   initial centres, Lloyd's loop (at most 20 steps, stop when shift^2 < 1e-4), one anchor per cluster
@@ -18,7 +20,7 @@ Per photo (docs/disco-method.md §2, §9, §10), with OpenCV (Debian python3-ope
   (INTER_LINEAR); full: cropped; ab x 110 joined with the photo's own L -> cv2.cvtColor(LAB2RGB)
   -> (rgb * 255).astype(np.uint8).
 
-<folder>/request.json: {"k": 8, "photos": [{"name", "file", "path": "demo"|"full", "size": 256,
+<folder>/request.json: {"k": 8, "photos": [{"name", "file", "path": "demo"|"full"|"script", "size": 256,
 "modes": ["auto", "reference"]}]}. Writes <folder>/response.json: {name: {mode: {"cells": [token
 index per anchor, ascending, repeated for a doubled anchor], "bins": [bin per anchor], "rgb":
 file of uint8 H x W x 3}}}, the rgb files beside it.
@@ -30,13 +32,16 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
-def lab_of_photo(path):
+def lab_of_photo(path, resize_to=None):
+    """Float Lab of the photo file; resize_to = s first resizes its uint8 RGB to s x s (INTER_LINEAR)."""
     import cv2
     import numpy as np
     bgr = cv2.imread(path, cv2.IMREAD_COLOR)
     if bgr is None:
         raise SystemExit(f"{path}: OpenCV cannot read it")
     rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    if resize_to is not None:
+        rgb = cv2.resize(rgb, (resize_to, resize_to), interpolation=cv2.INTER_LINEAR)
     return cv2.cvtColor(rgb.astype(np.float32) / np.float32(255), cv2.COLOR_RGB2LAB)
 
 
@@ -82,7 +87,7 @@ def main(argv=None):
     res = {}
     with torch.no_grad():
         for photo in req["photos"]:
-            lab = lab_of_photo(photo["file"])
+            lab = lab_of_photo(photo["file"], photo["size"] if photo["path"] == "script" else None)
             H, W = lab.shape[:2]
             if photo["path"] == "demo":
                 s = photo["size"]

@@ -4,8 +4,9 @@
 // (training/official_photo_pipeline.py: cv2.imread, /255 float32, cvtColor RGB2LAB, INTER_LINEAR
 // resizes or edge padding, numpy seed 1 before k-means, LAB2RGB, x255 astype uint8). Real photos,
 // colour and gray, sizes that are not multiples of 16; the demo path (networks at a fixed size, ab
-// resized back and joined with the photo's L) and the script's --no_resize path (networks at the
-// photo's size, padded to multiples of 16). Same anchor cells and bins, RGB PSNR >= 45 dB.
+// resized back and joined with the photo's L), the script's --no_resize path (networks at the
+// photo's size, padded to multiples of 16) and the script's default path (workflows/disco-official-script.json:
+// the uint8 photo resized to 256 x 256 first, result at 256 x 256). Same anchor cells and bins, RGB PSNR >= 45 dB.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ const hasCv2 = spawnSync(PYTHON, ['-c', 'import cv2'], { stdio: 'ignore' }).stat
 const skip = skipWithoutTorch('official-photo-parity') || (!hasCv2 && !process.env.CI);
 if (!hasCv2 && !process.env.CI) console.warn('official-photo-parity: skipped: python3-opencv is missing (sudo apt-get install python3-opencv)');
 
-interface Photo { name: string; file: string; path: 'demo' | 'full'; size: number; modes: ('auto' | 'reference')[]; w: number; h: number }
+interface Photo { name: string; file: string; path: 'demo' | 'full' | 'script'; size: number; modes: ('auto' | 'reference')[]; w: number; h: number }
 interface Result { cells: number[]; bins: number[]; rgb: string; shape: [number, number, number] }
 
 let work = '';
@@ -58,6 +59,7 @@ for name, src, x, y, w, h in ${JSON.stringify(crops)}:
     { name: 'chelsea-gray', file: join(ROOT, 'examples/chelsea-gray.png'), path: 'demo', size: 128, modes: ['auto'], w: 451, h: 300 },
     { name: 'crop-colour', file: join(work, 'crop-colour.png'), path: 'full', size: 256, modes: ['auto', 'reference'], w: 151, h: 113 },
     { name: 'crop-gray', file: join(work, 'crop-gray.png'), path: 'full', size: 256, modes: ['auto'], w: 175, h: 97 },
+    { name: 'chelsea-script', file: join(ROOT, 'examples/chelsea.png'), path: 'script', size: 256, modes: ['auto'], w: 256, h: 256 },
   );
 }, 600_000);
 
@@ -74,18 +76,23 @@ function psnr(a: Uint8Array, b: Uint8Array): number {
 describe.skipIf(skip)('disco colorize from a photo file matches the official pipeline (OpenCV + PyTorch)', () => {
   it('same anchors and bins, RGB PSNR >= 45 dB, automatic and user-anchor (reference colours) modes', async () => {
     const registry = nodeRegistry();
-    const base = loadWorkflow(readFileSync(join(ROOT, 'workflows/disco-auto.json'), 'utf8'), { registry }).workflow;
+    const workflow = (file: string) => loadWorkflow(readFileSync(join(ROOT, 'workflows', file), 'utf8'), { registry }).workflow;
+    const demo = workflow('disco-auto.json'), script = workflow('disco-official-script.json');
     const nodeOf = (w: Workflow, type: string) => String(w.nodes.find((n) => n.type === type)!.id);
-    const [load, resize, colours, recombine] = ['disco/load-image', 'disco/resize-to-working', 'disco/anchor-colors', 'disco/recombine'].map((t) => nodeOf(base, t));
+    // the two workflows share these node ids (scripts/make-workflows.ts)
+    const [load, resize, colours, recombine] = ['disco/load-image', 'disco/resize-to-working', 'disco/anchor-colors', 'disco/recombine'].map((t) => nodeOf(demo, t));
     const models = new OnnxModelHost({ source: fsModelSource(join(work, 'models')), gateway: createNodeGateway() });
     const executor = new Executor({ registry });
 
     const ours: Record<string, Record<string, { cells: number[]; bins: number[]; rgb: Uint8Array }>> = {};
     for (const photo of photos) {
+      const base = photo.path === 'script' ? script : demo;
       let wf = setParam(base, nodeOf(base, 'disco/load-model-set'), 'set', 'random', registry);
       wf = setParam(wf, load, 'image', photo.file, registry);
-      wf = setParam(wf, resize, 'size', photo.size, registry);
-      wf = setParam(wf, resize, 'fullSize', photo.path === 'full', registry);
+      if (photo.path !== 'script') {
+        wf = setParam(wf, resize, 'size', photo.size, registry);
+        wf = setParam(wf, resize, 'fullSize', photo.path === 'full', registry);
+      }
       ours[photo.name] = {};
       for (const mode of photo.modes) {
         let run = wf;
