@@ -67,7 +67,7 @@ describe('anchor editing in Chromium', () => {
 
     // The example workflow from the menu, then our own photo dropped onto its Load Image node.
     await page.selectOption('#examples-menu', 'user-guided');
-    await expect.poll(() => editor<number>('return app.view.graph._nodes.length')).toBe(11);
+    await expect.poll(() => editor<number>('return app.view.graph._nodes.length'), { timeout: 30_000 }).toBe(11);
     const photo = await readFile(join(ROOT, 'examples', 'chelsea-gray.png'));
     await dropFile(page, photo, 'cat.png', 'image/png');
     await page.waitForFunction(() => /^[0-9a-f]{64}$/.test((window as any).discoEditor.view.graph.getNodeById(1).params().image));
@@ -206,7 +206,7 @@ describe('anchor editing in Chromium', () => {
     await page.click('text=New');
     expect(await editor<number>('return app.view.graph._nodes.length')).toBe(0);
     await dropFile(page, png, 'disco-result.png', 'image/png');
-    await expect.poll(() => editor<number>('return app.view.graph._nodes.length')).toBe(11);
+    await expect.poll(() => editor<number>('return app.view.graph._nodes.length'), { timeout: 30_000 }).toBe(11);
     expect(await userAnchorsParam()).toEqual(after);
 
     expect(h.errors).toEqual([]);
@@ -246,7 +246,7 @@ describe('anchor editing in Chromium', () => {
     await editor(`window.__runs = 0; app.onRunFinished = () => { window.__runs++; };`);
     await page.click('text=New');
     await dropFile(page, Buffer.from(serializeWorkflow(wf)), 'auto-anchors.json', 'application/json');
-    await expect.poll(() => editor<number>('return app.view.graph._nodes.length')).toBe(16);
+    await expect.poll(() => editor<number>('return app.view.graph._nodes.length'), { timeout: 30_000 }).toBe(16);
     await dropFile(page, await readFile(join(ROOT, 'examples', 'chelsea.png')), 'cat.png', 'image/png');
     await page.waitForFunction(() => /^[0-9a-f]{64}$/.test((window as any).discoEditor.view.graph.getNodeById(1).params().image));
 

@@ -59,7 +59,7 @@ describe.skipIf(!HAVE_MODELS)('automatic DISCO with models/disco-lite', () => {
     await editor(`window.__runs = 0; app.onRunFinished = () => { window.__runs++; };`);
 
     await page.selectOption('#examples-menu', 'disco-auto');
-    await expect.poll(() => editor<number>('return app.view.graph._nodes.length')).toBe(19);
+    await expect.poll(() => editor<number>('return app.view.graph._nodes.length'), { timeout: 30_000 }).toBe(19);
     // Our photo, dropped on the canvas: it goes into the workflow's Load Image node.
     const photo = await readFile(join(ROOT, 'examples', 'chelsea-gray.png'));
     await page.evaluate((b64) => {

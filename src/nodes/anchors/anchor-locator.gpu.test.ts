@@ -22,7 +22,7 @@ describe('disco/anchor-locator on WebGPU', () => {
     const backend: Backend = { ...gpu, spSizes: async () => sizes };
     const tokens = await gpu.upload(cpuTensor([1, 64, 16, 16], v('tokens').data as Float32Array));
     const affinity = { assoc: cpuTensor([1, 9, 256, 256]), cell: 16, method: 'test' };
-    const params = { k: 8, seed: v('seed').data[0], init: 'reference', maxIterations: 20 };
+    const params = { k: 8, seed: v('seed').data[0], init: 'reference' as const, maxIterations: 20 };
     const out = (await anchorLocator.execute(ctx(backend), { features: { tokens, cell: 16 }, affinity }, params)).anchors as AnchorsValue;
     const mask = new Float32Array(256);
     for (const a of out.anchors) mask[a.cell] += 1;

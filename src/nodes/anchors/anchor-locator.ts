@@ -6,7 +6,7 @@
  */
 import { choice, defineNode, int } from '../../runtime/engine/node-def.ts';
 import { cellCentre, checkAnchorGrid } from '../../runtime/values/anchors.ts';
-import type { AffinityValue, Anchor, AnchorsValue, TokensValue } from '../../runtime/values/types.ts';
+import type { Anchor, AnchorsValue } from '../../runtime/values/types.ts';
 import { AFFINITY, ANCHORS, TOKENS } from '../../runtime/values/value-types.ts';
 
 const ID = 'disco/anchor-locator';
@@ -36,14 +36,14 @@ export const anchorLocator = defineNode({
     anchors: { type: ANCHORS, description: 'One automatic anchor per cluster, plus the per-token cluster labels.' },
   },
   async execute(ctx, inputs, params) {
-    const features = inputs.features as TokensValue;
-    const affinity = inputs.affinity as AffinityValue;
+    const features = inputs.features;
+    const affinity = inputs.affinity;
     const { tokens } = features;
     if (tokens.shape.length !== 4 || tokens.shape[0] !== 1) {
       throw new Error(`${ID}: features must be [1,C,h,w], got [${tokens.shape.join('x')}]`);
     }
     const [gridH, gridW] = [tokens.shape[2], tokens.shape[3]];
-    const k = params.k as number;
+    const k = params.k;
     if (k > gridH * gridW) throw new Error(`${ID}: k = ${k} is more than the ${gridH * gridW} superpixels`);
 
     const sizes = await ctx.backend.spSizes(affinity.assoc, affinity.cell);
@@ -52,10 +52,10 @@ export const anchorLocator = defineNode({
         throw new Error(`${ID}: the affinity gives a ${sizes.shape[2]}x${sizes.shape[3]} superpixel grid but the features are ${gridH}x${gridW}`);
       }
       const loc = await ctx.backend.locateAnchors(tokens, sizes, {
-        k, seed: params.seed as number, init: params.init as 'reference' | 'kmeans++', maxIterations: params.maxIterations as number,
+        k, seed: params.seed, init: params.init, maxIterations: params.maxIterations,
       });
       let anchors: Anchor[] = Array.from(loc.cells, (cell, cluster) => ({ cell, ...cellCentre(cell, gridH, gridW), source: 'auto', cluster }));
-      const locked = inputs.locked as AnchorsValue | undefined;
+      const locked = inputs.locked;
       if (locked) {
         checkAnchorGrid(locked, gridH, gridW, `${ID}: the locked anchors`);
         const kept = locked.anchors.map((a): Anchor => {

@@ -69,6 +69,6 @@ export const anchorOverlay = defineNode({
     image: { type: IMAGE, description: 'The image with the anchors drawn on it.' },
   },
   execute: (_ctx, inputs, params) => ({
-    image: drawAnchors(inputs.image as ImageValue, inputs.anchors as AnchorsValue, params.radius as number),
+    image: drawAnchors(inputs.image, inputs.anchors, params.radius),
   }),
 });

@@ -148,7 +148,7 @@ describe('disco/user-anchors', () => {
     [[{ x: 0.5, y: 0.5, ab: [1] }], /ab must be two numbers/],
     ['nope', /anchors must be a list/],
   ])('rejects %j with a clear message', async (anchors, message) => {
-    expect(userAnchors.validate!({ ...defaults(userAnchors), anchors })).toMatch(message);
+    expect((userAnchors as NodeDef).validate!({ ...defaults(userAnchors), anchors })).toMatch(message);
     await expect(run(userAnchors, {}, { anchors })).rejects.toThrow(message);
   });
 });

@@ -37,5 +37,5 @@ export const mergeAnchorsNode = defineNode({
   outputs: {
     anchors: { type: ANCHORS, description: 'The merged list on the same grid.' },
   },
-  execute: (_ctx, inputs) => ({ anchors: mergeAnchors(inputs.auto as AnchorsValue, inputs.user as AnchorsValue) }),
+  execute: (_ctx, inputs) => ({ anchors: mergeAnchors(inputs.auto, inputs.user) }),
 });

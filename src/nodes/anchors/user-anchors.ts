@@ -9,7 +9,7 @@
 import { defineNode, int, json, type Params } from '../../runtime/engine/node-def.ts';
 import { rgbToLabPixel } from '../../runtime/backends/cpu/lab.ts';
 import { cellAt } from '../../runtime/values/anchors.ts';
-import type { Anchor, AnchorsValue, TokensValue } from '../../runtime/values/types.ts';
+import type { Anchor, AnchorsValue } from '../../runtime/values/types.ts';
 import { ANCHORS, TOKENS } from '../../runtime/values/value-types.ts';
 
 const ID = 'disco/user-anchors';
@@ -71,7 +71,7 @@ export const userAnchors = defineNode({
     grid: { type: TOKENS, optional: true, description: 'Tokens whose h x w grid the anchors go on (else gridH x gridW).' },
   },
   params: {
-    anchors: json({ default: [], description: 'List of {x, y, color: "#rrggbb" | ab: [a, b], locked?} or {x, y, remove: true}; x, y in 0..1.' }),
+    anchors: json<UserAnchorSpec[]>({ default: [], description: 'List of {x, y, color: "#rrggbb" | ab: [a, b], locked?} or {x, y, remove: true}; x, y in 0..1.' }),
     gridH: int({ default: 16, min: 1, max: 256, description: 'Token rows when no grid input is connected.' }),
     gridW: int({ default: 16, min: 1, max: 256, description: 'Token columns when no grid input is connected.' }),
   },
@@ -82,11 +82,11 @@ export const userAnchors = defineNode({
   execute(ctx, inputs, params) {
     const problem = listProblem(params.anchors);
     if (problem) throw new Error(`${ID}: ${problem}`);
-    const grid = inputs.grid as TokensValue | undefined;
-    const [gridH, gridW] = grid ? [grid.tokens.shape[2], grid.tokens.shape[3]] : [params.gridH as number, params.gridW as number];
+    const grid = inputs.grid;
+    const [gridH, gridW] = grid ? [grid.tokens.shape[2], grid.tokens.shape[3]] : [params.gridH, params.gridW];
     // A remove entry is a null in the token's slot: a later entry in the same token replaces it, and vice versa.
     const byCell = new Map<number, Anchor | null>();
-    for (const e of params.anchors as UserAnchorSpec[]) {
+    for (const e of params.anchors) {
       const cell = cellAt(e.x, e.y, gridH, gridW);
       if (byCell.get(cell)) ctx.warn(`two user anchors fall in token ${cell}; the later one is kept`);
       const ab = e.ab ? ([e.ab[0], e.ab[1]] as const) : e.color ? hexToAb(e.color) : undefined;

@@ -1,6 +1,5 @@
 /** Anchor Colors: a colour bin for every anchor (docs/disco-method.md §10), from the colour model or a reference ab image. */
 import { choice, defineNode, int } from '../../runtime/engine/node-def.ts';
-import type { AnchorsValue, ColorDistValue, TokensValue } from '../../runtime/values/types.ts';
 import { ANCHORS, COLOR_DIST, TOKENS } from '../../runtime/values/value-types.ts';
 
 const ID = 'disco/anchor-colors';
@@ -23,11 +22,11 @@ export const anchorColors = defineNode({
   },
   outputs: { anchors: { type: ANCHORS, description: 'The anchors, each with bin and ab.' } },
   async execute(ctx, inputs, params) {
-    const dist = inputs.dist as ColorDistValue | undefined, tokens = inputs.tokens as TokensValue | undefined;
+    const dist = inputs.dist, tokens = inputs.tokens;
     const referenceAb = params.mode === 'reference-ab' ? tokens?.pooledAb : undefined;
     if (params.mode === 'reference-ab' && !referenceAb) throw new Error(`${ID}: reference-ab mode needs the tokens input with pooled ab (SP-Pool with an ab image)`);
     if (params.mode === 'model' && !dist) throw new Error(`${ID}: model mode needs the dist input (the colour modeler's distribution)`);
-    const anchors = await ctx.backend.anchorColors(dist?.probs, inputs.anchors as AnchorsValue, { variant: params.variant as number, referenceAb });
+    const anchors = await ctx.backend.anchorColors(dist?.probs, inputs.anchors, { variant: params.variant, referenceAb });
     return { anchors };
   },
 });

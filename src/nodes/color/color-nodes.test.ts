@@ -122,8 +122,8 @@ describe('colour nodes', () => {
   });
 
   it('resize-to-working rejects sizes that are not multiples of 16', () => {
-    expect(resizeToWorking.validate!({ size: 250, keepAspect: false })).toMatch(/multiple of 16/);
-    expect(resizeToWorking.validate!({ size: 256, keepAspect: false })).toBeUndefined();
+    expect(resizeToWorking.validate!({ size: 250, keepAspect: false, fullSize: false })).toMatch(/multiple of 16/);
+    expect(resizeToWorking.validate!({ size: 256, keepAspect: false, fullSize: false })).toBeUndefined();
     expect(checkParam(resizeToWorking.params.size, 16)).toMatch(/below the minimum/);
   });
 

@@ -1,7 +1,6 @@
 /** Gray from Photo: a colour photo as an 8-bit gray picture (Lab a = b = 0), for workflows that read a photo's whole Lab. */
 import { imageHasColor } from '../../runtime/backends/cpu/lab.ts';
 import { defineNode } from '../../runtime/engine/node-def.ts';
-import type { ImageValue } from '../../runtime/values/types.ts';
 import { IMAGE } from '../../runtime/values/value-types.ts';
 
 export const grayFromPhoto = defineNode({
@@ -14,7 +13,7 @@ export const grayFromPhoto = defineNode({
   params: {},
   outputs: { image: { type: IMAGE, description: 'Its gray version.' } },
   async execute(ctx, inputs) {
-    const image = inputs.image as ImageValue;
+    const image = inputs.image;
     if (!imageHasColor(image)) return { image };
     ctx.warn('the photo had colour; it was dropped (Lab a = b = 0) so the colourisation starts from gray');
     return { image: await ctx.backend.dropChroma(image) };

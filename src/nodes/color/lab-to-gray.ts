@@ -1,6 +1,6 @@
 /** Lab to Gray: the L plane of a Lab value (what the networks see). */
 import { defineNode } from '../../runtime/engine/node-def.ts';
-import type { GrayValue, LabValue } from '../../runtime/values/types.ts';
+import type { GrayValue } from '../../runtime/values/types.ts';
 import { GRAY, LAB } from '../../runtime/values/value-types.ts';
 
 export const labToGray = defineNode({
@@ -13,7 +13,7 @@ export const labToGray = defineNode({
   params: {},
   outputs: { gray: { type: GRAY, description: 'L [1,1,H,W].' } },
   async execute(ctx, inputs) {
-    const { lab, content } = inputs.lab as LabValue;
+    const { lab, content } = inputs.lab;
     const gray: GrayValue = { L: await ctx.backend.sliceChannels(lab, 0, 1), content };
     return { gray };
   },

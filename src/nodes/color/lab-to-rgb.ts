@@ -1,6 +1,5 @@
 /** Lab to RGB: float Lab -> 8-bit sRGB (clipped, truncated), cropped to the content frame. */
 import { defineNode } from '../../runtime/engine/node-def.ts';
-import type { LabValue } from '../../runtime/values/types.ts';
 import { IMAGE, LAB } from '../../runtime/values/value-types.ts';
 
 export const labToRgb = defineNode({
@@ -13,7 +12,7 @@ export const labToRgb = defineNode({
   params: {},
   outputs: { image: { type: IMAGE, description: 'The picture, content-frame size.' } },
   async execute(ctx, inputs) {
-    const { lab, content } = inputs.lab as LabValue;
+    const { lab, content } = inputs.lab;
     const full = content.width === lab.shape[3] && content.height === lab.shape[2];
     // A same-size resize of the content region is an exact crop (every tap has weight 0 or 1).
     const cropped = full ? lab : await ctx.backend.resize(lab, content, { from: content });

@@ -1,6 +1,5 @@
 /** Normalize ab: the a, b planes of a Lab value scaled by 1/110 (a reference colour image for SP-Pool). */
 import { defineNode } from '../../runtime/engine/node-def.ts';
-import type { LabValue } from '../../runtime/values/types.ts';
 import { LAB, TENSOR } from '../../runtime/values/value-types.ts';
 
 export const normalizeAb = defineNode({
@@ -13,7 +12,7 @@ export const normalizeAb = defineNode({
   params: {},
   outputs: { ab_n: { type: TENSOR, description: 'Normalised ab [1,2,H,W].' } },
   async execute(ctx, inputs) {
-    const ab = await ctx.backend.sliceChannels((inputs.lab as LabValue).lab, 1, 2);
+    const ab = await ctx.backend.sliceChannels(inputs.lab.lab, 1, 2);
     const ab_n = await ctx.backend.normalizeLab(ab, 'ab');
     ctx.backend.release(ab);
     return { ab_n };

@@ -1,6 +1,5 @@
 /** Normalize Gray: L -> (L-50)/50, the networks' gray input. */
 import { defineNode } from '../../runtime/engine/node-def.ts';
-import type { GrayValue } from '../../runtime/values/types.ts';
 import { GRAY, TENSOR } from '../../runtime/values/value-types.ts';
 
 export const normalizeGray = defineNode({
@@ -13,6 +12,6 @@ export const normalizeGray = defineNode({
   params: {},
   outputs: { gray_n: { type: TENSOR, description: 'Normalised gray [1,1,H,W].' } },
   async execute(ctx, inputs) {
-    return { gray_n: await ctx.backend.normalizeLab((inputs.gray as GrayValue).L, 'L') };
+    return { gray_n: await ctx.backend.normalizeLab(inputs.gray.L, 'L') };
   },
 });

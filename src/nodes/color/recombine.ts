@@ -1,7 +1,5 @@
 /** Recombine: predicted colour at working size + the photo's own full-resolution lightness -> the result. */
 import { defineNode } from '../../runtime/engine/node-def.ts';
-import type { Tensor } from '../../runtime/values/tensor.ts';
-import type { GrayValue, LabValue } from '../../runtime/values/types.ts';
 import { GRAY, IMAGE, LAB, TENSOR } from '../../runtime/values/value-types.ts';
 
 const ID = 'disco/recombine';
@@ -21,7 +19,7 @@ export const recombine = defineNode({
   params: {},
   outputs: { image: { type: IMAGE, description: 'The colourised photo at its original size.' } },
   async execute(ctx, inputs) {
-    const photo = inputs.photo as LabValue, working = inputs.working as GrayValue, ab = inputs.ab as Tensor;
+    const photo = inputs.photo, working = inputs.working, ab = inputs.ab;
     const [h, w] = [working.L.shape[2], working.L.shape[3]];
     if (ab.shape[2] !== h || ab.shape[3] !== w) throw new Error(`${ID}: the ab input is ${ab.shape[3]}x${ab.shape[2]} but the working gray is ${w}x${h}`);
     return { image: await ctx.backend.recombine(photo, ab, working.content) };

@@ -1,6 +1,5 @@
 /** Resize Image: the 8-bit picture resized as OpenCV's cv2.resize(INTER_LINEAR) does on uint8 (the official script's first step). */
 import { defineNode, int } from '../../runtime/engine/node-def.ts';
-import type { ImageValue } from '../../runtime/values/types.ts';
 import { IMAGE } from '../../runtime/values/value-types.ts';
 
 export const resizeImage = defineNode({
@@ -16,7 +15,7 @@ export const resizeImage = defineNode({
   },
   outputs: { image: { type: IMAGE, description: 'The resized picture (alpha resized too).' } },
   async execute(ctx, inputs, params) {
-    const image = inputs.image as ImageValue;
-    return { image: await ctx.backend.resizeImage(image, { width: params.width as number, height: params.height as number }) };
+    const image = inputs.image;
+    return { image: await ctx.backend.resizeImage(image, { width: params.width, height: params.height }) };
   },
 });

@@ -1,6 +1,5 @@
 /** Resize to Working Size: the Lab photo at the size the networks run at (official DISCO: 256 x 256, or its own size padded). */
 import { bool, defineNode, int } from '../../runtime/engine/node-def.ts';
-import type { LabValue } from '../../runtime/values/types.ts';
 import { LAB } from '../../runtime/values/value-types.ts';
 
 export const resizeToWorking = defineNode({
@@ -16,8 +15,8 @@ export const resizeToWorking = defineNode({
     fullSize: bool({ default: false, description: 'No resize: the networks run at the photo\'s own size, padded bottom/right to multiples of 16 by repeating the edge (the official script\'s --no_resize). Size and Keep Aspect are then unused; large photos take much longer.' }),
   },
   outputs: { lab: { type: LAB, description: 'Lab [1,3,size,size] (or padded to multiples of 16) with its content frame.' } },
-  validate: (params) => ((params.size as number) % 16 === 0 ? undefined : `size must be a multiple of 16 (the superpixel cell), got ${params.size}`),
+  validate: (params) => (params.size % 16 === 0 ? undefined : `size must be a multiple of 16 (the superpixel cell), got ${params.size}`),
   async execute(ctx, inputs, params) {
-    return { lab: await ctx.backend.resizeToWorking(inputs.lab as LabValue, params.size as number, params.keepAspect as boolean, params.fullSize as boolean) };
+    return { lab: await ctx.backend.resizeToWorking(inputs.lab, params.size, params.keepAspect, params.fullSize) };
   },
 });

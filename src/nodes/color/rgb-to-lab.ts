@@ -1,6 +1,6 @@
 /** RGB to Lab: 8-bit sRGB -> float CIE Lab (D65), as the DISCO reference computes it (docs/disco-method.md §2). */
 import { defineNode } from '../../runtime/engine/node-def.ts';
-import type { ImageValue, LabValue } from '../../runtime/values/types.ts';
+import type { LabValue } from '../../runtime/values/types.ts';
 import { IMAGE, LAB } from '../../runtime/values/value-types.ts';
 
 export const rgbToLab = defineNode({
@@ -13,7 +13,7 @@ export const rgbToLab = defineNode({
   params: {},
   outputs: { lab: { type: LAB, description: 'Lab [1,3,H,W]; the content frame is the whole image.' } },
   async execute(ctx, inputs) {
-    const image = inputs.image as ImageValue;
+    const image = inputs.image;
     const lab: LabValue = { lab: await ctx.backend.rgbToLab(image), content: { width: image.width, height: image.height } };
     return { lab };
   },

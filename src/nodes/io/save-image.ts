@@ -1,6 +1,5 @@
 /** Save Image: an output node. The host writes the image (PNG with the workflow); the node passes it through. */
 import { defineNode, str } from '../../runtime/engine/node-def.ts';
-import type { ImageValue } from '../../runtime/values/types.ts';
 import { IMAGE } from '../../runtime/values/value-types.ts';
 
 /** Longest prefix, in UTF-8 bytes: `<prefix>_NNNNN.png` and its temporary `.<name>.<pid>.tmp` stay under 255 bytes. */
@@ -30,5 +29,5 @@ export const saveImage = defineNode({
   outputs: { image: { type: IMAGE, description: 'The same picture, for the host to write.' } },
   isOutput: true,
   validate: (params) => prefixProblem(String(params.filename_prefix)),
-  execute: (_ctx, inputs) => ({ image: inputs.image as ImageValue }),
+  execute: (_ctx, inputs) => ({ image: inputs.image }),
 });

@@ -1,6 +1,6 @@
 /** Color Generator: tokens conditioned on the anchors' colours (docs/disco-method.md §1 step 7, §8). */
 import { defineNode } from '../../runtime/engine/node-def.ts';
-import type { AnchorsValue, ColorDistValue, ModelValue, TokensValue } from '../../runtime/values/types.ts';
+import type { ColorDistValue, TokensValue } from '../../runtime/values/types.ts';
 import { ANCHORS, COLOR_DIST, MODEL, TOKENS } from '../../runtime/values/value-types.ts';
 import { checkTokens, requireStage, runStage } from './model-inputs.ts';
 
@@ -23,9 +23,9 @@ export const colorGenerator = defineNode({
     dist: { type: COLOR_DIST, description: 'Preview: softmax of the auxiliary logits [1,313,h,w].' },
   },
   async execute(ctx, inputs) {
-    const model = requireStage(ID, inputs.model as ModelValue | undefined, 'color_generator');
-    const t = inputs.tokens as TokensValue;
-    const anchors = inputs.anchors as AnchorsValue;
+    const model = requireStage(ID, inputs.model, 'color_generator');
+    const t = inputs.tokens;
+    const anchors = inputs.anchors;
     const [h, w] = checkTokens(ID, 'the tokens input', t.tokens, 64);
     if (anchors.gridH !== h || anchors.gridW !== w) {
       throw new Error(`${ID}: the anchors are on a ${anchors.gridH}x${anchors.gridW} grid but the tokens are ${h}x${w}`);

@@ -1,6 +1,6 @@
 /** Color Modeler: colour features Fc and each superpixel's colour distribution (docs/disco-method.md §1 step 4, §8). */
 import { defineNode } from '../../runtime/engine/node-def.ts';
-import type { ColorDistValue, ModelValue, TokensValue } from '../../runtime/values/types.ts';
+import type { ColorDistValue, TokensValue } from '../../runtime/values/types.ts';
 import { COLOR_DIST, MODEL, TOKENS } from '../../runtime/values/value-types.ts';
 import { checkTokens, requireStage, runStage } from './model-inputs.ts';
 
@@ -22,8 +22,8 @@ export const colorModeler = defineNode({
     dist: { type: COLOR_DIST, description: 'softmax of the logits over the 313 bins [1,313,h,w].' },
   },
   async execute(ctx, inputs) {
-    const model = requireStage(ID, inputs.model as ModelValue | undefined, 'color_modeler');
-    const t = inputs.tokens as TokensValue;
+    const model = requireStage(ID, inputs.model, 'color_modeler');
+    const t = inputs.tokens;
     const [h, w] = checkTokens(ID, 'the tokens input', t.tokens, 64);
     const pos = await ctx.backend.positionEncoding(h, w);
     const out = await runStage(ctx, model, { tokens: t.tokens, pos });

@@ -1,6 +1,5 @@
 /** Feature Extractor: the backbone's per-pixel features F (docs/disco-method.md §1 step 2, §5). */
 import { defineNode } from '../../runtime/engine/node-def.ts';
-import type { GrayValue, ModelValue } from '../../runtime/values/types.ts';
 import { GRAY, MODEL, TENSOR } from '../../runtime/values/value-types.ts';
 import { cellOf, grayFeed, requireStage, runStage } from './model-inputs.ts';
 
@@ -19,8 +18,8 @@ export const featureExtractor = defineNode({
   params: {},
   outputs: { features: { type: TENSOR, description: 'Pixel features [1,64,H,W].' } },
   async execute(ctx, inputs) {
-    const model = requireStage(ID, inputs.model as ModelValue | undefined, 'backbone');
-    const gray = await grayFeed(ctx, ID, inputs.gray as GrayValue, cellOf(model));
+    const model = requireStage(ID, inputs.model, 'backbone');
+    const gray = await grayFeed(ctx, ID, inputs.gray, cellOf(model));
     const { features } = await runStage(ctx, model, { gray });
     ctx.backend.release(gray);
     return { features };

@@ -27,20 +27,19 @@ export const loadModelSet = defineNode({
   validate: (p) => (typeof p.set === 'string' && p.set.trim() ? undefined : 'set must name a model set'),
   // The sha256 of every stage file, so a changed set misses the cache.
   async fingerprint(ctx, { set }) {
-    const name = set as string;
     if (ctx.models.describeSet) {
-      const info = await ctx.models.describeSet(name);
+      const info = await ctx.models.describeSet(set);
       return STAGE_NAMES.map((s) => `${s}=${info.stages[s]?.sha256 ?? 'missing'}`).join(';');
     }
-    const models = await Promise.all(STAGE_NAMES.map((s) => ctx.models.load(name, s)));
+    const models = await Promise.all(STAGE_NAMES.map((s) => ctx.models.load(set, s)));
     return models.map((m) => `${m.stage}=${m.sha256}`).join(';');
   },
   async execute(ctx, _inputs, { set }) {
-    const out: Record<string, ModelValue> = {};
+    const out = {} as Record<(typeof STAGE_NAMES)[number], ModelValue>;
     for (const [i, stage] of STAGE_NAMES.entries()) {
       ctx.signal.throwIfAborted();
       ctx.progress(i, STAGE_NAMES.length);
-      out[stage] = await ctx.models.load(set as string, stage);
+      out[stage] = await ctx.models.load(set, stage);
     }
     ctx.progress(STAGE_NAMES.length, STAGE_NAMES.length);
     return out;

@@ -1,7 +1,5 @@
 /** Refine: gray + diffused generator features -> normalised ab (docs/disco-method.md §1 step 9, §11). */
 import { defineNode } from '../../runtime/engine/node-def.ts';
-import type { Tensor } from '../../runtime/values/tensor.ts';
-import type { GrayValue, ModelValue } from '../../runtime/values/types.ts';
 import { GRAY, MODEL, TENSOR } from '../../runtime/values/value-types.ts';
 import { cellOf, checkPixels, grayFeed, requireStage, runStage } from './model-inputs.ts';
 
@@ -21,10 +19,10 @@ export const refine = defineNode({
   params: {},
   outputs: { ab: { type: TENSOR, description: 'Normalised ab (ab/110, in -1..1) [1,2,H,W].' } },
   async execute(ctx, inputs) {
-    const model = requireStage(ID, inputs.model as ModelValue | undefined, 'refiner');
+    const model = requireStage(ID, inputs.model, 'refiner');
     const cell = cellOf(model);
-    const grayValue = inputs.gray as GrayValue;
-    const features = inputs.features as Tensor;
+    const grayValue = inputs.gray;
+    const features = inputs.features;
     const [H, W] = checkPixels(ID, 'the features input', features, 64, cell);
     const [gH, gW] = [grayValue.L.shape[2], grayValue.L.shape[3]];
     if (gH !== H || gW !== W) throw new Error(`${ID}: the gray input is ${gW}x${gH} but the features are ${W}x${H}`);

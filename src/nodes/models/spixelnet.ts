@@ -1,6 +1,6 @@
 /** SpixelNet: the learned soft superpixel association map A (docs/disco-method.md §1 step 1, §4). */
 import { defineNode } from '../../runtime/engine/node-def.ts';
-import type { AffinityValue, GrayValue, ModelValue } from '../../runtime/values/types.ts';
+import type { AffinityValue } from '../../runtime/values/types.ts';
 import { AFFINITY, GRAY, MODEL } from '../../runtime/values/value-types.ts';
 import { cellOf, grayFeed, requireStage, runStage } from './model-inputs.ts';
 
@@ -19,9 +19,9 @@ export const spixelnet = defineNode({
   params: {},
   outputs: { affinity: { type: AFFINITY, description: 'Association map [1,9,H,W].' } },
   async execute(ctx, inputs) {
-    const model = requireStage(ID, inputs.model as ModelValue | undefined, 'spixelnet');
+    const model = requireStage(ID, inputs.model, 'spixelnet');
     const cell = cellOf(model);
-    const gray = await grayFeed(ctx, ID, inputs.gray as GrayValue, cell);
+    const gray = await grayFeed(ctx, ID, inputs.gray, cell);
     const { assoc } = await runStage(ctx, model, { gray });
     ctx.backend.release(gray);
     const affinity: AffinityValue = { assoc, cell, method: 'spixelnet' };

@@ -1,6 +1,5 @@
 /** Colour Distribution View: a picture of per-superpixel colour probabilities. */
 import { defineNode, int } from '../../runtime/engine/node-def.ts';
-import type { ColorDistValue } from '../../runtime/values/types.ts';
 import { COLOR_DIST, IMAGE } from '../../runtime/values/value-types.ts';
 
 export const colorDistributionView = defineNode({
@@ -13,6 +12,6 @@ export const colorDistributionView = defineNode({
   params: { k: int({ default: 5, min: 1, max: 10, description: 'Bins shown per superpixel.' }) },
   outputs: { image: { type: IMAGE, description: 'A (32w)x(32h) picture, one 32-pixel tile per token.' } },
   async execute(ctx, inputs, params) {
-    return { image: await ctx.backend.renderColorDist((inputs.dist as ColorDistValue).probs, params.k as number) };
+    return { image: await ctx.backend.renderColorDist(inputs.dist.probs, params.k) };
   },
 });

@@ -1,6 +1,5 @@
 /** Preview Image: an output node that shows a picture without saving it. */
 import { defineNode } from '../../runtime/engine/node-def.ts';
-import type { ImageValue } from '../../runtime/values/types.ts';
 import { IMAGE } from '../../runtime/values/value-types.ts';
 
 export const previewImage = defineNode({
@@ -13,5 +12,5 @@ export const previewImage = defineNode({
   params: {},
   outputs: { image: { type: IMAGE, description: 'The same picture, for the host to display.' } },
   isOutput: true,
-  execute: (_ctx, inputs) => ({ image: inputs.image as ImageValue }),
+  execute: (_ctx, inputs) => ({ image: inputs.image }),
 });

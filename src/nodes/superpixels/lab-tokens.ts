@@ -3,7 +3,7 @@
  * propagation's sigma is then in Lab units). Tokens are [1,3,h,w] = mean L (0..100), a, b.
  */
 import { defineNode } from '../../runtime/engine/node-def.ts';
-import type { AffinityValue, LabValue, TokensValue } from '../../runtime/values/types.ts';
+import type { TokensValue } from '../../runtime/values/types.ts';
 import { AFFINITY, LAB, TOKENS } from '../../runtime/values/value-types.ts';
 
 export const labTokens = defineNode({
@@ -21,8 +21,8 @@ export const labTokens = defineNode({
     tokens: { type: TOKENS, description: 'Tokens [1,3,h,w]: pooled L, a, b in Lab units, with their mass.' },
   },
   async execute(ctx, inputs) {
-    const affinity = inputs.affinity as AffinityValue;
-    const { pooled, mass } = await ctx.backend.spPool((inputs.lab as LabValue).lab, affinity.assoc, affinity.cell);
+    const affinity = inputs.affinity;
+    const { pooled, mass } = await ctx.backend.spPool(inputs.lab.lab, affinity.assoc, affinity.cell);
     const tokens: TokensValue = { tokens: pooled, cell: affinity.cell, mass };
     return { tokens };
   },

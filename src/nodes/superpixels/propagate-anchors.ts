@@ -5,7 +5,7 @@
  */
 import { defineNode, float, int } from '../../runtime/engine/node-def.ts';
 import type { ColorSeed } from '../../runtime/backends/ops/superpixel-ops.ts';
-import type { AffinityValue, AnchorsValue, TokensValue } from '../../runtime/values/types.ts';
+import type { AnchorsValue } from '../../runtime/values/types.ts';
 import { AFFINITY, ANCHORS, TENSOR, TOKENS } from '../../runtime/values/value-types.ts';
 
 const ID = 'disco/propagate-anchors';
@@ -44,11 +44,11 @@ export const propagateAnchors = defineNode({
     ab: { type: TENSOR, description: 'Normalised ab (ab/110) [1,2,H,W].' },
   },
   async execute(ctx, inputs, params) {
-    const { tokens, cell } = inputs.tokens as TokensValue;
-    const affinity = inputs.affinity as AffinityValue;
+    const { tokens, cell } = inputs.tokens;
+    const affinity = inputs.affinity;
     if (cell !== affinity.cell) throw new Error(`${ID}: the tokens were pooled with cell ${cell} but the affinity has cell ${affinity.cell}`);
-    const seeds = anchorSeeds(inputs.anchors as AnchorsValue, tokens.shape[2], tokens.shape[3]);
-    const tokenAb = await ctx.backend.propagateSeeds(tokens, seeds, { sigma: params.sigma as number, iterations: params.iterations as number });
+    const seeds = anchorSeeds(inputs.anchors, tokens.shape[2], tokens.shape[3]);
+    const tokenAb = await ctx.backend.propagateSeeds(tokens, seeds, { sigma: params.sigma, iterations: params.iterations });
     try {
       return { ab: await ctx.backend.spDiffuse(tokenAb, affinity.assoc, affinity.cell) };
     } finally {

@@ -3,7 +3,7 @@
  * stand in for SpixelNet. Features and scaling are documented in runtime/backends/cpu/slic.ts.
  */
 import { defineNode, float, int } from '../../runtime/engine/node-def.ts';
-import type { AffinityValue, LabValue } from '../../runtime/values/types.ts';
+import type { AffinityValue } from '../../runtime/values/types.ts';
 import { AFFINITY, LAB } from '../../runtime/values/value-types.ts';
 
 export const slicAffinity = defineNode({
@@ -27,9 +27,9 @@ export const slicAffinity = defineNode({
     affinity: { type: AFFINITY, description: 'Association map [1,9,H,W] (method "slic").' },
   },
   async execute(ctx, inputs, params) {
-    const cell = params.cell as number;
-    const assoc = await ctx.backend.slicAffinity((inputs.lab as LabValue).lab, {
-      cell, iterations: params.iterations as number, compactness: params.compactness as number,
+    const cell = params.cell;
+    const assoc = await ctx.backend.slicAffinity(inputs.lab.lab, {
+      cell, iterations: params.iterations, compactness: params.compactness,
     });
     const affinity: AffinityValue = { assoc, cell, method: 'slic' };
     return { affinity };

@@ -1,6 +1,5 @@
 /** SP-Diffusion (docs/disco-method.md §6): tokens spread back over the pixels through the association map. */
 import { defineNode } from '../../runtime/engine/node-def.ts';
-import type { AffinityValue, TokensValue } from '../../runtime/values/types.ts';
 import { AFFINITY, TENSOR, TOKENS } from '../../runtime/values/value-types.ts';
 
 const ID = 'disco/sp-diffuse';
@@ -20,8 +19,8 @@ export const spDiffuse = defineNode({
     features: { type: TENSOR, description: 'Pixel features [1,C,H,W].' },
   },
   async execute(ctx, inputs) {
-    const { tokens, cell } = inputs.tokens as TokensValue;
-    const affinity = inputs.affinity as AffinityValue;
+    const { tokens, cell } = inputs.tokens;
+    const affinity = inputs.affinity;
     if (cell !== affinity.cell) throw new Error(`${ID}: the tokens were pooled with cell ${cell} but the affinity has cell ${affinity.cell}`);
     return { features: await ctx.backend.spDiffuse(tokens, affinity.assoc, affinity.cell) };
   },

@@ -1,7 +1,7 @@
 /** SP-Pooling (docs/disco-method.md §6): per-pixel features averaged over each soft superpixel into tokens. */
 import { defineNode } from '../../runtime/engine/node-def.ts';
 import type { Tensor } from '../../runtime/values/tensor.ts';
-import type { AffinityValue, TokensValue } from '../../runtime/values/types.ts';
+import type { TokensValue } from '../../runtime/values/types.ts';
 import { AFFINITY, TENSOR, TOKENS } from '../../runtime/values/value-types.ts';
 
 export const spPool = defineNode({
@@ -20,11 +20,11 @@ export const spPool = defineNode({
     tokens: { type: TOKENS, description: 'Tokens [1,C,h,w] with their mass (prob_sum), and the pooled ab when given.' },
   },
   async execute(ctx, inputs) {
-    const affinity = inputs.affinity as AffinityValue;
-    const { pooled, mass } = await ctx.backend.spPool(inputs.features as Tensor, affinity.assoc, affinity.cell);
+    const affinity = inputs.affinity;
+    const { pooled, mass } = await ctx.backend.spPool(inputs.features, affinity.assoc, affinity.cell);
     let pooledAb: Tensor | undefined;
     if (inputs.ab) {
-      const ab = await ctx.backend.spPool(inputs.ab as Tensor, affinity.assoc, affinity.cell);
+      const ab = await ctx.backend.spPool(inputs.ab, affinity.assoc, affinity.cell);
       ctx.backend.release(ab.mass); // the same mass as above
       pooledAb = ab.pooled;
     }

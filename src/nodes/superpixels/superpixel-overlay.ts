@@ -1,6 +1,5 @@
 /** Superpixel Overlay: the hard superpixel boundaries drawn over a picture, for checking an affinity. */
 import { color, defineNode } from '../../runtime/engine/node-def.ts';
-import type { AffinityValue, ImageValue } from '../../runtime/values/types.ts';
 import { AFFINITY, IMAGE } from '../../runtime/values/value-types.ts';
 
 const hexRgb = (hex: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
@@ -22,7 +21,7 @@ export const superpixelOverlay = defineNode({
     image: { type: IMAGE, description: 'The picture with boundaries drawn.' },
   },
   async execute(ctx, inputs, params) {
-    const { assoc, cell } = inputs.affinity as AffinityValue;
-    return { image: await ctx.backend.superpixelOverlay(inputs.image as ImageValue, assoc, cell, hexRgb(params.color as string)) };
+    const { assoc, cell } = inputs.affinity;
+    return { image: await ctx.backend.superpixelOverlay(inputs.image, assoc, cell, hexRgb(params.color)) };
   },
 });

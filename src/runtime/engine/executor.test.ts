@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ValueType } from '../values/value-types.ts';
 import type { ExecGraph } from '../workflow/exec-format.ts';
 import type { HostIO } from './context.ts';
 import type { NodeEvent } from './events.ts';
@@ -75,7 +76,7 @@ describe('Executor planning', () => {
     const registry = makeToys().registry;
     const made = { hello: 'world' };
     let seen: unknown;
-    const T = { ...NUM, name: 'OBJ' };
+    const T: ValueType<unknown> = { ...(NUM as ValueType<unknown>), name: 'OBJ' };
     registry.register(defineNode({
       id: 'toy/make', version: 1, displayName: 'Make', category: 't', description: 'd', inputs: {}, params: {},
       outputs: { o: { type: T } }, execute: () => ({ o: made }),

@@ -6,30 +6,54 @@
 import type { ValueType } from '../values/value-types.ts';
 import type { ExecContext } from './context.ts';
 
-export interface PortSpec {
-  readonly type: ValueType<any>;
+export interface PortSpec<T = any> {
+  readonly type: ValueType<T>;
   readonly optional?: boolean;
   readonly description?: string;
 }
 
-export type ParamSpec =
-  | { readonly kind: 'int'; readonly default: number; readonly min?: number; readonly max?: number; readonly step?: number; readonly description?: string }
-  | { readonly kind: 'float'; readonly default: number; readonly min?: number; readonly max?: number; readonly step?: number; readonly description?: string }
-  | { readonly kind: 'bool'; readonly default: boolean; readonly description?: string }
-  | { readonly kind: 'choice'; readonly default: string; readonly options: readonly string[]; readonly description?: string }
-  /**
-   * Text. `file: 'image'` says it names an image file (a path in the CLI, a stored-photo key in the
-   * browser): the editor offers a photo picker and puts dropped photos there, runs load it, and the
-   * CLI's --input sets it.
-   */
-  | { readonly kind: 'string'; readonly default: string; readonly file?: 'image'; readonly description?: string }
-  | { readonly kind: 'color'; readonly default: string; readonly description?: string }
-  /** Structured data edited by a custom UI (e.g. the anchor list); must be JSON. */
-  | { readonly kind: 'json'; readonly default: unknown; readonly description?: string };
+interface Described {
+  readonly description?: string;
+}
+export interface IntSpec extends Described { readonly kind: 'int'; readonly default: number; readonly min?: number; readonly max?: number; readonly step?: number }
+export interface FloatSpec extends Described { readonly kind: 'float'; readonly default: number; readonly min?: number; readonly max?: number; readonly step?: number }
+export interface BoolSpec extends Described { readonly kind: 'bool'; readonly default: boolean }
+export interface ChoiceSpec<S extends string = string> extends Described { readonly kind: 'choice'; readonly default: S; readonly options: readonly S[] }
+/**
+ * Text. `file: 'image'` says it names an image file (a path in the CLI, a stored-photo key in the
+ * browser): the editor offers a photo picker and puts dropped photos there, runs load it, and the
+ * CLI's --input sets it.
+ */
+export interface StringSpec extends Described { readonly kind: 'string'; readonly default: string; readonly file?: 'image' }
+export interface ColorSpec extends Described { readonly kind: 'color'; readonly default: string }
+/** Structured data edited by a custom UI (e.g. the anchor list); must be JSON. `T` is what the node reads. */
+export interface JsonSpec<T = unknown> extends Described { readonly kind: 'json'; readonly default: T }
+export type ParamSpec = IntSpec | FloatSpec | BoolSpec | ChoiceSpec | StringSpec | ColorSpec | JsonSpec;
 
 export type ParamValue = number | boolean | string | unknown;
 export type Params = Record<string, ParamValue>;
 export type Values = Record<string, unknown>;
+
+export type PortSpecs = Readonly<Record<string, PortSpec>>;
+export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
+
+/** What a port carries; an optional input may be missing. */
+type PortValue<P> = P extends PortSpec<infer T> ? (P extends { readonly optional: true } ? T | undefined : T) : never;
+type OptionalPorts<I> = { [K in keyof I]: I[K] extends { readonly optional: true } ? K : never }[keyof I];
+/** `execute`'s inputs, typed by the declared input ports (an optional one may be missing). */
+export type InputValues<I extends PortSpecs> =
+  & { readonly [K in Exclude<keyof I, OptionalPorts<I>>]: PortValue<I[K]> }
+  & { readonly [K in OptionalPorts<I>]?: PortValue<I[K]> };
+/** `execute`'s result, typed by the declared output ports. */
+export type OutputValues<O extends PortSpecs> = { [K in keyof O]: O[K] extends PortSpec<infer T> ? T : never };
+type ParamValueOf<S> = S extends { readonly kind: 'int' | 'float' } ? number
+  : S extends { readonly kind: 'bool' } ? boolean
+  : S extends ChoiceSpec<infer C> ? C
+  : S extends { readonly kind: 'string' | 'color' } ? string
+  : S extends JsonSpec<infer T> ? T
+  : unknown;
+/** `execute`'s (and `validate`'s, `fingerprint`'s) parameters, typed by the declared parameters. */
+export type ParamValues<P extends ParamSpecs> = { readonly [K in keyof P]: ParamValueOf<P[K]> };
 
 /**
  * What a node is to the editor and the CLI, so that neither recognises node types by id. A role
@@ -51,7 +75,11 @@ export type NodeRole =
   /** Loads learned models (`set`): a graph with one needs the model files. */
   | 'model-set';
 
-export interface NodeDef {
+/**
+ * A node type. The type parameters are the declared ports and parameters: `defineNode` infers them,
+ * so `execute` gets its inputs and params typed (no casts). Code that handles any node uses `NodeDef`.
+ */
+export interface NodeDef<I extends PortSpecs = PortSpecs, P extends ParamSpecs = ParamSpecs, O extends PortSpecs = PortSpecs> {
   /** Stable, namespaced type id, e.g. `disco/anchor-locator`. Never changes once shipped. */
   readonly id: string;
   /** Bump when the node's results change for the same inputs: it invalidates cached results. */
@@ -61,10 +89,10 @@ export interface NodeDef {
   readonly category: string;
   readonly description: string;
   /** Input ports, in slot order. */
-  readonly inputs: Readonly<Record<string, PortSpec>>;
-  readonly params: Readonly<Record<string, ParamSpec>>;
+  readonly inputs: I;
+  readonly params: P;
   /** Output ports, in slot order. */
-  readonly outputs: Readonly<Record<string, PortSpec>>;
+  readonly outputs: O;
   /** What the node is to the editor and CLI (see NodeRole). */
   readonly role?: NodeRole;
   /** An output node is a natural run target (save, preview). */
@@ -72,13 +100,13 @@ export interface NodeDef {
   /** Results depend on something besides inputs and params (e.g. time): never cached. */
   readonly notIdempotent?: boolean;
   /** Extra checks on parameter values beyond kind and range; returns an error message or nothing. */
-  validate?(params: Params): string | undefined;
+  validate?(params: ParamValues<P>): string | undefined;
   /** Extra cache-key material, e.g. the sha256 of a file a path parameter names. */
-  fingerprint?(ctx: ExecContext, params: Params): Promise<string> | string;
-  execute(ctx: ExecContext, inputs: Values, params: Params): Promise<Values> | Values;
+  fingerprint?(ctx: ExecContext, params: ParamValues<P>): Promise<string> | string;
+  execute(ctx: ExecContext, inputs: InputValues<I>, params: ParamValues<P>): Promise<OutputValues<O>> | OutputValues<O>;
 }
 
-export function defineNode<D extends NodeDef>(def: D): D {
+export function defineNode<const I extends PortSpecs, const P extends ParamSpecs, const O extends PortSpecs>(def: NodeDef<I, P, O>): NodeDef<I, P, O> {
   if (!/^[a-z0-9-]+\/[a-z0-9-]+$/.test(def.id)) throw new Error(`node id "${def.id}" must look like "namespace/kebab-name"`);
   const dup = Object.keys(def.inputs).find((k) => k in def.params);
   if (dup) throw new Error(`${def.id}: "${dup}" is both an input and a parameter`);
@@ -92,13 +120,15 @@ export function defineNode<D extends NodeDef>(def: D): D {
   return { ...def, inputs: bare(def.inputs), outputs: bare(def.outputs), params: bare(def.params) };
 }
 
-export const int = (o: Omit<Extract<ParamSpec, { kind: 'int' }>, 'kind'>): ParamSpec => ({ kind: 'int', ...o });
-export const float = (o: Omit<Extract<ParamSpec, { kind: 'float' }>, 'kind'>): ParamSpec => ({ kind: 'float', ...o });
-export const bool = (o: Omit<Extract<ParamSpec, { kind: 'bool' }>, 'kind'>): ParamSpec => ({ kind: 'bool', ...o });
-export const choice = (o: Omit<Extract<ParamSpec, { kind: 'choice' }>, 'kind'>): ParamSpec => ({ kind: 'choice', ...o });
-export const str = (o: Omit<Extract<ParamSpec, { kind: 'string' }>, 'kind'>): ParamSpec => ({ kind: 'string', ...o });
-export const color = (o: Omit<Extract<ParamSpec, { kind: 'color' }>, 'kind'>): ParamSpec => ({ kind: 'color', ...o });
-export const json = (o: Omit<Extract<ParamSpec, { kind: 'json' }>, 'kind'>): ParamSpec => ({ kind: 'json', ...o });
+export const int = (o: Omit<IntSpec, 'kind'>): IntSpec => ({ kind: 'int', ...o });
+export const float = (o: Omit<FloatSpec, 'kind'>): FloatSpec => ({ kind: 'float', ...o });
+export const bool = (o: Omit<BoolSpec, 'kind'>): BoolSpec => ({ kind: 'bool', ...o });
+/** The options' names become the parameter's type (a union of string literals). */
+export const choice = <const S extends string>(o: Omit<ChoiceSpec<S>, 'kind'>): ChoiceSpec<S> => ({ kind: 'choice', ...o });
+export const str = (o: Omit<StringSpec, 'kind'>): StringSpec => ({ kind: 'string', ...o });
+export const color = (o: Omit<ColorSpec, 'kind'>): ColorSpec => ({ kind: 'color', ...o });
+/** `json<T>(...)`: the node reads the value as T (its `validate` must make sure it is one). */
+export const json = <T = unknown>(o: Omit<JsonSpec<NoInfer<T>>, 'kind'>): JsonSpec<T> => ({ kind: 'json', ...o });
 
 /** Checks one parameter value against its spec; returns what is wrong, or undefined. */
 export function checkParam(spec: ParamSpec, value: unknown): string | undefined {

@@ -10,7 +10,7 @@ export const toySource = defineNode({
   inputs: {},
   params: { size: int({ default: 8, min: 1, max: 64 }), label: str({ default: 'a' }) },
   outputs: { image: { type: IMAGE } },
-  execute: () => ({ image: null }),
+  execute: () => ({ image: null as never }), // never run
 });
 
 export const toyBlur = defineNode({
@@ -18,7 +18,7 @@ export const toyBlur = defineNode({
   inputs: { image: { type: IMAGE } },
   params: { radius: float({ default: 1, min: 0, max: 10 }), kind: choice({ default: 'box', options: ['box', 'gauss'] }) },
   outputs: { image: { type: IMAGE }, gray: { type: GRAY } },
-  execute: () => ({ image: null, gray: null }),
+  execute: () => ({ image: null as never, gray: null as never }), // never run
 });
 
 export const toySink = defineNode({
