@@ -61,7 +61,14 @@ const env: EngineEnvironment = {
   cores: navigator.hardwareConcurrency ?? 1,
 };
 
-scope.onmessage = (e: MessageEvent<ToWorker>) => {
+/**
+ * onnxruntime-web's WASM threads are workers started from the script that holds ORT, which in the
+ * built site is this bundle; emscripten names them `em-pthread…` and ORT installs its own message
+ * handler there while loading. Such a worker must not take over the messages, or the thread pool
+ * never starts and the first multi-threaded inference hangs.
+ */
+const isOrtThread = scope.name.startsWith('em-pthread');
+if (!isOrtThread) scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const msg = e.data;
   if (msg.type === 'init') init(msg.modelsUrl, msg.backend);
   else if (msg.type === 'cancel') controllers.get(msg.runId)?.abort();
