@@ -11,6 +11,9 @@ export default defineConfig(({ command }) => ({
   // Test-only switches (plugin.html?hostOrigin=) exist on the dev server only; a build drops their code.
   // Not import.meta.env.DEV: a build run under vitest (NODE_ENV=test) has DEV true.
   define: { __DISCO_DEV_SERVER__: JSON.stringify(command === 'serve') },
+  // A build resolves packages' production exports (Lit without its dev mode) even when NODE_ENV is
+  // not 'production' (a build run under vitest), which would otherwise pick their development ones.
+  ...(command === 'build' ? { resolve: { conditions: ['module', 'browser', 'production'] } } : {}),
   // The built pages carry a Content-Security-Policy (scripts/vite-csp.ts); the model sets in models/
   // are served (dev) or copied (build) with a models/index.json listing them (scripts/vite-models.ts).
   // Every page is cross-origin isolated (multi-threaded WASM): the dev server and `vite preview` send
