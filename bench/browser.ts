@@ -62,10 +62,11 @@ async function main(job: BrowserJob): Promise<BrowserResult | SkippedResult> {
     args: ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${site.url}?backend=cpu`);
+    // example=none: a blank editor, so the first visit's own run of disco-auto is not timed here.
+    await page.goto(`${site.url}?backend=cpu&example=none`);
     await page.waitForFunction(() => (window as any).discoEditor?.backend !== undefined, null, { timeout: 120_000 });
     await page.evaluate(() => (window as any).discoEditor.restored);
     const backendLabel = (await page.textContent('#backend'))?.trim() ?? '';
