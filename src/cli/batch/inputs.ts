@@ -17,7 +17,7 @@ export interface BatchItem {
   readonly output: string;
 }
 
-const isDir = (path: string): boolean => {
+export const isDir = (path: string): boolean => {
   try {
     return statSync(path).isDirectory();
   } catch {
@@ -25,7 +25,15 @@ const isDir = (path: string): boolean => {
   }
 };
 
-const exists = (path: string): boolean => {
+export const isFile = (path: string): boolean => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
+export const exists = (path: string): boolean => {
   try {
     statSync(path);
     return true;

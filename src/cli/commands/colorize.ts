@@ -5,12 +5,11 @@
  * anchor-colour variants per photo; the shared stages run once (the cache).
  * A result never replaces a photo, and an existing result is kept unless --force (a batch skips it).
  */
-import { statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, extname, resolve } from 'node:path';
 import { backendOption, commonOptions, intOption, memoryOption, parse } from '../args.ts';
-import { expandInputs, planBatch, type BatchItem } from '../batch/inputs.ts';
+import { exists, expandInputs, isDir, isFile, planBatch, type BatchItem } from '../batch/inputs.ts';
 import { runPool } from '../batch/pool.ts';
 import { BatchProgress, shown } from '../batch/progress.ts';
 import { Colorizer, loadTemplate, variantPaths, type ColorizeSettings } from '../colorizer.ts';
@@ -118,28 +117,3 @@ function refusalOf(item: BatchItem, diverse: number, force: boolean): OutputRefu
     throw e;
   }
 }
-
-const exists = (path: string): boolean => {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const isFile = (path: string): boolean => {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-};
-
-const isDir = (path: string): boolean => {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-};
