@@ -16,7 +16,7 @@ import { NodeRegistry } from '../../src/runtime/engine/registry.ts';
 import { buildWorkflow } from '../../src/runtime/workflow/build.ts';
 import { serializeWorkflow } from '../../src/runtime/workflow/load.ts';
 import { loadWorkflowFromPng } from '../../src/runtime/workflow/png-chunks.ts';
-import { inEditor, meanChroma, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, meanChroma, ourWarnings, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -186,6 +186,37 @@ describe('anchor editing in Chromium', () => {
     await page.keyboard.press('Control+z');
     expect(await userAnchorsParam()).toEqual(after);
 
+    // A click on the photo away from the anchors adds one and opens its popover; recolour it there.
+    // Undo twice takes both away, redo twice brings them back.
+    const free = { x: 0.92, y: 0.92 };
+    expect(after.every((e: any) => Math.hypot(e.x - free.x, e.y - free.y) > 0.1)).toBe(true);
+    const pf = await viewerPoint(free.x, free.y);
+    runs = await runsDone();
+    await page.mouse.click(pf.x, pf.y);
+    await page.locator('disco-anchor-popover').waitFor();
+    expect(await page.textContent('disco-anchor-popover .popover-head')).toMatch(/Your anchor/);
+    expect(await userAnchorsParam()).toHaveLength(after.length + 1);
+    await page.locator('disco-anchor-popover input.anchor-color').fill('#3050e0');
+    const added = await userAnchorsParam();
+    expect(added.at(-1).ab).toEqual(hexToAb('#3050e0'));
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('disco-anchor-popover').count()).toBe(0);
+    await nextRun(runs);
+    await page.locator('#graph-canvas').focus();
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    expect(await userAnchorsParam()).toEqual(after);
+    await page.keyboard.press('Control+y');
+    await page.keyboard.press('Control+y');
+    expect(await userAnchorsParam()).toEqual(added);
+    await expect.poll(() => editor<number>('return app.viewer.el.anchors.length')).toBe(after.length + 1);
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    expect(await userAnchorsParam()).toEqual(after);
+    await page.waitForTimeout(300); // let late updates (a rerun's viewer refresh) report
+    // Every gesture above (add, recolour in the popover, drag, delete, brush, undo, redo) left the console clean.
+    expect(ourWarnings(h.warnings), 'console warnings while editing anchors').toEqual([]);
+
     // Reload: the autosaved workflow brings the edited anchors back.
     await page.waitForTimeout(500);
     await page.reload();
@@ -209,6 +240,7 @@ describe('anchor editing in Chromium', () => {
     await expect.poll(() => editor<number>('return app.view.graph._nodes.length'), { timeout: 30_000 }).toBe(11);
     expect(await userAnchorsParam()).toEqual(after);
 
+    expect(ourWarnings(h.warnings)).toEqual([]);
     expect(h.errors).toEqual([]);
   }, 300_000);
 
@@ -306,6 +338,9 @@ describe('anchor editing in Chromium', () => {
     await page.keyboard.press('Control+z');
     expect(await userAnchorsParam()).toEqual([{ x: auto0.x, y: auto0.y, remove: true }]);
 
+    // Deleting an automatic anchor, the gallery and a pick left the console clean.
+    await page.waitForTimeout(300);
+    expect(ourWarnings(h.warnings), 'console warnings while editing anchors').toEqual([]);
     expect(h.errors).toEqual([]);
   }, 300_000);
 });

@@ -62,6 +62,11 @@ export async function startHarness(opts: { plugins?: PluginOption[] } = {}): Pro
   };
 }
 
+/** Warnings from our code: all but the dev server's Lit dev-mode notice (the production build has none; csp.test.ts). */
+export function ourWarnings(warnings: readonly string[]): string[] {
+  return warnings.filter((w) => !/^Lit is in dev mode/.test(w));
+}
+
 /** Waits until the editor object exists and its autosave restore has finished. */
 export async function waitForEditor(page: Page, errors: string[] = []): Promise<void> {
   await page.waitForFunction(() => (window as any).discoEditor !== undefined, null, { timeout: 20_000 }).catch((e) => {

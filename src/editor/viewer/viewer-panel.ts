@@ -166,6 +166,7 @@ export class DiscoViewer extends LitElement {
     if (this.selected && !this.anchors.some((a) => a.id === this.selected!.anchor.id)) this.selected = undefined;
   }
 
+  /** Only draws: a reactive property set here would schedule a second update (Lit warns; anchors.test.ts checks). */
   protected override updated(changed: Map<string, unknown>): void {
     if (changed.has('image') || changed.has('frame')) this.paint('.img-after', this.image);
     // A new image is on screen: tests and `npm run bench` time edits to this event.
@@ -173,7 +174,6 @@ export class DiscoViewer extends LitElement {
     if (changed.has('beforeImage') || changed.has('frame')) this.paint('.img-before', this.beforeImage);
     if (changed.has('affinity') || changed.has('clusters') || changed.has('show')) this.paintOverlay();
     if (changed.has('frame')) this.layer?.setSize(this.frame.w, this.frame.h);
-    if (changed.has('anchors') && this.pendingSelect) this.selectAdded();
     if (changed.has('anchors') || changed.has('selected') || changed.has('frame')) {
       this.layer?.setAnchors(this.anchors, this.selected?.anchor.id);
     }
