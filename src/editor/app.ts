@@ -42,8 +42,9 @@ export interface EditorOptions {
   /** Key of the autosaved graph in browser storage; null turns autosave and its restore off (embeds). */
   readonly autosaveKey?: string | null;
   /**
-   * The example a first visit opens (nothing autosaved yet), with a one-line hint, and runs at once.
-   * Unset (embeds) or 'none': the editor starts empty.
+   * The example a first visit opens (nothing autosaved yet), with a one-line hint; it, or the graph
+   * restored from autosave, runs at once (with Auto-run on). Unset (embeds) or 'none': the editor
+   * starts empty, and a restored graph waits for Run.
    */
   readonly firstOpen?: string;
 }
@@ -155,16 +156,21 @@ export class EditorApp {
       openText: (text) => this.openText(text), openWorkflow: (wf, message, notes, png) => this.documents.openWorkflow(wf, message, notes, png),
       setPhoto: (node, file) => this.setPhoto(node, file),
     });
-    this.restored = autosave.restore().then(() => this.openFirstExample(opts.firstOpen, root.canvas.parentElement!));
+    this.restored = autosave.restore().then(() => this.openPage(opts.firstOpen, root.canvas.parentElement!));
   }
 
-  /** A first visit (nothing restored): the example, fitted, a hint, and its first run started. */
-  private async openFirstExample(name: string | undefined, stage: HTMLElement): Promise<void> {
-    if (!name || name === 'none' || this.view.graph._nodes.length) return;
-    await this.openExample(name);
-    this.tracker.reset(); // opening the example is not an edit to undo
-    showHint(stage, 'Drop a photo on the graph to colourise it · click an anchor in the viewer to recolour it');
-    void this.run();
+  /**
+   * What the page opens with: the restored graph, or on a first visit (nothing restored) the example,
+   * fitted, with a hint. Either shows its result without a press on Run, when Auto-run is on.
+   */
+  private async openPage(example: string | undefined, stage: HTMLElement): Promise<void> {
+    if (!example || example === 'none') return;
+    if (!this.view.graph._nodes.length) {
+      await this.openExample(example);
+      this.tracker.reset(); // opening the example is not an edit to undo
+      showHint(stage, 'Drop a photo on the graph to colourise it · click an anchor in the viewer to recolour it');
+    }
+    if (this.topbar.autoRun.checked) void this.run();
   }
 
   addNode(type: string, pos?: [number, number]): LGraphNode {

@@ -1,6 +1,7 @@
 /**
  * Entry point: builds the editor on the page's skeleton (index.html). A first visit opens the
- * `?example=` workflow (default disco-auto) and runs it; `?example=none` starts empty.
+ * `?example=` workflow (default disco-auto) and runs it, a later one runs the restored graph;
+ * `?example=none` starts empty and runs nothing by itself.
  */
 import { allNodes } from '../nodes/index.ts';
 import { EditorApp } from './app.ts';

@@ -1,8 +1,8 @@
 /**
  * Anchor editing end to end in headless Chromium: open the user-guided example (training-free, no
  * models), drop a photo, run, see colour; the viewer shows the result with anchors; recolouring an
- * anchor re-runs only what is downstream of User Anchors; move, undo, brush; reload restores the
- * anchors; the exported PNG carries the workflow and reopens it when dropped.
+ * anchor re-runs only what is downstream of User Anchors; move, undo, brush; reopening the page restores the
+ * anchors and runs them by itself; the exported PNG carries the workflow and reopens it when dropped.
  * Screenshots go to test-results/screenshots/.
  */
 import { readFile } from 'node:fs/promises';
@@ -217,16 +217,19 @@ describe('anchor editing in Chromium', () => {
     // Every gesture above (add, recolour in the popover, drag, delete, brush, undo, redo) left the console clean.
     expect(ourWarnings(h.warnings), 'console warnings while editing anchors').toEqual([]);
 
-    // Reload: the autosaved workflow brings the edited anchors back.
+    // Back on the page as a user opens it (no ?example=none): the autosaved workflow comes back with
+    // the edited anchors and runs by itself; its result is on view without a press on Run.
     await page.waitForTimeout(500);
-    await page.reload();
+    await page.goto(h.url);
     await waitForEditor(page, h.errors);
     expect(await userAnchorsParam()).toEqual(after);
+    expect(await editor<number>('return app.view.graph._nodes.length')).toBe(11);
+    await page.waitForFunction(() => /^(Done|Finished with errors|Run failed)/.test(document.getElementById('run-status')!.textContent!), null, { timeout: 90_000 });
+    expect(await page.textContent('#run-status')).toMatch(/^Done: 11 ran/);
+    expect(await chroma('11')).toBeGreaterThan(2);
+    await page.locator('.viewer-frame').waitFor({ state: 'visible' });
+    await expect.poll(() => page.textContent('.viewer-title')).toBe('Save Image #11');
     await expect.poll(() => editor<number>('return app.viewer.el.anchors.length')).toBe(8);
-    await editor(`window.__runs = 0; app.onRunFinished = () => { window.__runs++; };`);
-    runs = await runsDone();
-    await page.click('#run-button');
-    await nextRun(runs);
     await page.screenshot({ path: join(SHOTS, 'anchors-restored.png') });
 
     // Export PNG: it carries the workflow; dropped on a cleared editor it reopens it.

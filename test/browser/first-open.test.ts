@@ -95,10 +95,17 @@ describe.skipIf(!HAVE_MODELS)('first visit', () => {
     expect(await graphW()).toBeGreaterThan(g0 + 100);
     expect(await editor<number>('return app.view.el.width')).toBeCloseTo(await graphW(), -1);
     await shot(page, 'panes');
+    // Auto-run off is remembered too: the restored graph then waits for Run (with it on, the restored
+    // graph runs by itself: anchors.test.ts).
+    await page.uncheck('#auto-run');
     await page.reload();
     await waitForEditor(page, h.errors);
     expect(await viewerW()).toBeCloseTo(w0 + 200, -1);
     expect((await page.locator('#palette').boundingBox())!.width).toBeLessThan(40);
+    expect(await page.isChecked('#auto-run')).toBe(false);
+    await page.waitForTimeout(500);
+    expect(await page.textContent('#run-status')).toBe('Ready');
+    await page.check('#auto-run');
     await page.click('.palette-toggle');
     await page.dblclick('#split-handle');
 

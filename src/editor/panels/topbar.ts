@@ -3,6 +3,11 @@
  * the backend indicator (backend-picker.ts). Plain DOM; the app wires the callbacks and calls the
  * setters. Below 1300 px the file actions fold into a "☰" menu and the rest wraps (styles.css).
  */
+import { recall, remember } from './layout.ts';
+
+/** localStorage key of the Auto-run choice ('off' when unchecked). */
+const AUTO_RUN_KEY = 'disco.autoRun';
+
 export interface TopbarActions {
   run(): void;
   cancel(): void;
@@ -20,7 +25,7 @@ export interface TopbarActions {
 }
 
 export class Topbar {
-  /** "Auto-run": rerun shortly after each anchor edit. */
+  /** "Auto-run": rerun after each anchor edit; the page's opening graph runs by itself. */
   readonly autoRun: HTMLInputElement;
   private readonly runBtn: HTMLButtonElement;
   private readonly cancelBtn: HTMLButtonElement;
@@ -79,11 +84,12 @@ export class Topbar {
     });
     files.append(menu);
     const auto = el('label', 'toggle', '') as HTMLLabelElement;
-    auto.title = 'Rerun automatically 0.4 s after each anchor edit';
+    auto.title = 'Rerun after each anchor edit, and run the graph the page opens with (remembered)';
     this.autoRun = document.createElement('input');
     this.autoRun.type = 'checkbox';
     this.autoRun.id = 'auto-run';
-    this.autoRun.checked = true;
+    this.autoRun.checked = recall(AUTO_RUN_KEY) !== 'off';
+    this.autoRun.addEventListener('change', () => remember(AUTO_RUN_KEY, this.autoRun.checked ? '' : 'off'));
     auto.append(this.autoRun, ' Auto-run');
     const runGroup = el('div', 'group');
     runGroup.append(this.runBtn, this.cancelBtn, auto, progress, this.status);
