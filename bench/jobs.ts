@@ -14,7 +14,9 @@ export interface PipelineJob {
   readonly set: string;
   readonly photo: string;
   readonly working: Working;
-  /** Timed runs after one warm-up run. */
+  /** Untimed runs first (the first loads the models; the next let V8 optimise the TypeScript kernels). */
+  readonly warmups: number;
+  /** Timed runs after the warm-ups. */
   readonly runs: number;
   /** Where the child writes its JSON answer. */
   readonly out: string;
@@ -36,12 +38,16 @@ export interface TorchJob extends PipelineJob {
 export interface PipelineResult {
   /** e.g. "onnxruntime-node (cpu, 2 threads)" or "torch 1.13.0 (2 threads)". */
   readonly engine: string;
-  /** The warm-up run (includes loading the models and creating sessions), ms. */
+  /** The first warm-up run (includes loading the models and creating sessions), ms. */
   readonly firstMs: number;
   /** Whole-pipeline wall time of each timed run, ms. */
   readonly runsMs: readonly number[];
-  /** Per-stage medians over the timed runs, ms, keyed by node type without "disco/". */
+  /** Each timed run's stage times, ms, keyed by node type without "disco/" (same order as runsMs). */
+  readonly runStagesMs: readonly Readonly<Record<string, number>>[];
+  /** The stages of the median run (stats.ts medianRun): they add up to that run, stagesRunMs. */
   readonly stagesMs: Readonly<Record<string, number>>;
+  /** The median run's whole time, ms (the median of runsMs when their count is odd). */
+  readonly stagesRunMs: number;
   /** Peak resident memory of the process, bytes. */
   readonly maxRssBytes: number;
 }

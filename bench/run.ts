@@ -21,8 +21,13 @@ export const DEFAULT_SET = 'disco-lite';
 export const OFFICIAL_SET = 'disco-random';
 
 export interface BenchOptions {
-  /** Timed runs per configuration at 256-pixel working size (after a warm-up). */
+  /** Timed runs per configuration at 256-pixel working size (after the warm-ups). */
   readonly runs: number;
+  /**
+   * Untimed runs before them at 256-pixel working size: the first loads the models, the next let V8
+   * compile the TypeScript kernels with its optimising tier (full-size configurations get one).
+   */
+  readonly warmups: number;
   /** Timed runs when the networks run at the photo's full size. */
   readonly fullSizeRuns: number;
   /** Also run the networks at the 1024×768 photo's full size (1024×1024, padded). */
@@ -122,13 +127,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     sets.push({ name: OFFICIAL_SET, note: 'official architecture, random weights', modelsDir: official.modelsDir, torch: { checkpoint: official.checkpoint } });
   }
 
-  const inputs: { photo: string; label: string; working: Working; networksAt: string; runs: number }[] = [
-    { photo: small, label: '256×256', working: { size: 256, keepAspect: false }, networksAt: '256×256', runs: opts.runs },
+  const inputs: { photo: string; label: string; working: Working; networksAt: string; runs: number; warmups: number }[] = [
+    { photo: small, label: '256×256', working: { size: 256, keepAspect: false }, networksAt: '256×256', runs: opts.runs, warmups: opts.warmups },
   ];
   if (!opts.quick) {
-    inputs.push({ photo: large, label: '1024×768', working: { size: 256, keepAspect: false }, networksAt: '256×256', runs: opts.runs });
+    inputs.push({ photo: large, label: '1024×768', working: { size: 256, keepAspect: false }, networksAt: '256×256', runs: opts.runs, warmups: opts.warmups });
     if (opts.fullSize) {
-      inputs.push({ photo: large, label: '1024×768', working: { size: 1024, keepAspect: true }, networksAt: '1024×1024 (the photo, padded)', runs: opts.fullSizeRuns });
+      inputs.push({ photo: large, label: '1024×768', working: { size: 1024, keepAspect: true }, networksAt: '1024×1024 (the photo, padded)', runs: opts.fullSizeRuns, warmups: 1 });
     }
   }
 
@@ -138,7 +143,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   const cases: Case[] = [];
   for (const set of sets) {
     for (const input of inputs) {
-      const base = { modelsDir: set.modelsDir, set: set.name, photo: input.photo, working: input.working, runs: input.runs };
+      const base = { modelsDir: set.modelsDir, set: set.name, photo: input.photo, working: input.working, runs: input.runs, warmups: input.warmups };
       const tag = `${set.name}-${input.label}-${input.working.size}`;
       const c: { -readonly [K in keyof Case]: Case[K] } = { set: set.name, setNote: set.note, photo: input.label, networksAt: input.networksAt, runs: input.runs };
       for (const engine of opts.engines) {

@@ -106,12 +106,6 @@ def pipeline(model, photo, size, keep_aspect, save_to=None):
     return t
 
 
-def median(xs):
-    s = sorted(xs)
-    m = len(s) // 2
-    return s[m] if len(s) % 2 else (s[m - 1] + s[m]) / 2
-
-
 def batch(job, model, threads, started):
     """Every photo of job.photos once, saved to job.outDir; the parent times the whole process too."""
     size, keep = job["working"]["size"], job["working"]["keepAspect"]
@@ -147,16 +141,22 @@ def main():
         t0 = time.perf_counter()
         pipeline(model, job["photo"], size, keep)
         first = (time.perf_counter() - t0) * 1000
+        for _ in range(job.get("warmups", 1) - 1):
+            pipeline(model, job["photo"], size, keep)
         runs, totals = [], []
         for _ in range(job["runs"]):
             t0 = time.perf_counter()
             runs.append(pipeline(model, job["photo"], size, keep))
             totals.append((time.perf_counter() - t0) * 1000)
+    mid = sorted(range(len(totals)), key=lambda i: totals[i])[(len(totals) - 1) // 2]
     result = {
         "engine": f"torch {torch.__version__} (cpu, {threads} threads)",
         "firstMs": first,
         "runsMs": totals,
-        "stagesMs": {k: median([r[k] for r in runs]) for k in runs[0]},
+        "runStagesMs": runs,
+        # The stages of the median run (as bench/stats.ts medianRun), so they add up to one run.
+        "stagesMs": runs[mid],
+        "stagesRunMs": totals[mid],
         "maxRssBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
     }
     with open(job["out"], "w") as f:

@@ -2,13 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import type { OursResult, PipelineResult } from '../bench/jobs.ts';
 import { renderMarkdown, verdicts, type BenchReport } from '../bench/report.ts';
-import { median, medianByKey, parameterFreeMs } from '../bench/stats.ts';
+import { median, medianRun, parameterFreeMs, parameterFreeShare } from '../bench/stats.ts';
 
+/** A result whose median run had these stages (the other runs' stages do not matter to the report). */
 const ours = (runsMs: number[], stagesMs: Record<string, number>, editMs: number[], rss: number): OursResult => ({
-  engine: 'onnxruntime-node (cpu, 2 threads)', firstMs: 999, runsMs, stagesMs, maxRssBytes: rss, editMs,
+  engine: 'onnxruntime-node (cpu, 2 threads)', firstMs: 999, runsMs, runStagesMs: runsMs.map(() => stagesMs), stagesMs,
+  stagesRunMs: median(runsMs), maxRssBytes: rss, editMs,
   editStages: ['user-anchors', 'refine'], cacheHitMs: [1, 2, 3],
 });
-const torch = (runsMs: number[]): PipelineResult => ({ engine: 'torch', firstMs: 1, runsMs, stagesMs: { refine: 50 }, maxRssBytes: 1e9 });
+const torch = (runsMs: number[]): PipelineResult => ({
+  engine: 'torch', firstMs: 1, runsMs, runStagesMs: runsMs.map(() => ({ refine: 50 })), stagesMs: { refine: 50 }, stagesRunMs: median(runsMs), maxRssBytes: 1e9,
+});
 
 const report: BenchReport = {
   machine: { cpu: 'Test CPU', cores: 2, memoryBytes: 2 ** 34, node: 'v20', date: '2026-01-01T00:00:00Z' },
@@ -21,10 +25,16 @@ const report: BenchReport = {
 };
 
 describe('bench bookkeeping', () => {
-  it('takes medians, per key too', () => {
+  it('takes medians and picks the median run', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
-    expect(medianByKey([{ a: 1, b: 5 }, { a: 3 }, { a: 2 }])).toEqual({ a: 2, b: 5 });
+    expect(medianRun([300, 100, 200])).toBe(2);
+    expect(medianRun([400, 100, 200, 300])).toBe(2); // the lower middle
+    expect(() => medianRun([])).toThrow('no runs');
+  });
+
+  it("takes the parameter-free share from the median run's own stages", () => {
+    expect(parameterFreeShare({ stagesMs: { refine: 150, 'sp-pool': 30, 'load-image': 10 }, stagesRunMs: 200 })).toBe(0.2);
   });
 
   it('sums every stage that is not one of the five networks', () => {
@@ -46,6 +56,8 @@ describe('bench bookkeeping', () => {
     expect(md).toContain('Machine: Test CPU, 2 cores');
     expect(md).toContain('| big | 1024×768 | 256×256 | 1000 | 2000 | 0.50× |');
     expect(md).toContain('| **refine** | 800 | 50.0 | 16.00× |');
+    expect(md).toContain('| between stages (executor, cache keys) | 100 | 1950 | – | – |');
+    expect(md).toContain('| whole run (the median run) | 1000 | 2000 | 0.50× | – |');
     expect(md).toContain('- MISSED: official size, 1024×768 photo, networks at 256×256: peak RSS < 2 GB — measured 2500 MB');
     expect(md).toContain('- webgpu: software adapter; skipped');
   });

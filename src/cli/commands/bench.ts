@@ -1,5 +1,5 @@
 /**
- * `disco bench [--runs N] [--full-size-runs N] [--no-full-size] [--official-full-size] [--wasm-full-size] [--reuse] [--quick]
+ * `disco bench [--runs N] [--warmups N] [--full-size-runs N] [--no-full-size] [--official-full-size] [--wasm-full-size] [--reuse] [--quick]
  *  [--engines cpu,torch,wasm,webgpu,browser,batch]`
  * (`npm run bench`): measured speed and memory, ours beside PyTorch. The benchmark lives in bench/
  * (see bench/README.md); this command only reads the options.
@@ -12,6 +12,7 @@ const ENGINES = ['cpu', 'torch', 'wasm', 'webgpu', 'browser', 'batch'] as const;
 export async function benchCommand(args: string[]): Promise<number> {
   const { values } = parse(args, {
     runs: { type: 'string' },
+    warmups: { type: 'string' },
     'full-size-runs': { type: 'string' },
     'no-full-size': { type: 'boolean' },
     'official-full-size': { type: 'boolean' },
@@ -26,6 +27,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   const { benchMain, RESULTS_DIR } = await import('../../../bench/run.ts');
   await benchMain({
     runs: intOption(values.runs, 'runs', 1, 100) ?? 5,
+    warmups: intOption(values.warmups, 'warmups', 1, 100) ?? 3,
     fullSizeRuns: intOption(values['full-size-runs'], 'full-size-runs', 1, 100) ?? 2,
     fullSize: !values['no-full-size'],
     officialFullSize: Boolean(values['official-full-size']),
