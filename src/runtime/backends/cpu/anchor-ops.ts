@@ -3,7 +3,7 @@ import type { AnchorOps } from '../ops/anchor-ops.ts';
 import { cpuTensorI32, type CpuTensor, type Tensor } from '../../values/tensor.ts';
 import { tokenRows } from '../shared/kmeans-loop.ts';
 import { pickAnchors } from '../shared/pick-anchors.ts';
-import { assignCpu, kmeansCpu } from './kmeans.ts';
+import { assignFast, kmeansCpu } from './kmeans.ts';
 import { positionEncodingCpu } from './position-encoding.ts';
 
 function onCpu(t: Tensor, what: string): CpuTensor {
@@ -22,7 +22,7 @@ export const cpuAnchorOps: AnchorOps = {
     if (cs.shape.length !== 2 || cs.shape[1] !== x.c) {
       throw new Error(`kmeansAssign: centres must be [K,${x.c}], got [${cs.shape.join('x')}]`);
     }
-    return cpuTensorI32([x.n], assignCpu(x, Float32Array.from(cs.data), cs.shape[0]));
+    return cpuTensorI32([x.n], assignFast(x, Float32Array.from(cs.data), cs.shape[0]));
   },
 
   async kmeans(tokens, opts) {

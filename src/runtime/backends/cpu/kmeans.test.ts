@@ -4,6 +4,7 @@ import { cpuTensor } from '../../values/tensor.ts';
 import { cpuAnchorOps } from './anchor-ops.ts';
 import { tokenRows } from '../shared/kmeans-loop.ts';
 import { assignCpu, kmeansCpu } from './kmeans.ts';
+import { simdAssign } from './simd/kmeans-simd.ts';
 import { mulberry32 } from '../../../../test/helpers/prng.ts';
 
 function kmeansCase(name: string) {
@@ -75,7 +76,9 @@ describe('k-means details', () => {
     expect(Array.from(labels.location === 'cpu' ? labels.data : [])).toEqual([0, 1, 0]);
   });
 
-  it('assigns like the plain one-centre-at-a-time float32 loop, for every k (4 centres at once and the rest)', () => {
+  it('assigns like the plain one-centre-at-a-time float32 loop, for every k (TypeScript and WebAssembly SIMD)', () => {
+    const simd = simdAssign();
+    expect(simd, 'Node has WebAssembly SIMD').not.toBeNull();
     const f = Math.fround, r = mulberry32(5), n = 50, c = 13;
     const data = Float32Array.from({ length: n * c }, () => r() * 2 - 1);
     for (let k = 1; k <= 14; k++) {
@@ -91,6 +94,10 @@ describe('k-means details', () => {
         return best;
       });
       expect(Array.from(assignCpu({ data, n, c }, centres, k)), `k = ${k}`).toEqual(want);
+      expect(Array.from(simd!(data, n, c, centres, k)), `SIMD, k = ${k}`).toEqual(want);
+      const twice = new Float32Array(2 * k * c); // every centre twice: ties go to the first copy
+      for (let j = 0; j < k; j++) { twice.set(centres.subarray(j * c, (j + 1) * c), 2 * j * c); twice.set(centres.subarray(j * c, (j + 1) * c), (2 * j + 1) * c); }
+      expect(Array.from(simd!(data, n, c, twice, 2 * k)), `SIMD ties, k = ${2 * k}`).toEqual(want.map((j) => 2 * j));
     }
   });
 });

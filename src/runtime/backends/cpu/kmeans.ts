@@ -3,6 +3,7 @@
  */
 import type { KMeansOptions, KMeansResult } from '../ops/anchor-ops.ts';
 import { kmeansLoop, type TokenRows } from '../shared/kmeans-loop.ts';
+import { simdAssign } from './simd/kmeans-simd.ts';
 
 const f = Math.fround;
 
@@ -48,7 +49,13 @@ export function assignCpu(x: TokenRows, centres: Float32Array, k: number): Int32
   return labels;
 }
 
+/** The assignment step: the WebAssembly SIMD kernel where it runs (same labels), else assignCpu. */
+export function assignFast(x: TokenRows, centres: Float32Array, k: number): Int32Array {
+  const simd = simdAssign();
+  return simd ? simd(x.data, x.n, x.c, centres, k) : assignCpu(x, centres, k);
+}
+
 /** The CPU k-means: the loop with the CPU assignment step. */
 export function kmeansCpu(x: TokenRows, opts: KMeansOptions): Promise<KMeansResult> {
-  return kmeansLoop(x, opts, (centres) => assignCpu(x, centres, opts.k));
+  return kmeansLoop(x, opts, (centres) => assignFast(x, centres, opts.k));
 }

@@ -80,6 +80,40 @@ function kmeansPlusPlus(x: TokenRows, k: number, rng: MT19937): Int32Array {
   return idx;
 }
 
+/**
+ * Each centre with members becomes their mean (float64 sums, stored as float32); returns the member
+ * counts (centres without members are left as they were). Plain arrays in, no closures: V8 keeps
+ * one optimised version of it across runs.
+ */
+function memberMeans(x: TokenRows, labels: Int32Array, k: number, centres: Float32Array): Int32Array {
+  const { data, n, c } = x;
+  const sums = new Float64Array(k * c);
+  const counts = new Int32Array(k);
+  for (let t = 0; t < n; t++) {
+    const j = labels[t], row = t * c, s = j * c;
+    counts[j]++;
+    for (let ch = 0; ch < c; ch++) sums[s + ch] += data[row + ch];
+  }
+  for (let j = 0; j < k; j++) {
+    if (counts[j] > 0) for (let ch = 0; ch < c; ch++) centres[j * c + ch] = sums[j * c + ch] / counts[j];
+  }
+  return counts;
+}
+
+/** Sum over centres of the float32 distance it moved. */
+function centreShift(centres: Float32Array, prev: Float32Array, k: number, c: number): number {
+  let shift = 0;
+  for (let j = 0; j < k; j++) {
+    let s = 0;
+    for (let ch = 0; ch < c; ch++) {
+      const d = f(centres[j * c + ch] - prev[j * c + ch]);
+      s = f(s + f(d * d));
+    }
+    shift = f(shift + f(Math.sqrt(s)));
+  }
+  return shift;
+}
+
 export async function kmeansLoop(x: TokenRows, opts: KMeansOptions, assign: AssignFn): Promise<KMeansResult> {
   const { data, n, c } = x;
   const { k, seed, maxIterations, tol, init } = checkKMeansOptions(opts, n);
@@ -96,33 +130,17 @@ export async function kmeansLoop(x: TokenRows, opts: KMeansOptions, assign: Assi
   for (;;) {
     labels = await assign(centres);
     const prev = centres.slice();
-    const sums = new Float64Array(k * c);
-    const counts = new Int32Array(k);
-    for (let t = 0; t < n; t++) {
-      const j = labels[t];
-      counts[j]++;
-      for (let ch = 0; ch < c; ch++) sums[j * c + ch] += data[t * c + ch];
-    }
+    const counts = memberMeans(x, labels, k, centres);
     for (let j = 0; j < k; j++) {
       if (counts[j] === 0) {
         // Reference: X[torch.randint(n, (1,))]; replay recorded draws, else the seeded generator.
         const t = replay.length > 0 ? replay.shift()! : rng.bounded(n - 1);
         emptyDraws.push(t);
         centres.set(data.subarray(t * c, (t + 1) * c), j * c);
-      } else {
-        for (let ch = 0; ch < c; ch++) centres[j * c + ch] = sums[j * c + ch] / counts[j];
       }
-    }
-    let shift = 0;
-    for (let j = 0; j < k; j++) {
-      let s = 0;
-      for (let ch = 0; ch < c; ch++) {
-        const d = f(centres[j * c + ch] - prev[j * c + ch]);
-        s = f(s + f(d * d));
-      }
-      shift = f(shift + f(Math.sqrt(s)));
     }
     iterations++;
+    const shift = centreShift(centres, prev, k, c);
     if (f(shift * shift) < tolF || iterations >= maxIterations) break;
   }
   return { labels, centres, iterations, initIndices, emptyDraws };
