@@ -32,13 +32,19 @@ export function createNodeIO(opts: NodeIOOptions): HostIO {
       throw new ImageInputError((e as Error).message);
     }
   };
+  // The executor asks for a Load Image node's fingerprint right before loading it: the bytes just
+  // hashed are the ones decoded (one read instead of two, and no change of the file in between).
+  let hashed: { ref: string; bytes: Buffer } | undefined;
   return {
     async loadImage(ref) {
-      const { bytes } = await bytesOf(ref);
+      const bytes = hashed?.ref === ref ? hashed.bytes : (await bytesOf(ref)).bytes;
+      hashed = undefined;
       return decodeImage(bytes, { name: ref, pixelLimit: opts.pixelLimit, memoryBudget: opts.memoryBudget });
     },
     async fingerprint(ref) {
-      return sha256Hex((await bytesOf(ref)).bytes);
+      const { bytes } = await bytesOf(ref);
+      hashed = { ref, bytes };
+      return sha256Hex(bytes);
     },
   };
 }
