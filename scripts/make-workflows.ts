@@ -5,6 +5,8 @@
  * disco-diverse.json     the same with anchor colour variant 1 (DISCO's T=1); run variants 0..N-1 for a gallery
  * disco-official-script.json  the official inference script's default path: the 8-bit photo resized to
  *                        256 x 256 (OpenCV uint8 INTER_LINEAR), networks at 256, result at 256 x 256
+ * reference-guided.json  automatic DISCO whose anchors take their colours from a colour reference photo
+ *                        (the reference through the same learned stages, Reference Colors before Anchor Colors)
  * user-guided.json       training-free: soft-SLIC superpixels + the user's anchors + Laplacian propagation, no models
  * compare-superpixels.json  the learned SpixelNet next to the training-free soft SLIC, boundaries drawn on the photo
  * A test (test/workflows.test.ts) checks the committed files equal what this script writes.
@@ -106,6 +108,43 @@ function discoAuto(variant: number, officialScript = false): WorkflowSpec {
   };
 }
 
+/**
+ * disco-auto plus a colour reference photo: the reference goes through the same stages as the photo
+ * (its own Lab, working size, L for Spixelnet and the backbone; its ab pooled per superpixel with its
+ * own association map), and Reference Colors sits between Merge Anchors and Anchor Colors.
+ */
+function referenceGuided(): WorkflowSpec {
+  const auto = discoAuto(0);
+  const links = (auto.links ?? []).filter(([from, , to]) => !(from === 13 && to === 14));
+  return {
+    id: '00000000-0000-4000-8000-000000000006',
+    models: auto.models,
+    nodes: [
+      ...auto.nodes,
+      { id: 20, type: 'disco/load-reference', params: { image: '../examples/chelsea.png' } },
+      { id: 21, type: 'disco/rgb-to-lab', title: 'RGB to Lab (reference)' },
+      { id: 22, type: 'disco/resize-to-working', params: { size: 256, keepAspect: false }, title: 'Resize to Working Size (reference)' },
+      { id: 23, type: 'disco/lab-to-gray', title: 'Lab to Gray (reference)' },
+      { id: 24, type: 'disco/normalize-ab', title: 'Normalize ab (reference)' },
+      { id: 25, type: 'disco/spixelnet', title: 'Spixelnet (reference)' },
+      { id: 26, type: 'disco/feature-extractor', title: 'Feature Extractor (reference)' },
+      { id: 27, type: 'disco/sp-pool', title: 'Superpixel Pool (reference)' },
+      { id: 28, type: 'disco/color-modeler', title: 'Color Modeler (reference)' },
+      { id: 29, type: 'disco/reference-colors' },
+    ],
+    links: [
+      ...links,
+      [20, 'image', 21, 'image'], [21, 'lab', 22, 'lab'], [22, 'lab', 23, 'lab'], [22, 'lab', 24, 'lab'],
+      [23, 'gray', 25, 'gray'], [6, 'spixelnet', 25, 'model'],
+      [23, 'gray', 26, 'gray'], [6, 'backbone', 26, 'model'],
+      [26, 'features', 27, 'features'], [25, 'affinity', 27, 'affinity'], [24, 'ab_n', 27, 'ab'],
+      [27, 'tokens', 28, 'tokens'], [6, 'color_modeler', 28, 'model'],
+      [13, 'anchors', 29, 'anchors'], [10, 'features', 29, 'features'], [28, 'features', 29, 'reference'], [23, 'gray', 29, 'reference_gray'],
+      [29, 'anchors', 14, 'anchors'],
+    ],
+  };
+}
+
 /** Anchors for the example cat, colours sampled from the original colour photo. */
 export const EXAMPLE_ANCHORS = [
   { x: 0.5, y: 0.2, color: '#8d6039' },
@@ -170,6 +209,7 @@ export function exampleWorkflows(): Record<string, Workflow> {
     'disco-auto.json': buildWorkflow(discoAuto(0), registry),
     'disco-diverse.json': buildWorkflow(discoAuto(1), registry),
     'disco-official-script.json': buildWorkflow(discoAuto(0, true), registry),
+    'reference-guided.json': buildWorkflow(referenceGuided(), registry),
     'user-guided.json': buildWorkflow(userGuided, registry),
     'compare-superpixels.json': buildWorkflow(compareSuperpixels, registry),
   };

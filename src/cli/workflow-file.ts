@@ -33,10 +33,14 @@ export async function readWorkflowFile(path: string, registry: NodeRegistry): Pr
   }
 }
 
-/** The workflow's image-file parameters (Load Image's `image`): node id and parameter name. */
-export function imageInputs(wf: Workflow, registry: NodeRegistry): { id: string; param: string }[] {
+/**
+ * The workflow's image-file parameters (Load Image's `image`): node id and parameter name. The photo's
+ * only (`photo: true`) leaves out nodes of role 'reference' (Load Reference), which `--reference` sets.
+ */
+export function imageInputs(wf: Workflow, registry: NodeRegistry, opts: { photo?: boolean } = {}): { id: string; param: string }[] {
   return wf.nodes.flatMap((n) => {
     const param = imageParam(registry.get(n.type));
+    if (opts.photo && roleOf(registry, n.type) === 'reference') return [];
     return param ? [{ id: String(n.id), param }] : [];
   });
 }
@@ -54,11 +58,21 @@ export function nodesWithRole(wf: Workflow, role: NodeRole, registry: NodeRegist
   return wf.nodes.filter((n) => roleOf(registry, n.type) === role).map((n) => String(n.id));
 }
 
-/** Points every image-file parameter (Load Image) at `imagePath` (absolute, so it does not depend on the workflow's folder). */
+/**
+ * Points every image-file parameter of the photo (Load Image; not Load Reference) at `imagePath`
+ * (absolute, so it does not depend on the workflow's folder).
+ */
 export function withInput(wf: Workflow, imagePath: string, registry: NodeRegistry): Workflow {
-  const inputs = imageInputs(wf, registry);
+  const inputs = imageInputs(wf, registry, { photo: true });
   if (inputs.length === 0) throw new UsageError('--input given, but the workflow has no Load Image node (no node with an image-file parameter)');
   return inputs.reduce((w, { id, param }) => setParam(w, id, param, resolve(imagePath), registry), wf);
+}
+
+/** Points the workflow's Load Reference node(s) (role 'reference') at `imagePath`, made absolute. */
+export function withReference(wf: Workflow, imagePath: string, registry: NodeRegistry): Workflow {
+  const ids = nodesWithRole(wf, 'reference', registry);
+  if (ids.length === 0) throw new UsageError('--reference given, but the workflow has no Load Reference node (disco/load-reference)');
+  return ids.reduce((w, id) => withImage(w, id, resolve(imagePath), registry), wf);
 }
 
 /** Applies one `--set <nodeId>.<param>=<value>`; the value is parsed as JSON when it is JSON, else kept as text. */

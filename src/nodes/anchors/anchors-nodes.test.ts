@@ -34,7 +34,7 @@ const anchorsOf = (out: Values) => out.anchors as AnchorsValue;
 
 describe('anchor nodes', () => {
   it('are registered under DISCO/anchors with kebab ids', () => {
-    expect(anchorsNodes.map((d) => d.id)).toEqual(['disco/anchor-locator', 'disco/user-anchors', 'disco/merge-anchors', 'disco/anchor-overlay']);
+    expect(anchorsNodes.map((d) => d.id)).toEqual(['disco/anchor-locator', 'disco/user-anchors', 'disco/merge-anchors', 'disco/reference-colors', 'disco/anchor-overlay']);
     for (const d of anchorsNodes) expect(d.category).toBe('DISCO/anchors');
   });
 });

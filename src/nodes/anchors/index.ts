@@ -4,5 +4,6 @@ import { anchorLocator } from './anchor-locator.ts';
 import { userAnchors } from './user-anchors.ts';
 import { mergeAnchorsNode } from './merge-anchors.ts';
 import { anchorOverlay } from './anchor-overlay.ts';
+import { referenceColors } from './reference-colors.ts';
 
-export const anchorsNodes: NodeDef[] = [anchorLocator, userAnchors, mergeAnchorsNode, anchorOverlay];
+export const anchorsNodes: NodeDef[] = [anchorLocator, userAnchors, mergeAnchorsNode, referenceColors, anchorOverlay];

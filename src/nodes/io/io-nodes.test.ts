@@ -7,6 +7,7 @@ import { previewNodes } from '../preview/index.ts';
 import { previewImage } from '../preview/preview-image.ts';
 import { ioNodes } from './index.ts';
 import { loadImage } from './load-image.ts';
+import { loadReference } from './load-reference.ts';
 import { saveImage } from './save-image.ts';
 import { cpuTensor } from '../../runtime/values/tensor.ts';
 
@@ -18,7 +19,7 @@ const fakeIo: HostIO = {
 
 describe('io and preview nodes', () => {
   it('are registered with kebab ids', () => {
-    expect(ioNodes.map((d) => d.id)).toEqual(['disco/load-image', 'disco/save-image']);
+    expect(ioNodes.map((d) => d.id)).toEqual(['disco/load-image', 'disco/load-reference', 'disco/save-image']);
     expect(previewNodes.map((d) => d.id)).toEqual(['disco/preview-image', 'disco/color-distribution-view']);
   });
 
@@ -26,6 +27,16 @@ describe('io and preview nodes', () => {
     expect((await run(loadImage, {}, { image: 'a.png' }, [], fakeIo)).image).toBe(pic);
     expect(await loadImage.fingerprint!(ctxWith([], fakeIo), { image: 'a.png' })).toBe('sha256-of-a.png');
     await expect(run(loadImage, {}, { image: '  ' }, [], fakeIo)).rejects.toThrow(/no image chosen/);
+  });
+
+  it('load-reference loads a colour photo with role reference and refuses a gray one', async () => {
+    expect(loadReference.role).toBe('reference');
+    const colour = { ...pic, meta: { hadColor: true } }, gray = { ...pic, meta: { hadColor: false } };
+    const io = (img: ImageValue): HostIO => ({ loadImage: async () => img, fingerprint: async (ref) => `sha256-of-${ref}` });
+    expect((await run(loadReference, {}, { image: 'ref.png' }, [], io(colour))).image).toBe(colour);
+    expect(await loadReference.fingerprint!(ctxWith([], io(colour)), { image: 'ref.png' })).toBe('sha256-of-ref.png');
+    await expect(run(loadReference, {}, { image: 'ref.png' }, [], io(gray))).rejects.toThrow(/^disco\/load-reference: the reference photo ref.png is gray: a reference must be a colour photo$/);
+    await expect(run(loadReference, {}, { image: '' }, [], io(colour))).rejects.toThrow(/no reference photo chosen/);
   });
 
   it('save-image and preview-image are output nodes that pass the image through', async () => {

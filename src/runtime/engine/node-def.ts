@@ -62,6 +62,8 @@ export type ParamValues<P extends ParamSpecs> = { readonly [K in keyof P]: Param
 export type NodeRole =
   /** Reads the user's photo (its image-file parameter): the viewer's "before". */
   | 'photo'
+  /** Reads a colour reference photo (its image-file parameter): not the photo, so `--input` and drops leave it alone. */
+  | 'reference'
   /** Writes the final image (`filename_prefix`): the result the viewer shows and Export PNG writes. */
   | 'result'
   /** Makes the colour image: the result when the graph has no 'result' node or other image output. */

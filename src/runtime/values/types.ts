@@ -59,7 +59,23 @@ export interface ColorDistValue {
   readonly cell: number;
 }
 
-export type AnchorSource = 'auto' | 'user';
+/** Where an anchor's colour comes from: the model ('auto'), the user, or a reference photo (Reference Colors). */
+export type AnchorSource = 'auto' | 'user' | 'reference';
+
+/** The reference superpixel an anchor was matched to (Reference Colors), for the viewer. */
+export interface ReferenceMatch {
+  /** Token index (row-major) of the matched superpixel on the reference's token grid. */
+  readonly token: number;
+  /** The reference's token grid. */
+  readonly gridH: number;
+  readonly gridW: number;
+  /** 0..1: how sure the match is; below the node's threshold the anchor keeps the model's colour. */
+  readonly confidence: number;
+  /** Whether the anchor took the reference colour (confidence reached the threshold). */
+  readonly applied: boolean;
+  /** The matched token's cell as [x0, y0, x1, y1], normalised (0..1) to the reference photo. */
+  readonly box: readonly [number, number, number, number];
+}
 
 export interface Anchor {
   /** Token index, row-major on the h x w grid. */
@@ -76,6 +92,12 @@ export interface Anchor {
   readonly locked?: boolean;
   /** k-means cluster this anchor represents, when the locator made it. */
   readonly cluster?: number;
+  /**
+   * The reference superpixel matched to this anchor (Reference Colors). An automatic anchor that took
+   * its colour has source 'reference' (a user anchor without colour stays 'user'); `applied` says
+   * whether the colour was taken.
+   */
+  readonly reference?: ReferenceMatch;
 }
 
 /** ANCHORS: the anchor list on a token grid. */

@@ -95,8 +95,8 @@ export function pickBin(candidates: ArrayLike<number>, variant: number): number 
 export const binAb = (bin: number): [number, number] => [AB_BINS[2 * bin], AB_BINS[2 * bin + 1]];
 
 /**
- * Sets `bin` and `ab` on every anchor. User anchors with a colour keep it (bin = its nearest);
- * every other anchor gets `autoBin(cell)`.
+ * Sets `bin` and `ab` on every anchor. User anchors and reference-coloured anchors with a colour keep
+ * it (bin = its nearest); every other anchor gets `autoBin(cell)`.
  */
 export function assignAnchorColors(anchors: AnchorsValue, autoBin: (cell: number) => number): AnchorsValue {
   const cells = anchors.gridH * anchors.gridW;
@@ -104,7 +104,7 @@ export function assignAnchorColors(anchors: AnchorsValue, autoBin: (cell: number
     if (!(Number.isInteger(a.cell) && a.cell >= 0 && a.cell < cells)) {
       throw new Error(`anchor at cell ${a.cell} lies outside the ${anchors.gridH}x${anchors.gridW} token grid`);
     }
-    if (a.source === 'user' && a.ab) return { ...a, bin: nearestBin(a.ab[0], a.ab[1]) };
+    if ((a.source === 'user' || a.source === 'reference') && a.ab) return { ...a, bin: nearestBin(a.ab[0], a.ab[1]) };
     const bin = autoBin(a.cell);
     return { ...a, bin, ab: binAb(bin) };
   });

@@ -88,7 +88,7 @@ export interface ColorOps {
   /** The k most probable bins per token, descending. */
   topBins(probs: Tensor, k: number): Promise<TopBins>;
   /**
-   * Sets `bin` and `ab` on every anchor: user anchors (source 'user' with ab) keep their colour (bin =
+   * Sets `bin` and `ab` on every anchor: user and reference anchors (source 'user' or 'reference' with ab) keep their colour (bin =
    * its nearest); others take the variant's pick from `probs` [1,313,h,w], or the reference ab
    * (then `probs` may be undefined).
    */
