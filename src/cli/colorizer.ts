@@ -19,6 +19,8 @@ import { resultImage, writeResultPng } from './outputs.ts';
 import { nodesWithRole, readWorkflowFile, withInput, withSetting } from './workflow-file.ts';
 
 export const DEFAULT_WORKFLOW = fileURLToPath(new URL('../../workflows/disco-auto.json', import.meta.url));
+/** What `--reference` runs unless --workflow says otherwise. */
+export const REFERENCE_WORKFLOW = fileURLToPath(new URL('../../workflows/reference-guided.json', import.meta.url));
 
 /** The colorize options, already checked (plain data: batch workers receive it as JSON). */
 export interface ColorizeSettings {

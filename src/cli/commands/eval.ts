@@ -1,8 +1,11 @@
 /**
- * `disco eval <folder> [--models set] [--oracle-anchors] [--workflow file] [--limit N] [--json out.json]`:
+ * `disco eval <folder> [--models set] [--oracle-anchors | --reference-mode flipped|unrelated]
+ * [--workflow file] [--set node.param=value]... [--limit N] [--json out.json]`:
  * measured quality. Each photo in the folder is turned gray (Lab with a = b = 0), colorized by the
  * workflow, and scored against the original (PSNR, SSIM, colourfulness, CIEDE2000, docs/disco-method.md §15), next
- * to the gray photo's own scores as the baseline. One executor serves every photo.
+ * to the gray photo's own scores as the baseline. One executor serves every photo. With
+ * --reference-mode the workflow (default workflows/reference-guided.json) gets a colour reference per
+ * photo (see eval/reference-mode.ts).
  */
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,14 +20,15 @@ import type { ImageValue } from '../../runtime/values/types.ts';
 import { backendOption, commonOptions, intOption, memoryOption, parse } from '../args.ts';
 import { printable } from '../terminal-text.ts';
 import { oracleVariant } from '../eval/oracle-anchors.ts';
+import { flippedReference, referenceModeOption, unrelatedIndex } from '../eval/reference-mode.ts';
 import { formatTable, meanScores, reportJson, type PhotoScores } from '../eval/report.ts';
 import { executeWorkflow, execGraphOf, labeller, nodeRegistry } from '../execute.ts';
 import { decodeImageFile, encodePng } from '../image-io.ts';
 import { createNodeBackend, createNodeModels } from '../node-host.ts';
 import { resultImage, writeFileAtomic } from '../outputs.ts';
 import { ProgressBar } from '../progress.ts';
-import { imageInputs, nodesWithRole, readWorkflowFile, withImage } from '../workflow-file.ts';
-import { DEFAULT_WORKFLOW } from './colorize.ts';
+import { imageInputs, nodesWithRole, readWorkflowFile, withImage, withSetting } from '../workflow-file.ts';
+import { DEFAULT_WORKFLOW, REFERENCE_WORKFLOW } from '../colorizer.ts';
 import { UsageError } from './index.ts';
 
 const PHOTO = /\.(png|jpe?g|webp)$/i;
@@ -34,19 +38,26 @@ export async function evalCommand(args: string[]): Promise<number> {
     ...commonOptions,
     models: { type: 'string' },
     'oracle-anchors': { type: 'boolean' },
+    'reference-mode': { type: 'string' },
     workflow: { type: 'string' },
+    set: { type: 'string', multiple: true },
     limit: { type: 'string' },
     json: { type: 'string' },
   }, 1);
+  const referenceMode = referenceModeOption(values['reference-mode']);
+  if (referenceMode && values['oracle-anchors']) throw new UsageError('--oracle-anchors and --reference-mode are two different runs: give one of them');
   const folder = resolve(positionals[0]);
   const photos = await listPhotos(folder, intOption(values.limit, 'limit', 1, 2 ** 31));
   const pixelLimit = intOption(values['max-pixels'], 'max-pixels', 1, 2 ** 31);
   const memoryBudget = memoryOption(values['max-memory']);
   const registry = nodeRegistry();
-  const workflowPath = values.workflow ?? DEFAULT_WORKFLOW;
+  const workflowPath = values.workflow ?? (referenceMode ? REFERENCE_WORKFLOW : DEFAULT_WORKFLOW);
   const file = await readWorkflowFile(workflowPath, registry);
   let wf = file.workflow;
   if (values.models !== undefined) wf = withModelSet(wf, values.models);
+  for (const setting of values.set ?? []) wf = withSetting(wf, setting, registry);
+  const referenceNode = referenceMode ? onlyReference(wf) : undefined;
+  if (referenceMode === 'unrelated') unrelatedIndex(0, photos.length); // refused at once with one photo
   const plan = values['oracle-anchors'] ? oracleVariant(wf, registry) : { workflow: wf, grayImageNode: onlyLoadImage(wf) };
   const graph = execGraphOf(plan.workflow);
 
@@ -63,6 +74,11 @@ export async function evalCommand(args: string[]): Promise<number> {
       await writeFile(grayPath, await encodePng(await backend.dropChroma(truth)));
       let run = withImage(plan.workflow, plan.grayImageNode, grayPath, registry);
       if ('referenceImageNode' in plan) run = withImage(run, plan.referenceImageNode, path, registry);
+      if (referenceNode) {
+        const refPath = referenceMode === 'flipped' ? join(scratch, `${i}-reference.png`) : photos[unrelatedIndex(i, photos.length)];
+        if (referenceMode === 'flipped') await writeFile(refPath, await encodePng(flippedReference(truth)));
+        run = withImage(run, referenceNode, refPath, registry);
+      }
       const progress = process.stderr.isTTY ? new ProgressBar(process.stderr, labeller(graph)) : undefined;
       const { result } = await executeWorkflow(run, {
         baseDir: file.baseDir, backend, models, executor, pixelLimit, memoryBudget, source: workflowPath, onEvent: progress?.onEvent,
@@ -78,7 +94,8 @@ export async function evalCommand(args: string[]): Promise<number> {
   if (values.json) {
     const report = {
       folder, workflow: resolve(workflowPath), ...(values.models !== undefined ? { models: values.models } : {}),
-      oracleAnchors: Boolean(values['oracle-anchors']), photos: rows, mean: meanScores(rows),
+      oracleAnchors: Boolean(values['oracle-anchors']), ...(referenceMode ? { referenceMode } : {}),
+      ...(values.set?.length ? { settings: values.set } : {}), photos: rows, mean: meanScores(rows),
     };
     await writeFileAtomic(resolve(values.json), reportJson(report));
     process.stderr.write(`wrote ${values.json}\n`);
@@ -120,7 +137,13 @@ function withModelSet(wf: Workflow, set: string): Workflow {
 }
 
 function onlyLoadImage(wf: Workflow): string {
-  const ids = imageInputs(wf, nodeRegistry());
+  const ids = imageInputs(wf, nodeRegistry(), { photo: true });
   if (ids.length !== 1) throw new Error(`disco eval needs a workflow with exactly one Load Image node (disco/load-image) for the gray photo; it has ${ids.length}`);
   return ids[0].id;
+}
+
+function onlyReference(wf: Workflow): string {
+  const ids = nodesWithRole(wf, 'reference', nodeRegistry());
+  if (ids.length !== 1) throw new UsageError(`--reference-mode needs a workflow with exactly one Load Reference node (disco/load-reference); it has ${ids.length}`);
+  return ids[0];
 }

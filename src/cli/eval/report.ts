@@ -68,6 +68,10 @@ export interface EvalReport {
   readonly workflow: string;
   readonly models?: string;
   readonly oracleAnchors: boolean;
+  /** The reference each photo got (--reference-mode), when the run had one. */
+  readonly referenceMode?: 'flipped' | 'unrelated';
+  /** --set settings applied to the workflow. */
+  readonly settings?: readonly string[];
   readonly photos: readonly PhotoScores[];
   readonly mean: MeanScores;
 }
