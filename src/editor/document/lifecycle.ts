@@ -60,19 +60,27 @@ export class DocumentLifecycle {
     pickFile('.json,application/json', async (f) => this.openText(await f.text()));
   }
 
-  /** Opens an example workflow; its image parameters get the photo already loaded, else the bundled example photo. */
+  /**
+   * Opens an example workflow; its image parameters get the photo already loaded, else the bundled
+   * example photo. A reference loader (role 'reference') gets the reference already loaded, else its
+   * own bundled photo: never the photo to colourise.
+   */
   async openExample(name: string): Promise<void> {
     const ex = EXAMPLES.find((e) => e.name === name);
     if (!ex) return toast(`No example named ${name}`, 'error');
     const isKey = (k: unknown): k is string => typeof k === 'string' && /^[0-9a-f]{64}$/.test(k);
-    const current = this.ed.view.graph._nodes.filter(isDiscoNode).map((n) => n.params()[imageParam(n.def) ?? '']).find(isKey);
+    const isRef = (role: string | undefined) => role === 'reference';
+    const loaded = (ref: boolean) => this.ed.view.graph._nodes.filter(isDiscoNode).filter((n) => isRef(n.def.role) === ref).map((n) => n.params()[imageParam(n.def) ?? '']).find(isKey);
+    const current = { photo: loaded(false), reference: loaded(true) };
     let { workflow } = loadWorkflow(ex.text, { registry: this.ed.registry });
     for (const node of workflow.nodes) {
-      const param = imageParam(this.ed.registry.get(node.type));
+      const def = this.ed.registry.get(node.type);
+      const param = imageParam(def);
       const ref = param && (node.properties?.params as Record<string, unknown> | undefined)?.[param];
       if (!param || typeof ref !== 'string' || isKey(ref)) continue;
-      const url = current ? undefined : examplePhotoUrl(ref);
-      const key = current ?? (url ? await storePhoto(await (await fetch(url)).blob()) : undefined);
+      const have = isRef(def?.role) ? current.reference : current.photo;
+      const url = have ? undefined : examplePhotoUrl(ref);
+      const key = have ?? (url ? await storePhoto(await (await fetch(url)).blob()) : undefined);
       if (key) workflow = setParam(workflow, node.id, param, key, this.ed.registry);
     }
     await this.openWorkflow(workflow, `Example ${name} opened`);
@@ -129,6 +137,11 @@ export class DocumentLifecycle {
       if (!param) continue;
       const ref = node.params()[param];
       if (typeof ref === 'string' && ref && (await loadPhoto(ref))) continue;
+      // The result is no stand-in for a reference photo.
+      if (node.def.role === 'reference') {
+        toast(`The reference photo behind ${png.name} is not in this browser: drop it on ${node.title} #${node.id} (or choose it there) to run again.`, 'info', 12_000);
+        continue;
+      }
       key ??= await storePhoto(png);
       node.setParam(param, key);
       toast(`The photo behind ${png.name} is not in this browser: ${node.title} #${node.id} uses the PNG itself instead (a result keeps its photo's lightness, so a rerun gives the same picture). Drop the original photo on the node to use it.`, 'info', 12_000);

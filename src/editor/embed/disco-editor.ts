@@ -168,11 +168,11 @@ export class DiscoEditor extends LitElement {
     return this.app;
   }
 
-  /** Points every node with an image-file parameter (Load Image) at the chosen photo. */
+  /** Points every node with an image-file parameter (Load Image) at the chosen photo; a reference loader keeps its own. */
   private async applyImage(blob?: Blob): Promise<void> {
     const app = this.need();
     if (!this.imageKey) return;
-    const loaders = app.view.graph._nodes.filter((n): n is DiscoNode => isDiscoNode(n) && imageParam(n.def) !== undefined);
+    const loaders = app.view.graph._nodes.filter((n): n is DiscoNode => isDiscoNode(n) && imageParam(n.def) !== undefined && n.def.role !== 'reference');
     const thumb = blob ? await createImageBitmap(blob, { imageOrientation: 'from-image' }) : undefined;
     for (const node of loaders) {
       const param = imageParam(node.def)!;

@@ -19,6 +19,26 @@ describe('viewAnchors', () => {
     ]);
     expect(viewAnchors([{ x: 0.8, y: 0.8, remove: true }], auto, grid).map((a) => a.id)).toEqual(['a0']);
   });
+
+  it('says where each colour came from: the reference (with its match), the model, or the user', () => {
+    const match = { token: 7, gridH: 4, gridW: 4, confidence: 0.82, applied: true, box: [0.75, 0.25, 1, 0.5] as const };
+    const weak = { ...match, token: 2, confidence: 0.2, applied: false };
+    const run: Anchor[] = [
+      { cell: 0, x: 0.25, y: 0.25, source: 'reference', ab: [30, 10], reference: match },
+      { cell: 3, x: 0.75, y: 0.75, source: 'auto', ab: [20, -30], reference: weak },
+    ];
+    const v = viewAnchors([], auto, grid, run);
+    expect(v.map((a) => [a.id, a.source, a.colourBy, a.reference?.token, a.color])).toEqual([
+      ['a0', 'auto', 'reference', 7, abToHex([30, 10])],
+      ['a3', 'auto', 'model', 2, abToHex([20, -30])],
+    ]);
+    // Overriding: the user's colour in that token wins and the reference match is no longer shown.
+    const over = viewAnchors(recolor([], v[0], { ab: [-40, 30] }), auto, grid, run);
+    expect(over.map((a) => [a.id, a.source, a.colourBy, a.reference])).toEqual([['u0', 'user', 'user', undefined], ['a3', 'auto', 'model', weak]]);
+    // A user anchor without a colour (its source stays 'user') shows the match the run gave it.
+    const userRun: Anchor[] = [{ cell: 0, x: 0.2, y: 0.2, source: 'user', ab: [30, 10], reference: match }];
+    expect(viewAnchors([{ x: 0.2, y: 0.2 }], [], grid, userRun)[0]).toMatchObject({ source: 'user', colourBy: 'reference', reference: match });
+  });
 });
 
 describe('anchor edits', () => {

@@ -6,7 +6,7 @@
  */
 import { labToRgbPixel } from '../../runtime/backends/cpu/lab.ts';
 import { cellAt } from '../../runtime/values/anchors.ts';
-import type { Anchor } from '../../runtime/values/types.ts';
+import type { Anchor, ReferenceMatch } from '../../runtime/values/types.ts';
 import type { UserAnchorSpec } from '../../nodes/anchors/user-anchors.ts';
 
 export type { UserAnchorSpec };
@@ -24,6 +24,10 @@ export interface ViewAnchor {
   readonly color?: string;
   readonly ab?: readonly [number, number];
   readonly locked?: boolean;
+  /** Its match in the reference photo (workflows with Reference Colors), when the run made one. */
+  readonly reference?: ReferenceMatch;
+  /** Where its colour came from: the user's list, the reference photo, or the colour model. */
+  readonly colourBy: 'user' | 'reference' | 'model';
 }
 
 export interface Grid {
@@ -38,22 +42,30 @@ export function abToHex(ab: readonly [number, number], L = 65): string {
 
 /**
  * User entries (minus removes) plus the automatic anchors of tokens the user list does not touch.
- * `coloured` (the run's Anchor Colors output) gives automatic anchors their colour by token.
+ * `coloured` (the run's Anchor Colors output) gives automatic anchors their colour by token, and
+ * any anchor without a colour of its own its reference match. An anchor coloured from the reference
+ * is still an automatic anchor to edit: recolouring it adds a user anchor, which wins.
  */
 export function viewAnchors(list: readonly UserAnchorSpec[], auto: readonly Anchor[], grid: Grid, coloured: readonly Anchor[] = []): ViewAnchor[] {
   const touched = new Set(list.map((e) => cellAt(e.x, e.y, grid.h, grid.w)));
-  const abByCell = new Map(coloured.filter((a) => a.ab).map((a) => [a.cell, a.ab!] as const));
+  const byCell = new Map(coloured.map((a) => [a.cell, a] as const));
+  const fromRun = (cell: number) => {
+    const c = byCell.get(cell);
+    const used = c?.source === 'reference' || c?.reference?.applied === true;
+    return { ...(c?.reference ? { reference: c.reference } : {}), colourBy: used ? 'reference' as const : 'model' as const };
+  };
   const out: ViewAnchor[] = [];
   list.forEach((e, index) => {
     if (e.remove) return;
     const cell = cellAt(e.x, e.y, grid.h, grid.w);
     const color = e.color ?? (e.ab ? abToHex(e.ab) : undefined);
-    out.push({ id: `u${index}`, x: e.x, y: e.y, cell, source: 'user', index, color, ab: e.ab, locked: e.locked });
+    const by = color ? { colourBy: 'user' as const } : fromRun(cell);
+    out.push({ id: `u${index}`, x: e.x, y: e.y, cell, source: 'user', index, color, ab: e.ab, locked: e.locked, ...by });
   });
   for (const a of auto) {
     if (touched.has(a.cell)) continue;
-    const ab = a.ab ?? abByCell.get(a.cell);
-    out.push({ id: `a${a.cell}`, x: a.x, y: a.y, cell: a.cell, source: 'auto', ab, color: ab ? abToHex(ab) : undefined, locked: a.locked });
+    const ab = a.ab ?? byCell.get(a.cell)?.ab;
+    out.push({ id: `a${a.cell}`, x: a.x, y: a.y, cell: a.cell, source: 'auto', ab, color: ab ? abToHex(ab) : undefined, locked: a.locked, ...fromRun(a.cell) });
   }
   return out;
 }

@@ -15,10 +15,13 @@ export interface AnchorLayerHooks {
   addAt(x: number, y: number, at: { x: number; y: number }): void;
   /** A finished brush stroke: its outline as an SVG path in layer pixels, and the brush width. */
   stroke(path: string, width: number): void;
+  /** The pointer came onto a marker (the anchor) or left it (undefined). */
+  hover(a: ViewAnchor | undefined): void;
 }
 
 const RADIUS = 8;
-const RING = { user: '#ffffff', auto: '#d0d4da', locked: '#ffd54f', selected: '#4f9cf5' };
+/** Ring colours; an automatic anchor coloured from the reference photo has its own (violet). */
+const RING = { user: '#ffffff', auto: '#d0d4da', reference: '#c79bff', locked: '#ffd54f', selected: '#4f9cf5' };
 
 type Marker = Circle & { anchor?: ViewAnchor };
 
@@ -37,6 +40,8 @@ export class AnchorLayer {
     this.canvas.on('mouse:down', (e) => this.onDown(e));
     this.canvas.on('mouse:up', (e) => this.onUp(e));
     this.canvas.on('object:moving', (e) => this.clamp(e.target));
+    this.canvas.on('mouse:over', (e) => this.hooks.hover((e.target as Marker | undefined)?.anchor));
+    this.canvas.on('mouse:out', (e) => (e.target as Marker | undefined)?.anchor && this.hooks.hover(undefined));
     this.canvas.on('path:created', ({ path }) => {
       const cmds = (path as unknown as { path: (string | number)[][] }).path;
       this.canvas.remove(path);
@@ -80,7 +85,8 @@ export class AnchorLayer {
       const selected = a.id === this.selectedId;
       const m: Marker = new Circle({
         left: a.x * this.size.w, top: a.y * this.size.h, radius: selected ? RADIUS + 2 : RADIUS,
-        fill: a.color ?? 'rgba(0,0,0,0.25)', stroke: selected ? RING.selected : a.locked ? RING.locked : a.source === 'user' ? RING.user : RING.auto,
+        fill: a.color ?? 'rgba(0,0,0,0.25)',
+        stroke: selected ? RING.selected : a.locked ? RING.locked : a.source === 'user' ? RING.user : a.colourBy === 'reference' ? RING.reference : RING.auto,
         strokeWidth: selected ? 3 : 2, strokeDashArray: a.source === 'auto' ? [3, 2] : undefined,
         hasControls: false, hasBorders: false, lockScalingX: true, lockScalingY: true, lockRotation: true,
         hoverCursor: 'grab', moveCursor: 'grabbing', shadow: new Shadow({ color: 'rgba(0,0,0,0.9)', blur: 4 }),

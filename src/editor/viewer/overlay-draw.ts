@@ -39,3 +39,23 @@ export function overlayPixels(m: LabelMap, opts: { boundaries: boolean; clusters
   }
   return out;
 }
+
+const REGION_EDGE: readonly [number, number, number, number] = [255, 213, 79, 255];
+
+/**
+ * One superpixel picked out (the reference view's matched region): everything else dimmed, the
+ * region clear with a bright edge along its border. RGBA [H*W*4], drawn over the picture.
+ */
+export function regionPixels(m: LabelMap, token: number): Uint8ClampedArray {
+  const { W, H, labels } = m;
+  const out = new Uint8ClampedArray(W * H * 4);
+  const inside = (x: number, y: number) => x >= 0 && x < W && y >= 0 && y < H && labels[y * W + x] === token;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const o = 4 * (y * W + x);
+      if (!inside(x, y)) out.set([0, 0, 0, 160], o);
+      else if (!inside(x - 1, y) || !inside(x + 1, y) || !inside(x, y - 1) || !inside(x, y + 1)) out.set(REGION_EDGE, o);
+    }
+  }
+  return out;
+}

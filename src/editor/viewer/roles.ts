@@ -2,7 +2,8 @@
  * Which node plays which part for the viewer, read from the exec graph and the roles the node
  * definitions declare (NodeRole): the user-anchors node the edits write to, the AFFINITY whose
  * superpixels the overlays draw, the automatic anchors, the coloured anchors, the colour
- * distribution for suggestions, the photo and the result.
+ * distribution for suggestions, the photo and the result; in workflows with a reference photo, the
+ * node that loads it and the node that makes its superpixels.
  */
 import type { NodeDef, NodeRole } from '../../runtime/engine/node-def.ts';
 import { isLinkRef, type ExecGraph } from '../../runtime/workflow/exec-format.ts';
@@ -22,6 +23,10 @@ export interface ViewerRoles {
   photo?: string;
   /** The result: a 'result' node (Save Image), else an output node showing an image, else 'colorized'. */
   result?: string;
+  /** The 'reference' node (Load Reference): the reference photo anchors take colours from. */
+  reference?: string;
+  /** The node whose AFFINITY output is the reference photo's superpixels (downstream of `reference`). */
+  referenceAffinity?: string;
 }
 
 interface Lookup {
@@ -49,6 +54,23 @@ export function findRoles(g: ExecGraph, registry: Lookup): ViewerRoles {
   roles.photo = withRole('photo');
   const showsImage = (id: string) => !!def(id)?.isOutput && Object.values(def(id)!.inputs).some((p) => p.type.name === 'IMAGE');
   roles.result = withRole('result') ?? ids.find(showsImage) ?? withRole('colorized');
+  roles.reference = withRole('reference');
+  if (roles.reference) roles.referenceAffinity = downstream(g, roles.reference).find((id) => Object.values(def(id)?.outputs ?? {}).some((p) => p.type.name === 'AFFINITY'));
   for (const k of Object.keys(roles) as (keyof ViewerRoles)[]) if (roles[k] === undefined) delete roles[k];
   return roles;
+}
+
+/** The nodes that read (directly or not) from node `from`, nearest first. */
+function downstream(g: ExecGraph, from: string): string[] {
+  const out: string[] = [];
+  const seen = new Set([from]);
+  for (let i = -1; i < out.length; i++) {
+    const at = i < 0 ? from : out[i];
+    for (const id of Object.keys(g)) {
+      if (seen.has(id) || !Object.values(g[id].inputs).some((v) => isLinkRef(v) && v[0] === at)) continue;
+      seen.add(id);
+      out.push(id);
+    }
+  }
+  return out;
 }

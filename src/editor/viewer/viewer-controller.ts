@@ -1,7 +1,7 @@
 /**
  * Connects <disco-viewer> to the app: which node is on view and the 1-9 slots, what the viewer
  * shows after each run (asked of the worker: the image, the photo, labels and association, anchors,
- * top-10 colours), and anchor edits, which only ever write the User Anchors node's `anchors` param
+ * top-10 colours, the reference photo and its superpixels), and anchor edits, which only ever write the User Anchors node's `anchors` param
  * (one history step per gesture, then a rerun). Colours are Lab ab throughout (hex only in the
  * browser's colour inputs).
  */
@@ -47,6 +47,7 @@ export class ViewerController {
   private readonly slots: (string | undefined)[] = Array(9).fill(undefined);
   private affinity: Of<'affinity'> | undefined;
   private suggestionsKey: string | undefined;
+  private referenceKey: string | undefined;
   private auto: readonly Anchor[] = [];
   private coloured: readonly Anchor[] = [];
 
@@ -85,7 +86,7 @@ export class ViewerController {
     this.slots.fill(undefined);
     this.roles = {};
     this.affinity = undefined;
-    this.suggestionsKey = undefined;
+    this.suggestionsKey = this.referenceKey = undefined;
     this.auto = this.coloured = [];
     for (const g of this.el.gallery) URL.revokeObjectURL(g.url);
     this.el.clear();
@@ -102,7 +103,7 @@ export class ViewerController {
     this.el.editable = !!this.roles.userAnchors;
     if (!this.viewed && this.roles.result) this.viewed = this.roles.result;
     if (this.viewed) this.el.heading = this.label(this.viewed);
-    await Promise.all([this.fetchImage(true), this.fetchBefore(), this.fetchAffinity(), this.fetchAnchors(), this.fetchSuggestions()]);
+    await Promise.all([this.fetchImage(true), this.fetchBefore(), this.fetchAffinity(), this.fetchAnchors(), this.fetchSuggestions(), this.fetchReference()]);
     this.syncAnchors();
   }
 
@@ -224,6 +225,20 @@ export class ViewerController {
     this.auto = auto && auto !== 'unchanged' ? auto.value.anchors : [];
     this.coloured = col && col !== 'unchanged' ? col.value.anchors : [];
     this.el.clusters = auto && auto !== 'unchanged' ? auto.value.clusters : undefined;
+  }
+
+  /** The reference photo and its superpixels (workflows that colour anchors from one). */
+  private async fetchReference(): Promise<void> {
+    const { reference, referenceAffinity } = this.roles;
+    if (!reference) return void (this.el.referenceImage = this.el.referenceLabels = this.referenceKey = undefined);
+    const [img, aff] = await Promise.all([
+      this.ask({ kind: 'image', nodeId: reference }, true),
+      referenceAffinity ? this.ask({ kind: 'affinity', nodeId: referenceAffinity, knownKey: this.referenceKey }) : undefined,
+    ]);
+    if (img && img !== 'unchanged') this.el.referenceImage = img.bitmap;
+    if (aff === 'unchanged') return;
+    this.referenceKey = aff?.key;
+    this.el.referenceLabels = aff && { W: aff.W, H: aff.H, cell: aff.cell, labels: aff.labels, ...(aff.content ? { content: aff.content } : {}) };
   }
 
   private async fetchSuggestions(): Promise<void> {

@@ -2,7 +2,9 @@
  * <disco-viewer>: the large viewer beside the graph. Shows one node's image at full size, a
  * before/after split against the photo, toggled overlays (superpixel boundaries, the 9-way
  * association under the cursor, anchors, k-means clusters), the top-10 colours of the hovered
- * superpixel, and anchor editing (popover, drag, add, delete, lock, brush). Data comes down as
+ * superpixel, anchor editing (popover, drag, add, delete, lock, brush) and, when the workflow colours
+ * anchors from a reference photo, that photo in a corner with the hovered anchor's matched
+ * superpixel picked out (reference-view.ts). Data comes down as
  * properties from the ViewerController; every user action goes up as a ViewerActionEvent.
  * `image-drawn` fires once each new image has been painted.
  */
@@ -12,6 +14,8 @@ import { kOffset } from '../../runtime/backends/ops/superpixel-ops.ts';
 import type { ViewAnchor } from './anchor-edits.ts';
 import { AnchorLayer } from './anchor-layer.ts';
 import './anchor-popover.ts';
+import './reference-view.ts';
+import type { ReferenceLabels } from './reference-view.ts';
 import { overlayPixels, type LabelMap } from './overlay-draw.ts';
 import { renderSwatches, swatchesFor } from './swatches.ts';
 import { ViewerActionEvent, type Suggestions, type ViewerAction } from './viewer-events.ts';
@@ -54,6 +58,9 @@ export class DiscoViewer extends LitElement {
   /** Diverse results: image URL and caption per variant. */
   @property({ attribute: false }) gallery: { url: string; label: string; picked?: boolean }[] = [];
   @property() note = '';
+  /** The reference photo (workflows with a 'reference' node) and its superpixels. */
+  @property({ attribute: false }) referenceImage?: ImageBitmap;
+  @property({ attribute: false }) referenceLabels?: ReferenceLabels;
 
   @state() private show: Record<Toggle, boolean> = { split: false, boundaries: false, assoc: false, anchors: true, clusters: false };
   @state() private split = 0.5;
@@ -63,6 +70,8 @@ export class DiscoViewer extends LitElement {
   @state() private brushSize = 18;
   @state() private hover?: { x: number; y: number; pageX: number; pageY: number };
   @state() private selected?: { anchor: ViewAnchor; x: number; y: number };
+  /** The anchor marker under the pointer (its id: markers are redrawn after each run). */
+  @state() private hoveredAnchorId?: string;
   @state() private frame = { w: 0, h: 0 };
   /** Screen pixels per image pixel; undefined fits the image into the stage. */
   @state() private zoom: number | undefined;
@@ -135,6 +144,7 @@ export class DiscoViewer extends LitElement {
     this.image = this.beforeImage = undefined;
     this.affinity = this.clusters = this.suggestions = undefined;
     this.anchors = [];
+    this.referenceImage = this.referenceLabels = this.hoveredAnchorId = undefined;
     this.gallery = [];
     this.note = '';
     this.heading = 'Viewer';
@@ -154,6 +164,7 @@ export class DiscoViewer extends LitElement {
         this.emit({ type: 'add', x, y });
       },
       stroke: (path, width) => this.strokeDone(path, width),
+      hover: (a) => (this.hoveredAnchorId = a?.id),
     });
     this.resize = new ResizeObserver(() => this.fit());
     this.resize.observe(stage);
@@ -223,6 +234,7 @@ export class DiscoViewer extends LitElement {
               title="Before | after" @input=${(e: Event) => (this.split = Number((e.target as HTMLInputElement).value))} />` : nothing}
         </div>
         ${this.renderHover()}
+        ${this.referenceImage ? html`<disco-reference-view .image=${this.referenceImage} .labels=${this.referenceLabels} .anchor=${this.focusAnchor}></disco-reference-view>` : nothing}
         ${this.selected ? html`<disco-anchor-popover .anchor=${this.selected.anchor} .swatches=${swatchesFor(this.suggestions, this.selected.anchor.cell)}
             style="left:${Math.min(this.selected.x, innerWidth - 310)}px;top:${Math.min(this.selected.y, innerHeight - 190)}px"
             @popover-close=${() => this.closePopover()}></disco-anchor-popover>` : nothing}
@@ -231,6 +243,12 @@ export class DiscoViewer extends LitElement {
       ${this.gallery.length ? html`<div class="gallery">${this.gallery.map((g, i) => html`<button class="gallery-item ${g.picked ? 'picked' : ''}" title="Use the anchor colours of ${g.label}"
           @click=${() => this.emit({ type: 'pick-variant', index: i })}><img src=${g.url} alt=${g.label} /><span>${g.label}</span></button>`)}</div>` : nothing}
     `;
+  }
+
+  /** The anchor the reference view explains: the one under the pointer, else the one being edited. */
+  get focusAnchor(): ViewAnchor | undefined {
+    const id = this.hoveredAnchorId ?? this.selected?.anchor.id;
+    return id === undefined ? undefined : this.anchors.find((a) => a.id === id);
   }
 
   private emit(action: ViewerAction): void {

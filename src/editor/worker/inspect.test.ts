@@ -20,13 +20,16 @@ const assoc = new Float32Array(9 * 16 * 32).fill(0, 0).fill(1, 4 * 512, 5 * 512)
 
 const graph: ExecGraph = {
   '10': { type: 'disco/color-modeler', inputs: {} },
-  '7': { type: 'disco/slic-affinity', inputs: {} },
+  '6': { type: 'disco/resize-to-working', inputs: {} },
+  '7': { type: 'disco/slic-affinity', inputs: { lab: ['6', 0] } },
   '11': { type: 'disco/anchor-locator', inputs: {} },
 } as unknown as ExecGraph;
 const last: LastRun = {
   graph,
   values: new Map<string, Record<string, unknown>>([
     ['10', { dist: { probs: cpuTensor([1, 313, 1, 2], probs), cell: 16 } }],
+    // A Keep Aspect working image: the photo fills the top 10 of 16 rows.
+    ['6', { lab: { lab: cpuTensor([1, 3, 16, 32], new Float32Array(3 * 16 * 32)), content: { width: 32, height: 10 } } }],
     ['7', { affinity: { assoc: cpuTensor([1, 9, 16, 32], assoc), cell: 16, method: 'test' } }],
     ['11', { anchors: { gridH: 1, gridW: 2, anchors: [{ cell: 1, x: 0.75, y: 0.5, source: 'auto', cluster: 0 }], clusters: Int32Array.from([0, 0]) } }],
   ]),
@@ -53,6 +56,7 @@ describe('worker inspect', () => {
     expect([result.H, result.W, result.cell]).toEqual([16, 32, 16]);
     expect([result.labels[0], result.labels[31], result.labels[16 * 32 - 1]]).toEqual([0, 1, 1]);
     expect(result.assoc).toHaveLength(9 * 16 * 32);
+    expect(result.content).toEqual({ width: 32, height: 10 });
   });
 
   it('copies an ANCHORS value and says why it cannot answer', async () => {

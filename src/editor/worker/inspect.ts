@@ -1,14 +1,14 @@
 /**
  * Answers the viewer's questions about the last run's values, in the worker where they live (GPU
  * tensors included): a node's image at full size, an association map's hard labels (plus the map
- * itself, for the 9-way numbers and the brush), an ANCHORS value, and the top-10 colour bins of a
+ * itself, for the 9-way numbers and the brush, and where the picture sits in it), an ANCHORS value, and the top-10 colour bins of a
  * COLOR_DIST. Answers carry the value's cache key; a caller that already holds that key gets
  * `unchanged` instead of the data again.
  */
 import type { Backend } from '../../runtime/backends/backend.ts';
 import type { Values } from '../../runtime/engine/node-def.ts';
 import type { NodeRegistry } from '../../runtime/engine/registry.ts';
-import type { AffinityValue, AnchorsValue, ColorDistValue } from '../../runtime/values/types.ts';
+import type { AffinityValue, AnchorsValue, ColorDistValue, Frame } from '../../runtime/values/types.ts';
 import { nodeOf, type ExecGraph } from '../../runtime/workflow/exec-format.ts';
 import { firstOutput, inputsOf, previewImage } from './node-values.ts';
 import type { InspectQuery, InspectResult } from './protocol.ts';
@@ -46,7 +46,11 @@ export async function inspect(q: InspectQuery, last: LastRun | undefined, backen
       const labels = Int32Array.from((await backend.download(labelsT)).data);
       backend.release(labelsT);
       const assoc = Float32Array.from((await backend.download(aff.assoc)).data);
-      return { result: { kind: 'affinity', key, H, W, cell: aff.cell, labels, assoc }, transfer: [labels.buffer, assoc.buffer] };
+      // The un-padded region of the working size, from the L (or Lab) the superpixels were made from.
+      const seen = Object.values(inputsOf(last.graph, q.nodeId, def, last.values, registry)) as { content?: Frame }[];
+      const frame = seen.find((v) => v?.content)?.content;
+      const content = frame && { width: frame.width, height: frame.height };
+      return { result: { kind: 'affinity', key, H, W, cell: aff.cell, labels, assoc, ...(content ? { content } : {}) }, transfer: [labels.buffer, assoc.buffer] };
     }
     case 'anchors': {
       const v = firstOutput(def, outputs, 'ANCHORS') as AnchorsValue | undefined;

@@ -49,7 +49,8 @@ export type InspectQuery =
 export type InspectResult =
   | { kind: InspectQuery['kind']; key: string; unchanged: true }
   | { kind: 'image'; key: string; unchanged?: undefined; bitmap: ImageBitmap; width: number; height: number }
-  | { kind: 'affinity'; key: string; unchanged?: undefined; H: number; W: number; cell: number; labels: Int32Array; assoc: Float32Array }
+  /** `content`: the un-padded top-left region of H x W the photo fills (Keep Aspect pads the rest), when known. */
+  | { kind: 'affinity'; key: string; unchanged?: undefined; H: number; W: number; cell: number; labels: Int32Array; assoc: Float32Array; content?: { width: number; height: number } }
   | { kind: 'anchors'; key: string; unchanged?: undefined; value: AnchorsValue }
   /** bins and probs are [k, h, w] (row-major per rank): rank r of token t at r*h*w + t. */
   | { kind: 'topBins'; key: string; unchanged?: undefined; h: number; w: number; k: number; bins: Int32Array; probs: Float32Array };
