@@ -19,6 +19,17 @@ describe('findRoles', () => {
     });
   });
 
+  it('finds the reference photo and its superpixels, and keeps the photo the one to colourise', () => {
+    const roles = findRoles(exec('reference-guided.json'), registry);
+    const g = exec('reference-guided.json');
+    expect(g[roles.reference!].type).toBe('disco/load-reference');
+    expect(g[roles.photo!].type).toBe('disco/load-image');
+    // The reference's SpixelNet, not the photo's (the one the overlays and anchors use).
+    expect(g[roles.referenceAffinity!].type).toBe('disco/spixelnet');
+    expect(roles.referenceAffinity).not.toBe(roles.affinity);
+    expect(findRoles(exec('disco-auto.json'), registry).reference).toBeUndefined();
+  });
+
   it('reads the roles the definitions declare, not node ids', () => {
     // The same workflow with every type renamed: the roles must still be found.
     const renamed = new NodeRegistry(allNodes.map((d) => ({ ...d, id: d.id.replace('disco/', 'acme/') })));
