@@ -2,7 +2,7 @@
  * Colours from a reference photo in the editor (issue 19), end to end in headless Chromium with the
  * real model set on `?backend=cpu` at a small working size: open `reference-guided`, drag a colour
  * photo over the canvas (the split "Photo | Reference" shows, the right half lit) and drop it as the
- * reference; run; hover an anchor coloured from the reference and see the reference view pick out the
+ * reference; run (the reference with Keep Aspect, so its superpixels sit in a padded frame); hover an anchor coloured from the reference and see the reference view pick out the
  * matched superpixel with its confidence; open its popover ("from reference"), override the colour
  * and see the anchor become the user's. Screenshots go to test-results/screenshots/.
  * Skipped when the model set is not in the working tree.
@@ -103,6 +103,13 @@ describe.skipIf(!HAVE_MODELS)('colours from a reference photo in the editor', ()
     expect(await imageKey(photoId), 'the photo stays as it was').toBe(photoKey);
 
     await editor(`for (const n of app.view.graph._nodes.filter((n) => n.type === 'disco/resize-to-working')) n.setParam('size', arg)`, SIZE);
+    // The reference's own Resize to Working Size (Load Reference -> RGB to Lab -> it) keeps its aspect:
+    // 451 x 300 becomes 128 x 85 in a 128 x 128 frame, and the view must map the labels through that.
+    await editor(`
+      const next = (n) => app.view.graph.getNodeById(app.view.graph.links.get(n.outputs[0].links[0]).target_id);
+      const resize = next(next(app.view.graph.getNodeById(arg)));
+      if (resize.type !== 'disco/resize-to-working') throw new Error('unexpected reference chain: ' + resize.type);
+      resize.setParam('keepAspect', true);`, refId);
     let runs = await runsDone();
     await page.click('#run-button');
     await nextRun(runs);
@@ -142,7 +149,10 @@ describe.skipIf(!HAVE_MODELS)('colours from a reference photo in the editor', ()
     expect(caption).toContain(`From reference superpixel ${a.reference!.token}`);
     expect(caption).toContain(`confidence ${a.reference!.confidence.toFixed(2)}`);
     // What the region canvas shows: clear pixels exactly on the matched token (the labels the viewer
-    // holds), dimmed elsewhere, and the token lies where the match's box says (within a cell).
+    // holds), dimmed elsewhere, and the token lies where the match's box says (within a cell), both
+    // in the reference photo's coordinates (the labels' content frame is the photo).
+    const content = Math.round((SIZE * 300) / 451);
+    expect(await editor('return app.viewer.el.referenceLabels.content')).toEqual({ width: SIZE, height: content });
     const region = await editor<{ clear: number; dim: number; wrong: number; cx: number; cy: number }>(`
       const c = document.querySelector('disco-reference-view .ref-region'); const m = app.viewer.el.referenceLabels;
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -151,7 +161,7 @@ describe.skipIf(!HAVE_MODELS)('colours from a reference photo in the editor', ()
         const on = m.labels[p] === arg, alpha = d[4 * p + 3];
         if (alpha === 160) dim++; else clear++;
         if (on === (alpha === 160)) wrong++;
-        if (on) { sx += (p % m.W) / m.W; sy += Math.floor(p / m.W) / m.H; }
+        if (on) { sx += (p % m.W + 0.5) / m.content.width; sy += (Math.floor(p / m.W) + 0.5) / m.content.height; }
       }
       const n = m.labels.filter((l) => l === arg).length;
       return { clear, dim, wrong, cx: sx / n, cy: sy / n };`, a.reference!.token);
@@ -164,6 +174,10 @@ describe.skipIf(!HAVE_MODELS)('colours from a reference photo in the editor', ()
     expect(region.cx).toBeLessThan(x1 + cellW);
     expect(region.cy).toBeGreaterThan(y0 - cellH);
     expect(region.cy).toBeLessThan(y1 + cellH);
+    // On screen the labels' frame overhangs the photo by the padding (clipped by the view).
+    const [img, over] = [await page.locator('disco-reference-view .ref-img').boundingBox(), await page.locator('disco-reference-view .ref-region').boundingBox()];
+    expect(over!.height / img!.height).toBeCloseTo(SIZE / content, 1);
+    expect(over!.width / img!.width).toBeCloseTo(1, 2);
     await page.screenshot({ path: join(SHOTS, 'reference-hover.png') });
 
     // Its popover says where the colour came from; a picked colour overrides it: a user anchor.
