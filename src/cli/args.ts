@@ -1,6 +1,6 @@
 /** Argument parsing for the subcommands: node:util's parseArgs, with errors as UsageError. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './commands/index.ts';
+import { UsageError } from './usage-error.ts';
 
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, positionals: number | [number, number]) {
   let parsed;

@@ -12,7 +12,7 @@ import type { NodeRole } from '../runtime/engine/node-def.ts';
 import type { ModelHost } from '../runtime/engine/context.ts';
 import type { ExecGraph } from '../runtime/workflow/exec-format.ts';
 import type { Workflow } from '../runtime/workflow/schema.ts';
-import { UsageError } from './commands/index.ts';
+import { UsageError } from './usage-error.ts';
 import { executeWorkflow, execGraphOf, nodeRegistry } from './execute.ts';
 import { createNodeBackend, createNodeModels, type BackendChoice } from './node-host.ts';
 import { resultImage, writeResultPng } from './outputs.ts';

@@ -2,7 +2,7 @@
  * Writing results: the output image as PNG with the workflow embedded (`workflow` and `prompt`
  * text chunks, as ComfyUI does), written to a temporary file and renamed so a failed write never
  * leaves a half-written file behind. Temporary files of writers that were killed (kill -9, power
- * loss) are removed by the next write to the same folder.
+ * loss) are removed by the next process that writes to the same folder (on its first write there).
  */
 import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -41,10 +41,16 @@ export async function removeStaleTempFiles(dir: string): Promise<string[]> {
   return removed;
 }
 
+/** Folders this process has cleaned: once each (a batch writes thousands of files to one folder). */
+const cleaned = new Set<string>();
+
 /** Writes `bytes` to `path` atomically: a temporary file beside it, then a rename. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await removeStaleTempFiles(dirname(path));
+  if (!cleaned.has(dirname(path))) {
+    cleaned.add(dirname(path));
+    await removeStaleTempFiles(dirname(path));
+  }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     await writeFile(tmp, bytes);

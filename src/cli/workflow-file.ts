@@ -11,7 +11,7 @@ import { setParam } from '../runtime/workflow/build.ts';
 import { loadWorkflow } from '../runtime/workflow/load.ts';
 import { isPng, loadWorkflowFromPng } from '../runtime/workflow/png-chunks.ts';
 import type { Workflow } from '../runtime/workflow/schema.ts';
-import { UsageError } from './commands/index.ts';
+import { UsageError } from './usage-error.ts';
 
 export interface LoadedFile {
   readonly workflow: Workflow;

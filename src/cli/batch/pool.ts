@@ -6,26 +6,42 @@
  * one worker, not the batch.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { ColorizeSettings } from '../colorizer.ts';
 import type { BatchItem } from './inputs.ts';
 import type { BatchProgress } from './progress.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';
-
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+import { tsxWorker, type WorkerScript } from './worker-bundle.ts';
 
 export interface Failure {
   readonly input: string;
   readonly message: string;
 }
 
+/**
+ * glibc malloc settings for a worker (set unless the user set them): blocks up to 1 GB come from the
+ * heap instead of a fresh mmap each, and freed memory stays in the process for the next photo. A
+ * photo's run allocates and frees the same large arrays (features, diffused colour, images: tens of
+ * MB) photo after photo, and first touches of fresh pages are costly in VMs (page faults, zeroing,
+ * the host reclaiming freed pages): on the 2-core build VM 16 MB arrays made and dropped 30 times
+ * took 990 ms of CPU, 330 ms with these settings, and a disco-auto photo's system CPU fell from
+ * ~35 to ~7 ms (bench/README.md, "Batch"). The cost: a worker keeps its peak memory until it exits.
+ * Other C libraries ignore these variables.
+ */
+export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { MALLOC_MMAP_THRESHOLD_: String(2 ** 30), MALLOC_TRIM_THRESHOLD_: String(2 ** 32 - 1), ...env };
+}
+
+/** onnxruntime intra-op threads per worker, so that workers × threads does not exceed the cores. */
+export function threadsPerWorker(workers: number, cores: number): number {
+  return Math.max(1, Math.floor(cores / Math.max(1, workers)));
+}
+
 export interface PoolOptions {
   readonly workers: number;
   readonly settings: ColorizeSettings;
   readonly progress: BatchProgress;
-  /** The worker script (default: worker.ts; tests pass a stand-in). */
-  readonly workerScript?: string;
+  /** The worker to fork (default: worker.ts through tsx; `disco colorize` passes its bundle, tests a stand-in). */
+  readonly worker?: Pick<WorkerScript, 'script' | 'execArgv'>;
 }
 
 /** Colorizes `items` (all to be run); resolves with the photos that failed. Rejects if no worker can start. */
@@ -57,7 +73,8 @@ export function runPool(items: readonly BatchItem[], opts: PoolOptions): Promise
     };
     const start = () => {
       const init: WorkerInit = { settings: opts.settings };
-      const child: ChildProcess = fork(opts.workerScript ?? WORKER, [JSON.stringify(init)], { execArgv: ['--import', TSX], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      const { script, execArgv } = opts.worker ?? tsxWorker();
+      const child: ChildProcess = fork(script, [JSON.stringify(init)], { execArgv: [...execArgv], env: workerEnv(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
       children.add(child);
       alive++;
       let current: number | undefined;

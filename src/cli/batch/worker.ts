@@ -4,6 +4,7 @@
  * A photo that fails is reported and the worker goes on with the next.
  */
 import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
 import { Colorizer } from '../colorizer.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';
 
@@ -12,6 +13,8 @@ const firstLine = (e: unknown): string => String((e as Error)?.message ?? e).spl
 
 async function main(): Promise<void> {
   const init = JSON.parse(process.argv[2] ?? '{}') as WorkerInit;
+  // libvips' threads too: a worker's share of the cores, like onnxruntime's (see pool.ts).
+  if (init.settings.threads) sharp.concurrency(init.settings.threads);
   let colorizer: Colorizer;
   try {
     colorizer = await Colorizer.open(init.settings);

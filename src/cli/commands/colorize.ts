@@ -10,8 +10,9 @@ import { availableParallelism } from 'node:os';
 import { basename, extname, resolve } from 'node:path';
 import { backendOption, commonOptions, intOption, memoryOption, parse } from '../args.ts';
 import { exists, expandInputs, isDir, isFile, planBatch, type BatchItem } from '../batch/inputs.ts';
-import { runPool } from '../batch/pool.ts';
+import { runPool, threadsPerWorker } from '../batch/pool.ts';
 import { BatchProgress, shown } from '../batch/progress.ts';
+import { bundleWorker, tsxWorker } from '../batch/worker-bundle.ts';
 import { Colorizer, loadTemplate, variantPaths, type ColorizeSettings } from '../colorizer.ts';
 import { labeller } from '../execute.ts';
 import { checkOutput, OutputRefused } from '../output-guard.ts';
@@ -84,27 +85,33 @@ async function colorizeMany(args: string[], outDir: string, settings: ColorizeSe
   }
   const inputs = expandInputs(args);
   const items = planBatch(inputs, outDir);
-  await loadTemplate(settings); // a bad workflow or option is refused once, before any worker starts
-  await mkdir(resolve(outDir), { recursive: true });
+  // The worker bundle builds while the rest is checked; the TypeScript source through tsx if it cannot.
+  const building = bundleWorker().catch(() => tsxWorker());
+  try {
+    await loadTemplate(settings); // a bad workflow or option is refused once, before any worker starts
+    await mkdir(resolve(outDir), { recursive: true });
 
-  const progress = new BatchProgress(process.stderr, items.length);
-  const failures: { input: string; message: string }[] = [];
-  const toRun: BatchItem[] = [];
-  for (const item of items) {
-    const refusal = refusalOf(item, settings.diverse, force);
-    if (!refusal) toRun.push(item);
-    else if (refusal.reason === 'exists' && variantPaths(item.output, settings.diverse).every(exists)) progress.skipped(item.input, item.output);
-    else {
-      failures.push({ input: item.input, message: refusal.message });
-      progress.failed(item.input, refusal.message);
+    const progress = new BatchProgress(process.stderr, items.length);
+    const failures: { input: string; message: string }[] = [];
+    const toRun: BatchItem[] = [];
+    for (const item of items) {
+      const refusal = refusalOf(item, settings.diverse, force);
+      if (!refusal) toRun.push(item);
+      else if (refusal.reason === 'exists' && variantPaths(item.output, settings.diverse).every(exists)) progress.skipped(item.input, item.output);
+      else {
+        failures.push({ input: item.input, message: refusal.message });
+        progress.failed(item.input, refusal.message);
+      }
     }
+    const workers = Math.min(jobs ?? defaultWorkers(), Math.max(1, toRun.length));
+    const threads = threadsPerWorker(workers, availableParallelism());
+    failures.push(...await runPool(toRun, { workers, settings: { ...settings, threads }, progress, worker: await building }));
+    progress.end();
+    for (const f of failures) process.stderr.write(`  failed: ${shown(f.input)}: ${printable(f.message)}\n`);
+    return failures.length ? 1 : 0;
+  } finally {
+    (await building).dispose();
   }
-  const workers = Math.min(jobs ?? defaultWorkers(), Math.max(1, toRun.length));
-  const threads = Math.max(1, Math.floor(availableParallelism() / workers));
-  failures.push(...await runPool(toRun, { workers, settings: { ...settings, threads }, progress }));
-  progress.end();
-  for (const f of failures) process.stderr.write(`  failed: ${shown(f.input)}: ${printable(f.message)}\n`);
-  return failures.length ? 1 : 0;
 }
 
 /** Why an item's results may not be written (an input, or an existing file without --force), if so. */

@@ -6,12 +6,7 @@ import { inspectCommand } from './inspect.ts';
 import { modelsCommand } from './models.ts';
 import { runCommand } from './run.ts';
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError } from '../usage-error.ts';
 
 export type Command = (args: string[]) => Promise<number>;
 
