@@ -23,6 +23,7 @@ import { installKeyMap } from './input/keys.ts';
 import { pickFile } from './input/pick-file.ts';
 import { EXAMPLES } from './panels/examples.ts';
 import { showHint } from './panels/hint.ts';
+import { SHOW_GRAPH } from './panels/layout.ts';
 import { LibraryDialog } from './panels/library-dialog.ts';
 import { ProblemsPanel, type Problem } from './panels/problems.ts';
 import { renderPalette } from './panels/palette.ts';
@@ -85,9 +86,14 @@ export class EditorApp {
       saveToLibrary: () => void this.saveToLibrary(), library: () => void this.library.show(),
     }, EXAMPLES.map((e) => e.name));
     renderPalette(root.palette, defs, (type) => this.addNode(type));
-    this.problems = new ProblemsPanel(root.canvas.parentElement!, (id) => {
+    // On the page's grid, not in the graph pane: where that pane is small and folds away (narrow
+    // embeds) the panel goes over the viewer (embed.css), and "Show node" unfolds it (panels/layout.ts).
+    const stage = root.canvas.parentElement!;
+    this.problems = new ProblemsPanel(stage.parentElement!, (id) => {
       const node = this.view.graph.getNodeById(Number(id));
-      if (node) this.view.showNode(node);
+      if (!node) return;
+      stage.dispatchEvent(new Event(SHOW_GRAPH, { bubbles: true }));
+      this.view.showNode(node);
     });
     this.status.onChange = () => {
       this.view.redraw();

@@ -152,6 +152,36 @@ describe('the editor for a newcomer', () => {
     expect(h.errors).toEqual([]);
   }, 300_000);
 
+  it('draws a failed node\'s error over the node below it, wrapped within the node\'s width', async () => {
+    const { page } = h;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${h.url}?example=none&backend=cpu`);
+    await waitForEditor(page, h.errors);
+    await editor(`return app.openExample('user-guided')`);
+    await editor(`app.view.graph.getNodeById(1).setParam('image', '${'0'.repeat(64)}')`);
+    expect(await editor<any>('return app.run()')).toMatchObject({ ok: false });
+    // Gray from Photo right under the failed Load Image, where its error box is drawn; nothing selected
+    // (litegraph draws a selected node last).
+    const at = await editor<{ box: { x: number; y: number; w: number; h: number }; right: number }>(`
+      const [a, b] = [app.view.graph.getNodeById(1), app.view.graph.getNodeById(2)];
+      b.pos = [a.pos[0], a.pos[1] + a.size[1] + 30];
+      app.view.canvas.ds.scale = 1;
+      app.view.canvas.ds.offset = [40 - a.pos[0], 60 - a.pos[1]];
+      app.view.canvas.deselectAll();
+      app.view.canvas.draw(true, true);
+      const ds = app.view.canvas.ds, x = (a.pos[0] + ds.offset[0]) * ds.scale, y = (a.pos[1] + a.size[1] + ds.offset[1]) * ds.scale;
+      return { box: { x, y: y + 6, w: a.size[0] * ds.scale, h: 40 }, right: x + a.size[0] * ds.scale };`);
+    await page.screenshot({ path: join(SHOTS, 'editor-ux-node-error.png') });
+    const px = (x: number, y: number) => editor<number[]>('return [...app.view.el.getContext("2d").getImageData(arg[0], arg[1], 1, 1).data]', [Math.round(x), Math.round(y)]);
+    const isErrorRed = ([r, g, b]: number[]) => r > 150 && g < 60 && b < 60;
+    // The box's left margin, 30 px down: over Gray from Photo's title bar, and still the error's red.
+    expect(isErrorRed(await px(at.box.x + 4, at.box.y + 30))).toBe(true);
+    // Nothing of it past the node's right edge.
+    expect(isErrorRed(await px(at.right + 6, at.box.y + 30))).toBe(false);
+    expect(isErrorRed(await px(at.right - 4, at.box.y + 30))).toBe(true);
+    expect(h.errors).toEqual([]);
+  }, 120_000);
+
   it('lays the plugin page out for a 720x860 host panel: one title bar, the viewer first, the graph folding away', async () => {
     const { page } = h;
     await page.setViewportSize({ width: 720, height: 860 });
@@ -171,7 +201,39 @@ describe('the editor for a newcomer', () => {
     await expect.poll(async () => (await page.locator('disco-editor #stage').boundingBox())!.height).toBeLessThan(40);
     expect((await page.locator('disco-editor #viewer').boundingBox())!.height).toBeGreaterThan(viewer.height + 150);
     await page.screenshot({ path: join(SHOTS, 'editor-ux-plugin-720-folded.png') });
-    await page.click('.stage-toggle');
+
+    // A failed run with the graph folded: the problems panel shows over the viewer, in full, and
+    // "Show node" unfolds the graph with the failed node selected in view.
+    const summary = await page.evaluate(() => {
+      const app = (document.querySelector('disco-editor') as any).editor;
+      app.view.graph._nodes.find((n: any) => n.type === 'disco/load-image').setParam('image', '0'.repeat(64));
+      return app.run();
+    });
+    expect(summary).toMatchObject({ ok: false });
+    const panel = page.locator('disco-editor .problems');
+    await panel.waitFor({ state: 'visible' });
+    const box = (await panel.boundingBox())!;
+    const folded = (await page.locator('disco-editor #viewer').boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(folded.y);
+    expect(box.y + box.height).toBeLessThanOrEqual(folded.y + folded.height + 1);
+    expect(box.x + box.width).toBeLessThanOrEqual(720);
+    expect(await panel.locator('li').allTextContents()).toEqual([expect.stringMatching(/^Load Image #\d+.*not in this browser's storage.*Show node$/)]);
+    await page.screenshot({ path: join(SHOTS, 'editor-ux-plugin-720-problems.png') });
+    await panel.locator('.problem-show').click();
+    await expect.poll(async () => (await page.locator('disco-editor #stage').boundingBox())!.height).toBeGreaterThan(180);
+    const shown = await page.evaluate(() => {
+      const app = (document.querySelector('disco-editor') as any).editor;
+      const node = app.view.graph._nodes.find((n: any) => n.type === 'disco/load-image');
+      const { offset, scale } = app.view.canvas.ds;
+      const [x, y] = [(node.pos[0] + node.size[0] / 2 + offset[0]) * scale, (node.pos[1] + node.size[1] / 2 + offset[1]) * scale];
+      return { selected: [...app.view.canvas.selectedItems].map((n: any) => n.id), id: node.id, centreInView: x > 0 && y > 0 && x < app.view.el.width && y < app.view.el.height };
+    });
+    expect(shown.selected).toEqual([shown.id]);
+    expect(shown.centreInView).toBe(true);
+    const stageBox = (await page.locator('disco-editor #stage').boundingBox())!;
+    const after = (await panel.boundingBox())!;
+    expect(after.y + after.height, 'the panel stays off the graph pane').toBeLessThanOrEqual(stageBox.y + 1);
+    await page.screenshot({ path: join(SHOTS, 'editor-ux-plugin-720-show-node.png') });
     expect(h.errors).toEqual([]);
   }, 120_000);
 });

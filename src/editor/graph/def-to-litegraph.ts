@@ -6,7 +6,7 @@
  */
 import { LGraphCanvas, LGraphNode, LiteGraph, type IContextMenuValue } from '@comfyorg/litegraph';
 import { checkParam, type NodeDef, type ParamSpec, type Params } from '../../runtime/engine/node-def.ts';
-import { drawNodeStatus, drawThumbnail, THUMB_H } from './node-draw.ts';
+import { drawNodeStatus, drawPinned, drawThumbnail, pinnedMessage, THUMB_H } from './node-draw.ts';
 import type { StatusBoard } from './node-status.ts';
 import { installSafeMenus } from './safe-menus.ts';
 
@@ -161,7 +161,13 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
     }
 
     override onDrawForeground(ctx: CanvasRenderingContext2D): void {
-      drawNodeStatus(ctx, this, hooks.status.get(this.id), [...this.paramProblems.values()]);
+      drawNodeStatus(ctx, this, hooks.status.get(this.id));
+    }
+
+    /** Its error (or warning, or parameter problems) under it; graph-canvas.ts calls this after drawing every node. */
+    drawOverNodes(ctx: CanvasRenderingContext2D): void {
+      const message = pinnedMessage(hooks.status.get(this.id), [...this.paramProblems.values()]);
+      if (message) drawPinned(ctx, this, message);
     }
 
     /**

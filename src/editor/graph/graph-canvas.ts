@@ -28,6 +28,11 @@ export function configureLiteGraph(): void {
   LiteGraph.middle_click_slot_add_default_node = true;
 }
 
+/** A node that draws something over all nodes (in its own coordinates: (0,0) is its body's top-left). */
+interface OverNodes {
+  drawOverNodes(ctx: CanvasRenderingContext2D): void;
+}
+
 export class GraphCanvas {
   readonly graph = new LGraph();
   readonly canvas: LGraphCanvas;
@@ -38,6 +43,17 @@ export class GraphCanvas {
     this.canvas = new LGraphCanvas(el, this.graph);
     this.canvas.allow_searchbox = true;
     this.canvas.show_info = false;
+    // What nodes pin below themselves (errors) is drawn after every node, so that no node covers it.
+    this.canvas.onDrawForeground = (ctx) => {
+      for (const n of this.graph._nodes) {
+        const over = (n as Partial<OverNodes>).drawOverNodes;
+        if (!over || n.flags.collapsed) continue;
+        ctx.save();
+        ctx.translate(n.pos[0], n.pos[1]);
+        over.call(n, ctx);
+        ctx.restore();
+      }
+    };
     this.openSearchOnLinkRelease();
     this.explainRefusedLinks(hooks);
     new ResizeObserver(() => this.fit()).observe(el.parentElement!);
@@ -89,13 +105,15 @@ export class GraphCanvas {
     this.redraw();
   }
 
-  /** Centres the view on a node (at a readable zoom) and selects it. */
+  /** Centres the view on a node (at a readable zoom; its title at the top if it is taller than the view) and selects it. */
   showNode(node: LGraphNode): void {
+    this.fit(); // the pane may have just unfolded: size the canvas to it now, not on the next resize callback
     const r = this.el.getBoundingClientRect();
     const ds = this.canvas.ds;
     ds.scale = Math.max(ds.scale, 1);
+    const top = node.pos[1] - LiteGraph.NODE_TITLE_HEIGHT, h = node.size[1] + LiteGraph.NODE_TITLE_HEIGHT;
     ds.offset[0] = r.width / 2 / ds.scale - (node.pos[0] + node.size[0] / 2);
-    ds.offset[1] = r.height / 2 / ds.scale - (node.pos[1] + node.size[1] / 2);
+    ds.offset[1] = -top + Math.max(8 / ds.scale, (r.height / ds.scale - h) / 2);
     this.canvas.selectNode(node);
     this.redraw();
   }

@@ -1,12 +1,16 @@
 /**
  * Canvas drawing for a node's run state: a badge in the title bar (state, time), a progress bar under
- * the title, the error pinned below the node, a tint for bypass/mute, and the IMAGE thumbnail.
- * Coordinates are node-local: (0,0) is the top-left of the body, the title bar is above it.
+ * the title, a tint for bypass/mute, the IMAGE thumbnail, and the message pinned below the node (its
+ * error), drawn after every node so that none covers it. Coordinates are node-local: (0,0) is the
+ * top-left of the body, the title bar is above it.
  */
 import { LiteGraph, type LGraphNode } from '@comfyorg/litegraph';
 import type { NodeStatus } from './node-status.ts';
 
 export const THUMB_H = 150;
+/** A pinned message shows at most this many lines; the problems panel has the whole text of an error. */
+const PINNED_LINES = 5;
+const LINE_H = 17;
 
 const STATE_COLOR: Record<string, string> = {
   pending: '#8a8f98', running: '#42a5f5', cached: '#26a69a', done: '#66bb6a', error: '#ef5350', skipped: '#8a8f98',
@@ -31,8 +35,7 @@ export function drawThumbnail(ctx: CanvasRenderingContext2D, node: LGraphNode, b
   ctx.drawImage(bitmap, box.x + (box.w - dw) / 2, box.y + (box.h - dh) / 2, dw, dh);
 }
 
-/** `problems`: what is wrong with the node itself (e.g. invalid parameter values from a file), pinned below it. */
-export function drawNodeStatus(ctx: CanvasRenderingContext2D, node: LGraphNode, s: NodeStatus | undefined, problems: readonly string[] = []): void {
+export function drawNodeStatus(ctx: CanvasRenderingContext2D, node: LGraphNode, s: NodeStatus | undefined): void {
   const [w, h] = node.size;
   const titleH = LiteGraph.NODE_TITLE_HEIGHT;
   if (node.mode === 4 || node.mode === 2) {
@@ -40,10 +43,7 @@ export function drawNodeStatus(ctx: CanvasRenderingContext2D, node: LGraphNode, 
     ctx.fillRect(0, -titleH, w, h + titleH);
     label(ctx, node.mode === 4 ? 'BYPASS' : 'MUTED', w - 8, h - 8, '#e1bee7', 'right');
   }
-  if (!s?.state) {
-    if (problems.length) drawPinned(ctx, problems.join('\n'), w, h, '#8d3c00');
-    return;
-  }
+  if (!s?.state) return;
 
   const color = STATE_COLOR[s.state] ?? '#888';
   const text = s.state === 'done' && s.ms !== undefined ? formatMs(s.ms)
@@ -69,31 +69,60 @@ export function drawNodeStatus(ctx: CanvasRenderingContext2D, node: LGraphNode, 
     ctx.lineWidth = s.state === 'running' || s.state === 'error' ? 2.5 : 1.5;
     ctx.strokeRect(-1, -titleH - 1, w + 2, h + titleH + 2);
   }
+}
+
+/**
+ * What a node pins below itself, if anything: its error, why it was skipped or its warning, and
+ * `problems` with the node itself (e.g. invalid parameter values from a file).
+ */
+export function pinnedMessage(s: NodeStatus | undefined, problems: readonly string[] = []): { text: string; bg: string } | undefined {
   // A node skipped because an upstream node failed (or the run was cancelled) says nothing more:
   // the failed node and the problems panel say it once.
-  const followOn = s.state === 'skipped' && /failed$|^run cancelled$/.test(s.reason ?? '');
-  const pinned = [s.state === 'error' ? s.error : s.state === 'skipped' && !followOn ? s.reason : s.warning, ...problems].filter(Boolean).join('\n');
-  if (pinned) drawPinned(ctx, pinned, w, h, s.state === 'error' ? '#b71c1c' : '#5d4037');
+  const followOn = s?.state === 'skipped' && /failed$|^run cancelled$/.test(s.reason ?? '');
+  const own = s?.state === 'error' ? s.error : s?.state === 'skipped' && !followOn ? s.reason : s?.warning;
+  const text = [own, ...problems].filter(Boolean).join('\n');
+  if (!text) return undefined;
+  return { text, bg: s?.state === 'error' ? '#b71c1c' : s?.state ? '#5d4037' : '#8d3c00' };
 }
 
-function drawPinned(ctx: CanvasRenderingContext2D, message: string, w: number, h: number, bg: string): void {
+/** The pinned message in a box under the node, as wide as the node; long text ends in "…". */
+export function drawPinned(ctx: CanvasRenderingContext2D, node: LGraphNode, message: { text: string; bg: string }): void {
+  const [w, h] = node.size;
   ctx.font = '13px sans-serif';
-  const lines = wrap(ctx, message, Math.max(w, 260) - 16).slice(0, 6);
-  const boxH = lines.length * 17 + 10;
-  ctx.fillStyle = bg;
+  let lines = wrap(ctx, message.text, w - 16);
+  if (lines.length > PINNED_LINES) {
+    lines = lines.slice(0, PINNED_LINES);
+    lines[PINNED_LINES - 1] = ellipsis(ctx, lines[PINNED_LINES - 1], w - 16);
+  }
+  const boxH = lines.length * LINE_H + 10;
+  ctx.save();
+  ctx.shadowColor = 'rgba(0, 0, 0, 0.7)';
+  ctx.shadowBlur = 8;
+  ctx.fillStyle = message.bg;
   ctx.beginPath();
-  ctx.roundRect(0, h + 6, Math.max(w, 260), boxH, 6);
+  ctx.roundRect(0, h + 6, w, boxH, 6);
   ctx.fill();
-  lines.forEach((line, i) => label(ctx, line, 8, h + 22 + i * 17, '#fff', 'left', '13px sans-serif'));
+  ctx.restore();
+  lines.forEach((line, i) => label(ctx, line, 8, h + 22 + i * LINE_H, '#fff', 'left', '13px sans-serif'));
 }
 
-function wrap(ctx: CanvasRenderingContext2D, text: string, width: number): string[] {
+/** Lines of at most `width` pixels; a word longer than a line (a hash, a path) is broken where it must be. */
+export function wrap(ctx: CanvasRenderingContext2D, text: string, width: number): string[] {
+  const fits = (t: string) => ctx.measureText(t).width <= width;
   const out: string[] = [];
   for (const para of text.split('\n')) {
     let line = '';
-    for (const word of para.split(' ')) {
+    for (let word of para.split(' ')) {
+      while (!fits(word)) {
+        let n = 1;
+        while (n < word.length && fits(word.slice(0, n + 1))) n++;
+        if (line) out.push(line);
+        out.push(word.slice(0, n));
+        line = '';
+        word = word.slice(n);
+      }
       const next = line ? `${line} ${word}` : word;
-      if (ctx.measureText(next).width > width && line) {
+      if (!fits(next) && line) {
         out.push(line);
         line = word;
       } else line = next;
@@ -101,6 +130,12 @@ function wrap(ctx: CanvasRenderingContext2D, text: string, width: number): strin
     out.push(line);
   }
   return out;
+}
+
+function ellipsis(ctx: CanvasRenderingContext2D, line: string, width: number): string {
+  let t = line;
+  while (t && ctx.measureText(`${t}…`).width > width) t = t.slice(0, -1);
+  return `${t.trimEnd()}…`;
 }
 
 function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string, align: CanvasTextAlign, font = 'bold 13px sans-serif'): void {

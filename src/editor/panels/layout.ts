@@ -8,6 +8,8 @@ const VIEWER_KEY = 'disco.viewerShare';
 const DEFAULT_SHARE = 0.34;
 const PALETTE_KEY = 'disco.paletteCollapsed';
 const GRAPH_KEY = 'disco.graphCollapsed';
+/** Fired (bubbling) inside #app to unfold a folded graph pane: something there is to be shown. */
+export const SHOW_GRAPH = 'disco-show-graph';
 /** Neither pane gets narrower than this many pixels. */
 const MIN_VIEWER = 260, MIN_GRAPH = 280;
 
@@ -87,6 +89,7 @@ export function setupLayout(app: HTMLElement, palette: HTMLElement, stage: HTMLE
   graphToggle.addEventListener('click', () => layout.setGraphCollapsed(!app.classList.contains('graph-collapsed')));
   stage.append(graphToggle);
   layout.setGraphCollapsed(recall(GRAPH_KEY) === '1');
+  app.addEventListener(SHOW_GRAPH, () => layout.setGraphCollapsed(false));
   new ResizeObserver(apply).observe(app);
   return layout;
 }
