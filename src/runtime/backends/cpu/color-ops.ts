@@ -8,7 +8,7 @@ import {
   anchorInputArrays, assignAnchorColors, candidatesOf, checkGrid, NUM_CANDIDATES, pickBin, referenceBinAt,
   renderColorDistImage, topBinsTensor,
 } from './anchor-colors.ts';
-import { dropChromaImage, lab8ToRgb, labToRgbFloat, labToRgbImage, rgbPlanesToImage, rgbToLab8, rgbToLabImage } from './lab.ts';
+import { dropChromaImage, lab8ToRgb, labPlanesToImage, labToRgbImage, rgbToLab8, rgbToLabImage } from './lab.ts';
 import { checkRecombine, workingPlan } from '../shared/resize-plan.ts';
 import { resizeFloat, resizeImageU8 } from './resize.ts';
 
@@ -67,12 +67,18 @@ export const cpuColorOps: ColorOps = {
   async recombine(photo, abN, content) {
     const lab = asCpu(photo.lab, 'recombine'), ab = asCpu(abN, 'recombine');
     const out = checkRecombine(lab.shape, photo.content, ab.shape, content);
-    const big = resizeFloat(ab, out, { from: content });
+    // ab already at the photo's size (e.g. a 256×256 photo) is read as it is, as are L's rows when
+    // they are whole rows of the photo's Lab: no copies, only the output is new memory.
+    const [abH, abW] = [ab.shape[2], ab.shape[3]];
+    const asIs = content.width === abW && content.height === abH && out.width === abW && out.height === abH;
+    const big = asIs ? ab : resizeFloat(ab, out, { from: content });
     const n = out.width * out.height, W = lab.shape[3];
-    const L = new Float32Array(n);
-    for (let y = 0; y < out.height; y++) L.set(lab.data.subarray(y * W, y * W + out.width), y * out.width);
-    const rgb = labToRgbFloat(L, big.data.subarray(0, n), big.data.subarray(n, 2 * n), out.width, AB_SCALE);
-    return rgbPlanesToImage(rgb, out.width, out.height);
+    let L = lab.data.subarray(0, n);
+    if (out.width !== W) {
+      L = new Float32Array(n);
+      for (let y = 0; y < out.height; y++) L.set(lab.data.subarray(y * W, y * W + out.width), y * out.width);
+    }
+    return labPlanesToImage(L, big.data.subarray(0, n), big.data.subarray(n, 2 * n), out.width, AB_SCALE);
   },
 
   async encodeAb(abN) { return encodeAbTensor(asCpu(abN, 'encodeAb')); },

@@ -5,7 +5,7 @@ import { labFromCodes, labVector } from '../../../../test/helpers/opencv-lab.ts'
 import { rgbHwcToImage } from '../../../../test/helpers/images.ts';
 import { cpuColorOps } from './color-ops.ts';
 import {
-  dropChromaImage, imageHasColor, lab8ToRgb, labToRgbFloat, labToRgbPixel, rgbFloatToLab, rgbToLab8, rgbToLabImage, rgbToLabPixel,
+  dropChromaImage, imageHasColor, lab8ToRgb, labPlanesToImage, labToRgbFloat, labToRgbPixel, rgbFloatToLab, rgbPlanesToImage, rgbToLab8, rgbToLabImage, rgbToLabPixel,
   toU8,
 } from './lab.ts';
 import { simdColumns } from '../shared/opencv-lab-tables.ts';
@@ -67,6 +67,19 @@ describe('Lab -> RGB on float32, as OpenCV (float formulas, gamma spline; SIMD a
     expect(bad).toEqual([]);
     // a one-pixel conversion is the scalar code
     expect(labToRgbPixel(lab[3 * 9], lab[3 * 9 + 1], lab[3 * 9 + 2])).toEqual(Array.from(rgb.filter((_, i) => i % n === 9)));
+  });
+
+  it('straight to RGBA bytes: the official uint8 output, SIMD and scalar columns alike', () => {
+    const u8 = labVector('lab2rgb_f32', 'rgb_u8').data;
+    for (const width of [13, 5]) {
+      const img = labPlanesToImage(plane(0), plane(1), plane(2), width);
+      expect(img.height * width).toBe(n);
+      expect(Array.from(img.data)).toEqual(Array.from(rgbPlanesToImage(labToRgbFloat(plane(0), plane(1), plane(2), width), width, n / width).data));
+    }
+    const img = labPlanesToImage(plane(0), plane(1), plane(2), 13);
+    expect(Array.from({ length: n }, (_, p) => [img.data[4 * p], img.data[4 * p + 1], img.data[4 * p + 2]]).flat()).toEqual(Array.from(u8));
+    expect(img.data.filter((_, i) => i % 4 === 3).every((v) => v === 255)).toBe(true);
+    expect(() => labPlanesToImage(plane(0), plane(1), plane(2), 7)).toThrow(/not rows of 7/);
   });
 
   it('the SIMD and scalar codes do differ somewhere (so the column rule matters)', () => {

@@ -148,18 +148,23 @@ export function labToRgbPixel(L: number, a: number, b: number): [number, number,
   return [pixel[0], pixel[1], pixel[2]];
 }
 
+function checkRows(n: number, width: number, what: string): void {
+  if (!(Number.isInteger(width) && width >= 1 && n % width === 0)) throw new Error(`${what}: ${n} pixels are not rows of ${width}`);
+}
+
 /**
  * Lab planes (n = L.length pixels) of a `width`-wide image -> float sRGB planes [3,n] in 0..1. a and
  * b are multiplied by abScale in float32 first (recombine passes ab/110 and 110).
  */
 export function labToRgbFloat(L: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, width: number, abScale = 1): Float32Array {
   const n = L.length;
-  if (!(Number.isInteger(width) && width >= 1 && n % width === 0)) throw new Error(`labToRgbFloat: ${n} pixels are not rows of ${width}`);
+  checkRows(n, width, 'labToRgbFloat');
   const out = new Float32Array(3 * n);
   const simd = simdColumns(width);
-  for (let p = 0, x = 0; p < n; p++, x = x + 1 === width ? 0 : x + 1) {
-    const convert = x < simd ? rgbFromLabSimd : rgbFromLabScalar;
-    convert(L[p], f(a[p] * abScale), f(b[p] * abScale), out, p, n);
+  // Each row: OpenCV's SIMD code for its first columns, the scalar code for the rest.
+  for (let row = 0; row < n; row += width) {
+    for (let p = row; p < row + simd; p++) rgbFromLabSimd(L[p], f(a[p] * abScale), f(b[p] * abScale), out, p, n);
+    for (let p = row + simd; p < row + width; p++) rgbFromLabScalar(L[p], f(a[p] * abScale), f(b[p] * abScale), out, p, n);
   }
   return out;
 }
@@ -180,12 +185,42 @@ export function rgbPlanesToImage(rgb: Float32Array, width: number, height: numbe
   return { width, height, data };
 }
 
+/** Stores the pixel just converted into `pixel` as RGBA bytes at data[4 * p]. */
+function storeBytes(data: Uint8ClampedArray, p: number): void {
+  data[4 * p] = toU8(pixel[0]);
+  data[4 * p + 1] = toU8(pixel[1]);
+  data[4 * p + 2] = toU8(pixel[2]);
+  data[4 * p + 3] = 255;
+}
+
+/**
+ * Lab planes of a `width`-wide image -> RGBA bytes: rgbPlanesToImage(labToRgbFloat(...)) without the
+ * float planes in between (the same bytes; one output array instead of two).
+ */
+export function labPlanesToImage(L: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, width: number, abScale = 1): ImageValue {
+  const n = L.length;
+  checkRows(n, width, 'labPlanesToImage');
+  const data = new Uint8ClampedArray(4 * n);
+  const simd = simdColumns(width);
+  for (let row = 0; row < n; row += width) {
+    for (let p = row; p < row + simd; p++) {
+      rgbFromLabSimd(L[p], f(a[p] * abScale), f(b[p] * abScale), pixel, 0, 1);
+      storeBytes(data, p);
+    }
+    for (let p = row + simd; p < row + width; p++) {
+      rgbFromLabScalar(L[p], f(a[p] * abScale), f(b[p] * abScale), pixel, 0, 1);
+      storeBytes(data, p);
+    }
+  }
+  return { width, height: n / width, data };
+}
+
 /** Lab [1,3,H,W] -> RGBA bytes. */
 export function labToRgbImage(lab: CpuTensor): ImageValue {
   const [, , H, W] = lab.shape;
   const n = H * W;
   const d = lab.data;
-  return rgbPlanesToImage(labToRgbFloat(d.subarray(0, n), d.subarray(n, 2 * n), d.subarray(2 * n, 3 * n), W), W, H);
+  return labPlanesToImage(d.subarray(0, n), d.subarray(n, 2 * n), d.subarray(2 * n, 3 * n), W);
 }
 
 // ------------------------------------------------------------------ 8-bit (COLOR_RGB2LAB on uint8)
@@ -245,7 +280,7 @@ export function dropChromaImage(image: ImageValue): ImageValue {
   const lab = rgbToLabImage(image);
   const n = image.width * image.height;
   const zero = new Float32Array(n);
-  const out = rgbPlanesToImage(labToRgbFloat(lab.data.subarray(0, n), zero, zero, image.width), image.width, image.height);
+  const out = labPlanesToImage(lab.data.subarray(0, n), zero, zero, image.width);
   for (let p = 0; p < n; p++) out.data[4 * p + 3] = image.data[4 * p + 3];
   return { ...out, meta: { ...image.meta, hadColor: false } };
 }
