@@ -17,6 +17,7 @@ import { allNodes } from '../src/nodes/index.ts';
 import { NodeRegistry } from '../src/runtime/engine/registry.ts';
 import { buildWorkflow, type WorkflowSpec } from '../src/runtime/workflow/build.ts';
 import { serializeWorkflow } from '../src/runtime/workflow/load.ts';
+import type { Lane } from '../src/runtime/workflow/layout.ts';
 import type { DiscoModelRef, Workflow } from '../src/runtime/workflow/schema.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -68,6 +69,12 @@ const scriptPhotoNodes = [
 ] as const;
 const scriptPhotoLinks = [[1, 'image', 2, 'image'], [2, 'image', 3, 'image'], ...photoLinks.slice(1)] as const;
 
+/**
+ * Each workflow reads in four lanes, one per stage, left to right (drawn as titled groups): a reader
+ * sees what each part does, and the whole graph fits the editor's graph pane at a legible zoom.
+ */
+const photoLane = (nodes: readonly { id: number }[]): Lane => ({ title: '1 · Photo → lightness', nodes: nodes.map((n) => n.id) });
+
 function discoAuto(variant: number, officialScript = false): WorkflowSpec {
   return {
     id: `00000000-0000-4000-8000-00000000000${officialScript ? 5 : variant === 0 ? 1 : 2}`,
@@ -104,6 +111,12 @@ function discoAuto(variant: number, officialScript = false): WorkflowSpec {
       [5, 'gray', 17, 'gray'], [16, 'features', 17, 'features'], [6, 'refiner', 17, 'model'],
       [3, 'lab', 18, 'photo'], [5, 'gray', 18, 'working'], [17, 'ab', 18, 'ab'],
       [18, 'image', 19, 'image'],
+    ],
+    lanes: [
+      photoLane(officialScript ? scriptPhotoNodes : photoNodes),
+      { title: '2 · Superpixel tokens', nodes: [6, 7, 8, 9] },
+      { title: '3 · Colour anchors', nodes: [10, 11, 12, 13, 14] },
+      { title: '4 · Colourise + refine', nodes: [15, 16, 17, 18, 19] },
     ],
   };
 }
@@ -142,6 +155,14 @@ function referenceGuided(): WorkflowSpec {
       [13, 'anchors', 29, 'anchors'], [10, 'features', 29, 'features'], [28, 'features', 29, 'reference'], [23, 'gray', 29, 'reference_gray'],
       [29, 'anchors', 14, 'anchors'],
     ],
+    lanes: [
+      photoLane(photoNodes),
+      { title: '2 · Reference → lightness, ab', nodes: [20, 21, 22, 23, 24] },
+      { title: '3 · Superpixel tokens', nodes: [6, 7, 8, 9] },
+      { title: '4 · Reference tokens', nodes: [25, 26, 27, 28] },
+      { title: '5 · Colour anchors', nodes: [10, 11, 12, 13, 29, 14] },
+      { title: '6 · Colourise + refine', nodes: [15, 16, 17, 18, 19] },
+    ],
   };
 }
 
@@ -177,6 +198,12 @@ const userGuided: WorkflowSpec = {
     [3, 'lab', 10, 'photo'], [5, 'gray', 10, 'working'], [9, 'ab', 10, 'ab'],
     [10, 'image', 11, 'image'],
   ],
+  lanes: [
+    photoLane(grayPhotoNodes),
+    { title: '2 · Superpixels', nodes: [6, 7] },
+    { title: '3 · Your anchors', nodes: [8, 9] },
+    { title: '4 · Result', nodes: [10, 11] },
+  ],
 };
 
 const compareSuperpixels: WorkflowSpec = {
@@ -201,6 +228,12 @@ const compareSuperpixels: WorkflowSpec = {
     [9, 'image', 10, 'image'], [7, 'affinity', 10, 'affinity'],
     [9, 'image', 11, 'image'], [8, 'affinity', 11, 'affinity'],
     [10, 'image', 12, 'image'], [11, 'image', 13, 'image'],
+  ],
+  lanes: [
+    photoLane(grayPhotoNodes),
+    { title: '2 · Two superpixel methods', nodes: [6, 7, 8] },
+    { title: '3 · Boundaries on the photo', nodes: [9, 10, 11] },
+    { title: '4 · Side by side', nodes: [12, 13] },
   ],
 };
 

@@ -48,6 +48,8 @@ export interface EditorOptions {
    * starts empty, and a restored graph waits for Run.
    */
   readonly firstOpen?: string;
+  /** Folds the palette: a first visit does when its example would not fit the graph pane legibly. */
+  readonly foldPalette?: () => void;
 }
 
 export class EditorApp {
@@ -162,19 +164,26 @@ export class EditorApp {
       openText: (text) => this.openText(text), openWorkflow: (wf, message, notes, png) => this.documents.openWorkflow(wf, message, notes, png),
       setPhoto: (node, file) => this.setPhoto(node, file),
     });
-    this.restored = autosave.restore().then(() => this.openPage(opts.firstOpen, root.canvas.parentElement!));
+    this.restored = autosave.restore().then(() => this.openPage(opts.firstOpen, root.canvas.parentElement!, opts.foldPalette));
   }
 
   /**
-   * What the page opens with: the restored graph, or on a first visit (nothing restored) the example,
-   * fitted, with a hint. Either shows its result without a press on Run, when Auto-run is on.
+   * What the page opens with: the restored graph, or on a first visit (nothing restored) the example
+   * with a hint above it, fitted to the graph pane at a zoom where node text is at least 11 px (the
+   * palette folds if that makes the graph fit). Either shows its result without a press on Run,
+   * when Auto-run is on.
    */
-  private async openPage(example: string | undefined, stage: HTMLElement): Promise<void> {
+  private async openPage(example: string | undefined, stage: HTMLElement, foldPalette?: () => void): Promise<void> {
     if (!example || example === 'none') return;
     if (!this.view.graph._nodes.length) {
       await this.openExample(example);
       this.tracker.reset(); // opening the example is not an edit to undo
-      showHint(stage, 'Drop a photo on the graph to colourise it · click an anchor in the viewer to recolour it');
+      const hint = showHint(stage, 'Drop a photo on the graph to colourise it · click an anchor in the viewer to recolour it');
+      const reserve = () => (hint ? hint.getBoundingClientRect().bottom - stage.getBoundingClientRect().top : 0);
+      if (!this.view.fitAll(reserve()) && foldPalette) {
+        foldPalette();
+        this.view.fitAll(reserve());
+      }
     }
     if (this.topbar.autoRun.checked) void this.run();
   }

@@ -5,7 +5,7 @@
  */
 import { allNodes } from '../nodes/index.ts';
 import { EditorApp } from './app.ts';
-import { setupLayout } from './panels/layout.ts';
+import { setupLayout, type Layout } from './panels/layout.ts';
 import './styles.css';
 
 // The viewer column sits right of the graph (see styles.css, #app's grid).
@@ -13,12 +13,16 @@ const viewer = document.createElement('aside');
 viewer.id = 'viewer';
 document.getElementById('app')!.append(viewer);
 
+let layout: Layout | undefined; // made after the app: the palette's fold button goes into the rendered palette
 const app = new EditorApp(allNodes, {
   viewer,
   topbar: document.getElementById('topbar')!,
   palette: document.getElementById('palette')!,
   canvas: document.getElementById('graph-canvas') as HTMLCanvasElement,
-}, { firstOpen: new URLSearchParams(location.search).get('example') ?? 'disco-auto' });
-setupLayout(document.getElementById('app')!, document.getElementById('palette')!, document.getElementById('stage')!);
+}, {
+  firstOpen: new URLSearchParams(location.search).get('example') ?? 'disco-auto',
+  foldPalette: () => layout?.setPaletteCollapsed(true),
+});
+layout = setupLayout(document.getElementById('app')!, document.getElementById('palette')!, document.getElementById('stage')!);
 // A handle for the browser tests and for poking around in devtools.
 (window as unknown as { discoEditor: EditorApp }).discoEditor = app;

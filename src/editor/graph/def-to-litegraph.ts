@@ -6,6 +6,7 @@
  */
 import { LGraphCanvas, LGraphNode, LiteGraph, type IContextMenuValue } from '@comfyorg/litegraph';
 import { checkParam, type NodeDef, type ParamSpec, type Params } from '../../runtime/engine/node-def.ts';
+import { NODE_MIN_WIDTH, showsThumbnail } from '../../runtime/workflow/layout.ts';
 import { drawNodeStatus, drawPinned, drawThumbnail, pinnedMessage, THUMB_H } from './node-draw.ts';
 import type { StatusBoard } from './node-status.ts';
 import { installSafeMenus } from './safe-menus.ts';
@@ -42,12 +43,6 @@ export interface DiscoNode extends LGraphNode {
 
 export function isDiscoNode(n: LGraphNode | null | undefined): n is DiscoNode {
   return !!n && 'def' in n && typeof (n as DiscoNode).params === 'function';
-}
-
-/** Whether a node's body shows a thumbnail: it makes an IMAGE, or it is an output node reading one. */
-export function showsThumbnail(def: NodeDef): boolean {
-  const has = (ports: NodeDef['inputs']) => Object.values(ports).some((p) => p.type.name === 'IMAGE');
-  return has(def.outputs) || (!!def.isOutput && has(def.inputs));
 }
 
 export function registerNodeDefs(defs: readonly NodeDef[], hooks: NodeUiHooks): void {
@@ -112,7 +107,7 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
 
     override computeSize(out?: [number, number]): [number, number] {
       const size = super.computeSize(out) as [number, number];
-      size[0] = Math.max(size[0], 220);
+      size[0] = Math.max(size[0], NODE_MIN_WIDTH);
       if (thumb) size[1] += THUMB_H + 8;
       return size;
     }

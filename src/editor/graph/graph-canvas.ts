@@ -10,6 +10,8 @@ import '@comfyorg/litegraph/style.css';
 export const NODE_SMALL_TEXT = 13;
 /** fitAll never zooms out below this: the smallest node text stays at least 11 screen pixels. */
 export const MIN_FIT_SCALE = 11 / NODE_SMALL_TEXT;
+/** Space fitAll leaves around the graph, in element pixels. */
+const FIT_MARGIN = 8;
 
 export interface GraphCanvasHooks {
   /** A short message for the user (refused connections). */
@@ -87,22 +89,45 @@ export class GraphCanvas {
     this.canvas.setDirty(true, true);
   }
 
-  /** Zooms and pans so every node is in view (after opening a workflow). */
-  fitAll(): void {
-    const nodes = this.graph._nodes;
-    if (!nodes.length) return this.redraw();
-    const title = LiteGraph.NODE_TITLE_HEIGHT;
-    const x0 = Math.min(...nodes.map((n) => n.pos[0])), y0 = Math.min(...nodes.map((n) => n.pos[1] - title));
-    const x1 = Math.max(...nodes.map((n) => n.pos[0] + n.size[0])), y1 = Math.max(...nodes.map((n) => n.pos[1] + n.size[1]));
-    // Fit when that keeps nodes legible; otherwise show the left end (where a workflow starts) at a readable scale.
-    const r = this.el.getBoundingClientRect();
-    const fit = Math.min((0.92 * r.width) / (x1 - x0), (0.92 * r.height) / (y1 - y0), 1);
+  /**
+   * Zooms and pans so the whole graph (nodes and groups) is in view, at most at 100 %, leaving
+   * `reserveTop` element pixels at the top free (the first visit's hint covers them). Returns false
+   * when that would take node text below 11 px: the view then stays at the smallest legible zoom and
+   * shows the graph's top-left corner, where a workflow starts (centred on an axis that does fit).
+   */
+  fitAll(reserveTop = 0): boolean {
+    const box = this.bounds();
+    if (!box) {
+      this.redraw();
+      return true;
+    }
+    const [x0, y0, x1, y1] = box;
+    // The pane, not the canvas: the canvas takes the pane's size only on the next resize callback.
+    const r = this.el.parentElement!.getBoundingClientRect();
+    const w = r.width - 2 * FIT_MARGIN, h = r.height - reserveTop - 2 * FIT_MARGIN;
+    const fit = Math.min(w / (x1 - x0), h / (y1 - y0), 1);
     const ds = this.canvas.ds;
     ds.scale = Math.max(fit, MIN_FIT_SCALE);
-    const visibleW = r.width / ds.scale, visibleH = r.height / ds.scale;
-    ds.offset[0] = fit >= MIN_FIT_SCALE ? -x0 + (visibleW - (x1 - x0)) / 2 : -x0 + 20 / ds.scale;
-    ds.offset[1] = -y0 + Math.max(20 / ds.scale, (visibleH - (y1 - y0)) / 2);
+    const gw = (x1 - x0) * ds.scale, gh = (y1 - y0) * ds.scale;
+    const left = FIT_MARGIN + Math.max(0, (w - gw) / 2), top = reserveTop + FIT_MARGIN + Math.max(0, (h - gh) / 2);
+    ds.offset[0] = left / ds.scale - x0;
+    ds.offset[1] = top / ds.scale - y0;
     this.redraw();
+    return fit >= MIN_FIT_SCALE;
+  }
+
+  /** [left, top, right, bottom] of every node (title bar included) and group, in graph units. */
+  private bounds(): [number, number, number, number] | undefined {
+    const title = LiteGraph.NODE_TITLE_HEIGHT;
+    const boxes = [
+      ...this.graph._nodes.map((n) => [n.pos[0], n.pos[1] - title, n.size[0], n.size[1] + title]),
+      ...this.graph.groups.map((g) => [...g.boundingRect]),
+    ];
+    if (!boxes.length) return undefined;
+    return [
+      Math.min(...boxes.map((b) => b[0]!)), Math.min(...boxes.map((b) => b[1]!)),
+      Math.max(...boxes.map((b) => b[0]! + b[2]!)), Math.max(...boxes.map((b) => b[1]! + b[3]!)),
+    ];
   }
 
   /** Centres the view on a node (at a readable zoom; its title at the top if it is taller than the view) and selects it. */

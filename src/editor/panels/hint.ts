@@ -1,10 +1,10 @@
-/** A one-line hint over the top of the graph, for a first visit; closed once, it stays away. */
+/** A one-line hint over the top of the graph, for a first visit; closed once, it stays away (then: undefined). */
 import { recall, remember } from './layout.ts';
 
 const HINT_KEY = 'disco.hintClosed';
 
-export function showHint(host: HTMLElement, text: string): void {
-  if (recall(HINT_KEY)) return;
+export function showHint(host: HTMLElement, text: string): HTMLElement | undefined {
+  if (recall(HINT_KEY)) return undefined;
   const el = document.createElement('div');
   el.className = 'hint';
   el.setAttribute('role', 'note');
@@ -19,4 +19,5 @@ export function showHint(host: HTMLElement, text: string): void {
   });
   el.append(span, close);
   host.append(el);
+  return el;
 }

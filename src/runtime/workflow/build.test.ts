@@ -24,10 +24,40 @@ describe('buildWorkflow', () => {
       properties: { nodeVersion: 2, params: { radius: 2.5, kind: 'box' } },
       widgets_values: [2.5, 'box'],
     });
-    expect(wf.nodes.map((n) => n.pos[0])).toEqual([40, 380, 720]); // one column per depth
-    expect(wf.nodes.every((n) => n.size[0] > 0 && n.size[1] > 0)).toBe(true);
+    // A lane per depth, left to right, under the title bar; sizes as the editor draws the nodes.
+    expect(wf.nodes.map((n) => n.pos)).toEqual([[40, 70], [320, 70], [600, 70]]);
+    expect(wf.nodes.map((n) => n.size)).toEqual([[220, 240], [220, 260], [220, 236]]);
+    expect(wf.groups).toEqual([]);
     expect(wf.extra).toEqual({ disco: { formatVersion: 2, appVersion: APP_VERSION, models: [] } });
     expect(loadWorkflowObject(wf, { registry }).notes).toEqual([]);
+  });
+
+  it('lays titled lanes out as groups of equal height, nodes stacked in the order given', () => {
+    const base = sampleWorkflow();
+    const spec = {
+      nodes: base.nodes.map((n) => ({ id: n.id as number, type: n.type })),
+      links: [[1, 'image', 2, 'image'], [2, 'image', 3, 'image']] as const,
+      lanes: [{ title: 'In', nodes: [1, 2] }, { title: 'Out', nodes: [3] }],
+    };
+    const wf = buildWorkflow(spec, registry);
+    const [a, b, c] = wf.nodes.map((n) => ({ pos: n.pos, size: n.size }));
+    expect(a!.pos[0]).toBe(b!.pos[0]);
+    expect(b!.pos[1]).toBe(a!.pos[1] + a!.size[1] + 24 + 30); // the gap, then b's title bar
+    expect(c!.pos[0]).toBeGreaterThan(a!.pos[0] + a!.size[0]);
+    expect(wf.groups!.map((g) => g.title)).toEqual(['In', 'Out']);
+    const [g1, g2] = wf.groups!.map((g) => g.bounding as number[]);
+    expect(g1![3]).toBe(g2![3]);
+    expect(g1![1] + g1![3]).toBeGreaterThan(b!.pos[1] + b!.size[1]); // b inside its lane
+    expect(wf.state.lastGroupId).toBe(2);
+    expect(loadWorkflowObject(wf, { registry }).notes).toEqual([]);
+  });
+
+  it('refuses lanes that miss a node, repeat one or name an unknown one', () => {
+    const nodes = [{ id: 1, type: 'toy/source' }, { id: 2, type: 'toy/sink' }];
+    expect(() => buildWorkflow({ nodes, lanes: [{ nodes: [1] }] }, registry)).toThrow('nodes 2 are in no lane');
+    expect(() => buildWorkflow({ nodes, lanes: [{ nodes: [1, 2] }, { nodes: [2] }] }, registry)).toThrow('lanes[1]: node 2 is already in lanes[0]');
+    expect(() => buildWorkflow({ nodes, lanes: [{ nodes: [1, 2, 3] }] }, registry)).toThrow('lanes[0]: no node 3');
+    expect(() => buildWorkflow({ nodes, lanes: [{ nodes: [1, 2] }, { nodes: [] }] }, registry)).toThrow('lanes[1] has no nodes');
   });
 
   it('APP_VERSION matches package.json', () => {

@@ -1,10 +1,11 @@
 /**
  * Authoring workflows without litegraph (CLI, tests, example files): a compact spec becomes a full
- * schema-1 workflow with ports, typed links, state counters, sizes, a left-to-right layout and
- * `extra.disco`. Also `setParam` for `disco run --set`.
+ * schema-1 workflow with ports, typed links, state counters, sizes, a layout in lanes (layout.ts)
+ * and `extra.disco`. Also `setParam` for `disco run --set`.
  */
 import { checkParam, type NodeDef, type Params } from '../engine/node-def.ts';
 import type { NodeMode } from './exec-format.ts';
+import { nodeSize, placeLanes, type Lane } from './layout.ts';
 import { CURRENT_FORMAT_VERSION } from './migrate.ts';
 import { resolveParams, widgetsValuesOf, type NodeDefLookup } from './params.ts';
 import type { DiscoModelRef, Workflow, WorkflowLink, WorkflowNode } from './schema.ts';
@@ -19,7 +20,7 @@ export interface WorkflowSpecNode {
   readonly type: string;
   /** By name; missing ones take the NodeDef default. */
   readonly params?: Readonly<Record<string, unknown>>;
-  /** Default: a column per depth in the graph, left to right. */
+  /** Default: from the spec's lanes (or a column per depth in the graph). */
   readonly pos?: readonly [number, number];
   readonly title?: string;
   readonly mode?: NodeMode;
@@ -31,21 +32,15 @@ export interface WorkflowSpec {
   readonly nodes: readonly WorkflowSpecNode[];
   readonly links?: readonly WorkflowSpecLink[];
   readonly models?: readonly DiscoModelRef[];
+  /**
+   * Columns, left to right, each listing its nodes top to bottom; a titled lane is drawn as a group
+   * (e.g. one per DISCO stage). Each node in exactly one lane. Default: a lane per dependency depth.
+   */
+  readonly lanes?: readonly Lane[];
   /** Graph uuid. Default: crypto.randomUUID(). */
   readonly id?: string;
   readonly appVersion?: string;
 }
-
-const NODE_WIDTH = 280;
-const TITLE_HEIGHT = 30;
-const ROW_HEIGHT = 24;
-const COLUMN_GAP = 340;
-const ROW_GAP = 60;
-
-const defaultSize = (def: NodeDef): [number, number] => {
-  const rows = Math.max(Object.keys(def.inputs).length, Object.keys(def.outputs).length) + Object.keys(def.params).length;
-  return [NODE_WIDTH, TITLE_HEIGHT + ROW_HEIGHT * Math.max(rows, 1) + 10];
-};
 
 export function buildWorkflow(spec: WorkflowSpec, registry: NodeDefLookup): Workflow {
   const defs = new Map<number, NodeDef>();
@@ -82,20 +77,17 @@ export function buildWorkflow(spec: WorkflowSpec, registry: NodeDefLookup): Work
   }
 
   const { order, depth } = topoOrder(spec.nodes.map((n) => n.id), links);
-  const columnY = new Map<number, number>();
+  const sizes = new Map(spec.nodes.map((n) => [n.id, nodeSize(defs.get(n.id)!, n.title)]));
+  const placed = placeLanes(spec.lanes ? checkedLanes(spec) : lanesByDepth(spec, depth), sizes);
 
   const nodes: WorkflowNode[] = spec.nodes.map((n) => {
     const def = defs.get(n.id)!;
     const params = checkedParams(n, def);
-    const size = defaultSize(def);
-    const d = depth.get(n.id)!;
-    const y = columnY.get(d) ?? 40;
-    columnY.set(d, y + size[1] + ROW_GAP);
     return {
       id: n.id,
       type: n.type,
-      pos: n.pos ? [n.pos[0], n.pos[1]] : [40 + COLUMN_GAP * d, y],
-      size,
+      pos: n.pos ? [n.pos[0], n.pos[1]] : placed.pos.get(n.id)!,
+      size: placed.size.get(n.id)!,
       flags: {},
       order: order.get(n.id)!,
       mode: LITEGRAPH_MODE[n.mode ?? 'always'],
@@ -112,14 +104,38 @@ export function buildWorkflow(spec: WorkflowSpec, registry: NodeDefLookup): Work
     revision: 0,
     version: 1,
     config: {},
-    state: { lastNodeId: Math.max(0, ...spec.nodes.map((n) => n.id)), lastLinkId: links.length, lastGroupId: 0, lastRerouteId: 0 },
-    groups: [],
+    state: { lastNodeId: Math.max(0, ...spec.nodes.map((n) => n.id)), lastLinkId: links.length, lastGroupId: placed.groups.length, lastRerouteId: 0 },
+    groups: placed.groups.map((g, i) => ({ id: i + 1, ...g, flags: {} })),
     nodes,
     links,
     extra: {
       disco: { formatVersion: CURRENT_FORMAT_VERSION, appVersion: spec.appVersion ?? APP_VERSION, models: [...(spec.models ?? [])] },
     },
   };
+}
+
+/** The spec's lanes, checked: known node ids, each node in exactly one lane. */
+function checkedLanes(spec: WorkflowSpec): readonly Lane[] {
+  const ids = new Set(spec.nodes.map((n) => n.id));
+  const seen = new Map<number, number>();
+  spec.lanes!.forEach((lane, i) => {
+    if (!lane.nodes.length) throw new Error(`lanes[${i}] has no nodes`);
+    for (const id of lane.nodes) {
+      if (!ids.has(id)) throw new Error(`lanes[${i}]: no node ${id}`);
+      if (seen.has(id)) throw new Error(`lanes[${i}]: node ${id} is already in lanes[${seen.get(id)}]`);
+      seen.set(id, i);
+    }
+  });
+  const missing = [...ids].filter((id) => !seen.has(id));
+  if (missing.length) throw new Error(`nodes ${missing.join(', ')} are in no lane`);
+  return spec.lanes!;
+}
+
+/** A lane per dependency depth, nodes in spec order. */
+function lanesByDepth(spec: WorkflowSpec, depth: ReadonlyMap<number, number>): Lane[] {
+  const lanes: { nodes: number[] }[] = [];
+  for (const n of spec.nodes) (lanes[depth.get(n.id)!] ??= { nodes: [] }).nodes.push(n.id);
+  return lanes.filter(Boolean);
 }
 
 function checkedParams(n: WorkflowSpecNode, def: NodeDef): Params {
