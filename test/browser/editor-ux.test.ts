@@ -3,7 +3,9 @@
  * match; releasing a link on empty canvas offers only node types that take it (no page error); the
  * viewer zooms (wheel, Fit, 100 %) and pans; the anchor popover closes on Esc while its colour input
  * has the focus; hover swatches stay inside the viewer; a click that adds an anchor opens its popover;
- * New and Open forget every node status, preview and the viewer of the previous graph.
+ * New and Open forget every node status, preview and the viewer of the previous graph. A failed
+ * node's error is drawn over the node below it; Ctrl+B and the node menu bypass a node. The plugin
+ * page at 720x860: its layout, and the problems panel with the graph folded.
  * Screenshots go to test-results/screenshots/ (editor-ux-*.png).
  */
 import { readFile } from 'node:fs/promises';
@@ -11,7 +13,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allNodes } from '../../src/nodes/index.ts';
-import { inEditor, ROOT, SHOTS, slotScreenPos, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, meanChroma, ROOT, SHOTS, slotScreenPos, startHarness, waitForEditor, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -179,6 +181,40 @@ describe('the editor for a newcomer', () => {
     // Nothing of it past the node's right edge.
     expect(isErrorRed(await px(at.right + 6, at.box.y + 30))).toBe(false);
     expect(isErrorRed(await px(at.right - 4, at.box.y + 30))).toBe(true);
+    expect(h.errors).toEqual([]);
+  }, 120_000);
+
+  it('bypasses a node with Ctrl+B and from its menu: the run hands its input through', async () => {
+    const { page } = h;
+    await page.goto(`${h.url}?example=none&backend=cpu`);
+    await waitForEditor(page, h.errors);
+    await editor(`return app.openExample('user-guided')`);
+    await dropFile(page, await readFile(join(ROOT, 'examples', 'chelsea.png')), 'cat.png', 'image/png');
+    await page.waitForFunction(() => /^[0-9a-f]{64}$/.test((window as any).discoEditor.view.graph.getNodeById(1).params().image));
+    const mode = () => editor<number>('return app.view.graph.getNodeById(2).mode');
+    expect(await editor<any>('return app.run()')).toMatchObject({ ok: true });
+    const photo = await meanChroma(h, '1');
+    expect(photo).toBeGreaterThan(2);
+    expect(await meanChroma(h, '2'), 'Gray from Photo makes the colour photo gray').toBeLessThan(0.5);
+
+    // Ctrl+B on the selected Gray from Photo: bypassed (one undo step), and the run passes the photo through.
+    await editor('app.view.canvas.deselectAll(); app.view.canvas.selectNode(app.view.graph.getNodeById(2))');
+    await page.locator('#graph-canvas').focus();
+    await page.keyboard.press('Control+b');
+    expect(await mode()).toBe(4);
+    expect(await editor<any>('return app.run()')).toMatchObject({ ok: true });
+    expect(await meanChroma(h, '2')).toBeCloseTo(photo, 6);
+    await page.screenshot({ path: join(SHOTS, 'editor-ux-bypass.png') });
+    await page.keyboard.press('Control+z');
+    expect(await mode()).toBe(0);
+
+    // The node menu's Bypass does the same, and un-bypasses.
+    const menu = (label: string) => editor(`const n = app.view.graph.getNodeById(2);
+      n.getExtraMenuOptions(app.view.canvas, []).find((o) => o && o.content === arg).callback();`, label);
+    await menu('Bypass (Ctrl+B)');
+    expect(await mode()).toBe(4);
+    await menu('Un-bypass (Ctrl+B)');
+    expect(await mode()).toBe(0);
     expect(h.errors).toEqual([]);
   }, 120_000);
 

@@ -151,6 +151,13 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
       this.size = [Math.max(this.size[0], min[0]), Math.max(this.size[1], min[1])];
     }
 
+    /** litegraph 0.17.2's changeMode refuses bypass (4: not one of its modes); the engine runs it (inputs passed through). */
+    override changeMode(mode: number): boolean {
+      if (mode !== MODE.bypass) return super.changeMode(mode);
+      this.mode = mode;
+      return true;
+    }
+
     override onDrawBackground(ctx: CanvasRenderingContext2D): void {
       if (thumb && !this.flags.collapsed) drawThumbnail(ctx, this, hooks.status.get(this.id)?.thumb);
     }
