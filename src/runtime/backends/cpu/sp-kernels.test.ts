@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { kOffset, type SpGrid } from '../ops/superpixel-ops.ts';
 import { spDiffuseArrays } from './sp-diffuse.ts';
 import { simdKernels } from './simd/simd.ts';
+import { spSizesArrays } from './sp-sizes.ts';
 import { spPoolArrays } from './sp-pool.ts';
 
 function poolPerPixel(x: Float32Array, C: number, assoc: Float32Array, g: SpGrid) {
@@ -73,7 +74,7 @@ function random(n: number, seed: number): Float32Array {
 describe.each([
   ['TypeScript loops', null],
   ['WebAssembly SIMD kernels', simdKernels()],
-])('CPU SP-Pool and SP-Diffuse: %s', (path, simd) => {
+])('CPU SP-Pool, SP-Diffuse and superpixel sizes: %s', (path, simd) => {
   if (path !== 'TypeScript loops') it('load in Node', () => expect(simd).not.toBeNull());
   // cell % 4 != 0 (the last shape) always takes the loops.
   for (const [h, w, cell, C] of [[1, 1, 4, 2], [3, 5, 4, 3], [4, 2, 16, 5], [3, 4, 8, 66], [2, 7, 2, 1]]) {
@@ -85,6 +86,10 @@ describe.each([
       const fast = spPoolArrays(x, C, assoc, g, simd), ref = poolPerPixel(x, C, assoc, g);
       expect(ulps(fast.pooled, ref.pooled)).toBeLessThanOrEqual(1);
       expect(ulps(fast.mass, ref.mass)).toBeLessThanOrEqual(1);
+    });
+    it(`sizes equal the TypeScript counts, ties included (${h}x${w} cells of ${cell})`, () => {
+      const coarse = assoc.map((v) => Math.round(v * 3) / 3); // few distinct values: many ties
+      for (const a of [assoc, coarse]) expect(Array.from(spSizesArrays(a, g, simd))).toEqual(Array.from(spSizesArrays(a, g, null)));
     });
     it(`diffuse equals the per-pixel sums bit for bit (${h}x${w} cells of ${cell}, C=${C})`, () => {
       const t = random(C * h * w, 11);

@@ -3,16 +3,37 @@
  * - Sizes (docs/disco-method.md §6): B_k(p) = 1 for every k where A_k(p) equals the maximum over all 9 channels;
  *   size_j = number of (p, k) with B_k(p) = 1 pointing at j, divided by cell^2 (exact).
  * - Hard labels: each pixel's strongest in-grid neighbour cell, the lowest k on ties.
- * Both loop cell by cell, so each cell's 9 neighbours are found once (neighbourCells).
+ * Both loop cell by cell, so each cell's 9 neighbours are found once (neighbourCells). The sizes'
+ *   counts come from the WebAssembly SIMD kernel (simd/) when there is one (integer counts: the same).
  */
 import type { SpGrid } from '../ops/superpixel-ops.ts';
 import { neighbourCells } from './sp-neighbours.ts';
+import { simdKernels, type SimdKernels } from './simd/simd.ts';
 
-export function spSizesArrays(assoc: Float32Array, g: SpGrid): Float32Array {
-  const { H, W, h, w, cell } = g;
-  const hw = H * W;
+/** `simd`: the SIMD kernels to use (default: when the platform has them; null for the loops). */
+export function spSizesArrays(assoc: Float32Array, g: SpGrid, simd: SimdKernels | null = simdKernels()): Float32Array {
+  const { h, w, cell } = g;
   const count = new Float64Array(h * w);
   const idx = new Int32Array(9);
+  if (simd && cell % 4 === 0) {
+    for (let cy = 0; cy < h; cy++) {
+      const counts = simd.sizesBand(assoc, g, cy);
+      for (let cx = 0; cx < w; cx++) {
+        neighbourCells(idx, cy, cx, h, w);
+        for (let k = 0; k < 9; k++) if (idx[k] >= 0) count[idx[k]] += counts[cx * 9 + k];
+      }
+    }
+  } else countSizes(count, idx, assoc, g);
+  const inv = 1 / (cell * cell);
+  const sizes = new Float32Array(h * w);
+  for (let j = 0; j < sizes.length; j++) sizes[j] = count[j] * inv;
+  return sizes;
+}
+
+/** The counts by TypeScript loops (no SIMD, or cells not a multiple of 4 wide). */
+function countSizes(count: Float64Array, idx: Int32Array, assoc: Float32Array, g: SpGrid): void {
+  const { H, W, h, w, cell } = g;
+  const hw = H * W;
   for (let cy = 0; cy < h; cy++) {
     for (let cx = 0; cx < w; cx++) {
       neighbourCells(idx, cy, cx, h, w);
@@ -36,10 +57,6 @@ export function spSizesArrays(assoc: Float32Array, g: SpGrid): Float32Array {
       }
     }
   }
-  const inv = 1 / (cell * cell);
-  const sizes = new Float32Array(h * w);
-  for (let j = 0; j < sizes.length; j++) sizes[j] = count[j] * inv;
-  return sizes;
 }
 
 export function hardLabelsArrays(assoc: Float32Array, g: SpGrid): Int32Array {

@@ -15,6 +15,7 @@ import { WASM_BASE64 } from './sp-kernels.wasm.ts';
 interface Exports {
   diffuseBand(assoc: number, tok: number, out: number, C: number, W: number, cell: number): void;
   poolBand(assoc: number, x: number, sums: number, C: number, W: number, cell: number): void;
+  sizesBand(assoc: number, counts: number, W: number, cell: number): void;
 }
 
 export interface SimdKernels {
@@ -25,6 +26,11 @@ export interface SimdKernels {
    * each channel, 9 neighbours in k order). A view into the shared memory: read it before the next call.
    */
   poolBand(x: Float32Array, C: number, assoc: Float32Array, g: SpGrid, cy: number): Float64Array;
+  /**
+   * Superpixel size counts of band `cy` (int32, w x 9: per source cell, the pixels where neighbour k
+   * holds the maximum association). A view into the shared memory: read it before the next call.
+   */
+  sizesBand(assoc: Float32Array, g: SpGrid, cy: number): Int32Array;
 }
 
 let loaded: SimdKernels | null | undefined;
@@ -86,6 +92,14 @@ function load(): SimdKernels | null {
       for (let c = 0; c < C; c++) f32.set(x.subarray(c * hw + cy * plane, c * hw + (cy + 1) * plane), xAt + c * plane);
       wasm.poolBand(0, 4 * xAt, sumsAt, C, W, cell);
       return f64.subarray(sumsAt / 8, sumsAt / 8 + w * (C + 1) * 9);
+    },
+
+    sizesBand(assoc, g, cy) {
+      const countsAt = 4 * 9 * g.cell * g.W; // bytes, after the band's association planes
+      reserve(countsAt + 4 * 9 * g.w);
+      copyAssoc(new Float32Array(memory.buffer), assoc, g, cy);
+      wasm.sizesBand(0, countsAt, g.W, g.cell);
+      return new Int32Array(memory.buffer, countsAt, 9 * g.w);
     },
   };
 }

@@ -105,3 +105,39 @@ export function poolBand(assoc: usize, x: usize, sums: usize, C: i32, W: i32, ce
     }
   }
 }
+
+/**
+ * Superpixel size counts of one band: counts[cx][k] = the number of pixels p of cell cx where A_k(p)
+ * equals the maximum of the 9 values at p (int32; ties count for every k that reaches the maximum).
+ * cell % 4 == 0.
+ */
+export function sizesBand(assoc: usize, counts: usize, W: i32, cell: i32): void {
+  const plane = <usize>(cell * W) << 2;
+  const w = W / cell;
+  for (let cx = 0; cx < w; cx++) {
+    let n0 = i32x4.splat(0), n1 = n0, n2 = n0, n3 = n0, n4 = n0, n5 = n0, n6 = n0, n7 = n0, n8 = n0;
+    for (let y = 0; y < cell; y++) {
+      const p0 = <usize>(y * W + cx * cell) << 2, p1 = p0 + (<usize>cell << 2);
+      for (let p = p0; p < p1; p += 16) {
+        const a = assoc + p;
+        const a0 = v128.load(a), a1 = v128.load(a + plane), a2 = v128.load(a + 2 * plane);
+        const a3 = v128.load(a + 3 * plane), a4 = v128.load(a + 4 * plane), a5 = v128.load(a + 5 * plane);
+        const a6 = v128.load(a + 6 * plane), a7 = v128.load(a + 7 * plane), a8 = v128.load(a + 8 * plane);
+        const m = f32x4.max(f32x4.max(f32x4.max(f32x4.max(a0, a1), f32x4.max(a2, a3)), f32x4.max(f32x4.max(a4, a5), f32x4.max(a6, a7))), a8);
+        // A lane of f32x4.eq is all ones (-1) where equal: subtracting it counts one.
+        n0 = i32x4.sub(n0, f32x4.eq(a0, m)); n1 = i32x4.sub(n1, f32x4.eq(a1, m)); n2 = i32x4.sub(n2, f32x4.eq(a2, m));
+        n3 = i32x4.sub(n3, f32x4.eq(a3, m)); n4 = i32x4.sub(n4, f32x4.eq(a4, m)); n5 = i32x4.sub(n5, f32x4.eq(a5, m));
+        n6 = i32x4.sub(n6, f32x4.eq(a6, m)); n7 = i32x4.sub(n7, f32x4.eq(a7, m)); n8 = i32x4.sub(n8, f32x4.eq(a8, m));
+      }
+    }
+    const o = counts + (<usize>(cx * 9) << 2);
+    store<i32>(o, sum4(n0)); store<i32>(o + 4, sum4(n1)); store<i32>(o + 8, sum4(n2));
+    store<i32>(o + 12, sum4(n3)); store<i32>(o + 16, sum4(n4)); store<i32>(o + 20, sum4(n5));
+    store<i32>(o + 24, sum4(n6)); store<i32>(o + 28, sum4(n7)); store<i32>(o + 32, sum4(n8));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function sum4(v: v128): i32 {
+  return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
+}
