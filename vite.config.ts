@@ -19,7 +19,7 @@ export default defineConfig(({ command }) => ({
   // Every page is cross-origin isolated (multi-threaded WASM): the dev server and `vite preview` send
   // the headers, the build writes them to dist/_headers for static hosts (scripts/vite-isolation.ts).
   plugins: [cspPlugin(), modelsPlugin(), isolationPlugin()],
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  optimizeDeps: { exclude: ['onnxruntime-web', 'onnxruntime-web/wasm'] },
   worker: { format: 'es' },
   // Two pages share one code base: the editor, and the plugin panel that hosts (Photopea…) open.
   build: {

@@ -15,6 +15,7 @@ import { PhotoImport } from './document/photos.ts';
 import { formatMs } from './graph/node-draw.ts';
 import { registerNodeDefs, type DiscoNode, type NodeUiHooks } from './graph/def-to-litegraph.ts';
 import { configureLiteGraph, GraphCanvas } from './graph/graph-canvas.ts';
+import { modelSetsOf } from './graph/model-sets.ts';
 import { StatusBoard } from './graph/node-status.ts';
 import { ChangeTracker } from './history/change-tracker.ts';
 import { graphSnapshot, restoreSnapshot } from './history/graph-snapshot.ts';
@@ -117,10 +118,12 @@ export class EditorApp {
     this.tracker = new ChangeTracker(() => graphSnapshot(this.view), (s) => restoreSnapshot(this.view, s), () => {
       autosave.write();
       this.viewer.syncAnchors();
+      this.prepareModels();
     });
     const autosave = new Autosave(opts.autosaveKey === undefined ? AUTOSAVE_KEY : opts.autosaveKey, {
       ...this.parts(), restored: async () => {
         this.viewer.syncAnchors();
+        this.prepareModels();
         await this.photos.restoreThumbs();
       },
     });
@@ -222,6 +225,14 @@ export class EditorApp {
   /** Downloads the result (or the viewed image) as PNG with the workflow embedded. */
   exportPng(): Promise<void> {
     return exportResultPng({ ...this.parts(), engine: this.engine, exportedNode: () => this.viewer.roles.result ?? this.viewer.viewedNode });
+  }
+
+  /**
+   * Has the engine load the model sets the graph uses as soon as it has them (opened, restored,
+   * edited), so the first Run does not wait for model loading.
+   */
+  private prepareModels(): void {
+    this.engine.prepareModels(modelSetsOf(this.view.graph, this.registry));
   }
 
   /** The parts most modules work on. */

@@ -2,7 +2,8 @@
  * The automatic DISCO workflow with the real model set (models/disco-lite), end to end in headless
  * Chromium: open `disco-auto` from the Examples menu, drop a photo, run (CPU kernels + onnxruntime-web
  * on WASM: `?backend=cpu`, the fast pair on SwiftShader) at a working size the test can afford, see a
- * coloured result; recolour an automatic anchor in the viewer and check that only what is downstream
+ * coloured result, with the model sessions made (and warmed up) when the workflow opened, so the first
+ * Run creates none; recolour an automatic anchor in the viewer and check that only what is downstream
  * of User Anchors ran again; hover the image and see the top-10 colour swatches; pick a diverse
  * result with Auto-run off and find it in the viewer and in the exported PNG.
  * Skipped when the model set is not in the working tree.
@@ -56,7 +57,7 @@ describe.skipIf(!HAVE_MODELS)('automatic DISCO with models/disco-lite', () => {
     await page.goto(`${h.url}?example=none&backend=${WEBGPU ? 'webgpu' : 'cpu'}`);
     await waitForEditor(page, h.errors);
     await page.waitForFunction((gpu) => new RegExp(gpu ? '^WebGPU' : '^CPU').test(document.getElementById('backend')!.textContent!), WEBGPU);
-    await editor(`window.__runs = 0; app.onRunFinished = () => { window.__runs++; };`);
+    await editor(`window.__runs = 0; window.__summaries = []; app.onRunFinished = (s) => { window.__runs++; window.__summaries.push(s); };`);
 
     await page.selectOption('#examples-menu', 'disco-auto');
     const nodes = JSON.parse(await readFile(join(ROOT, 'workflows', 'disco-auto.json'), 'utf8')).nodes.length;
@@ -72,11 +73,16 @@ describe.skipIf(!HAVE_MODELS)('automatic DISCO with models/disco-lite', () => {
     }, photo.toString('base64'));
     await page.waitForFunction(() => (window as any).discoEditor.view.graph._nodes.some((n: any) => n.type === 'disco/load-image' && /^[0-9a-f]{64}$/.test(n.params().image)));
     await editor(`app.view.graph._nodes.find((n) => n.type === 'disco/resize-to-working').setParam('size', arg)`, SIZE);
+    // Opening the workflow had the engine load its model set: ready with no Run clicked.
+    await expect.poll(() => editor<unknown>(`return app.engine.modelSets.get('disco-lite')`), { timeout: 300_000, interval: 500 })
+      .toMatchObject({ state: 'ready' });
+    expect(await runsDone()).toBe(0);
 
-    // Run the whole workflow: every stage done, a coloured result.
+    // Run the whole workflow: every stage done, a coloured result, no model session made by the run.
     let runs = await runsDone();
     await page.click('#run-button');
     await nextRun(runs);
+    expect(await editor<unknown>('return window.__summaries[0]')).toMatchObject({ ok: true, sessionsCreated: 0 });
     const first = await statesByType();
     expect(Object.values(first).every((s) => s === 'done'), JSON.stringify(first)).toBe(true);
     const saveId = await editor<string>(`return String(app.view.graph._nodes.find((n) => n.type === 'disco/save-image').id)`);

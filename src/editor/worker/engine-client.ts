@@ -2,6 +2,7 @@
  * The UI side of the engine worker: starts runs, cancels them and routes what comes back to
  * callbacks. One run at a time from the UI's point of view: starting a run cancels the current one.
  * `inspect` asks about the last run's values (for the viewer) and resolves with the answer.
+ * `prepareModels` has the worker create a model set's sessions before any run needs them.
  * The backend choice (auto / WebGPU / CPU + WASM) is remembered in localStorage; `?backend=` in the
  * page's URL overrides it (tests). Switching starts a fresh worker: the old one's values and models
  * lived on its backend.
@@ -38,6 +39,9 @@ export interface EngineCallbacks {
 
 type Waiter<T> = { resolve: (v: T) => void; reject: (e: Error) => void };
 
+/** Where a model set asked for with `prepareModels` stands in the current worker. */
+export type ModelSetState = { state: 'loading' } | { state: 'ready'; ms: number } | { state: 'failed'; error: string };
+
 export class EngineClient {
   private worker!: Worker;
   /** The backend asked for; `backendFromUrl`: it came from `?backend=` (which wins over storage). */
@@ -48,6 +52,8 @@ export class EngineClient {
   private runWaiter: ((s: RunSummary) => void) | undefined;
   private reqId = 0;
   private readonly pending = new Map<number, Waiter<InspectResult>>();
+  /** The model sets asked for, and where each stands in the current worker. */
+  readonly modelSets = new Map<string, ModelSetState>();
 
   constructor(private readonly cb: EngineCallbacks) {
     const { choice, fromUrl } = initialBackendChoice();
@@ -60,6 +66,9 @@ export class EngineClient {
     this.worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: 'disco-engine' });
     this.worker.onmessage = (e: MessageEvent<FromWorker>) => this.receive(e.data);
     this.send({ type: 'init', modelsUrl: new URL('models/', document.baseURI).href, backend: this.backendChoice });
+    const sets = [...this.modelSets.keys()]; // a new worker (another backend) loads them again
+    this.modelSets.clear();
+    this.prepareModels(sets);
     this.worker.onerror = (e) => this.abandon(`the engine worker failed to start: ${e.message || 'see the console'}`, true);
   }
 
@@ -113,6 +122,15 @@ export class EngineClient {
     this.send({ type: 'lose-device' });
   }
 
+  /** Has the worker load these model sets now (those not asked for before), so the first Run need not wait. */
+  prepareModels(sets: readonly string[]): void {
+    for (const set of sets) {
+      if (this.modelSets.has(set)) continue;
+      this.modelSets.set(set, { state: 'loading' });
+      this.send({ type: 'prepare-models', set });
+    }
+  }
+
   inspect(query: InspectQuery): Promise<InspectResult> {
     const reqId = ++this.reqId;
     this.send({ type: 'inspect', reqId, query });
@@ -134,6 +152,10 @@ export class EngineClient {
   private receive(m: FromWorker): void {
     if (m.type === 'ready') return this.cb.ready(m.backend, m.fallbackReason, m.info);
     if (m.type === 'device-lost') return this.cb.deviceLost?.(m.reason, m.ort);
+    if (m.type === 'models-ready') {
+      this.modelSets.set(m.set, m.error === undefined ? { state: 'ready', ms: m.ms } : { state: 'failed', error: m.error });
+      return;
+    }
     if (m.type === 'inspected') {
       const w = this.pending.get(m.reqId);
       this.pending.delete(m.reqId);

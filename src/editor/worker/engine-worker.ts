@@ -8,7 +8,6 @@
 import { loadedModels } from '../../runtime/workflow/model-drift.ts';
 import { createCpuBackend } from '../../runtime/backends/cpu/cpu-backend.ts';
 import type { Backend } from '../../runtime/backends/backend.ts';
-import type { ModelHost } from '../../runtime/engine/context.ts';
 import { Executor, RunCancelledError } from '../../runtime/engine/executor.ts';
 import type { NodeDef, Values } from '../../runtime/engine/node-def.ts';
 import { NodeRegistry } from '../../runtime/engine/registry.ts';
@@ -42,7 +41,9 @@ const registry = new NodeRegistry(allNodes.map((def): NodeDef => ({
 })));
 let executor = new Executor({ registry });
 const io = new BlobImageIO();
-let models: ModelHost | undefined;
+let models: OnnxModelHost | undefined;
+/** Warm-ups of prepared model sets, stopped when a run comes (the run needs the runtime more). */
+const warmUps = new Set<AbortController>();
 const controllers = new Map<number, AbortController>();
 let queue: Promise<void> = Promise.resolve();
 /** The last run's values, for the viewer's inspect requests. */
@@ -71,9 +72,11 @@ const isOrtThread = scope.name.startsWith('em-pthread');
 if (!isOrtThread) scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const msg = e.data;
   if (msg.type === 'init') init(msg.modelsUrl, msg.backend);
+  else if (msg.type === 'prepare-models') prepareModels(msg.set);
   else if (msg.type === 'cancel') controllers.get(msg.runId)?.abort();
   else if (msg.type === 'lose-device') void backendReady.then((b) => gpuDeviceOf(b)?.destroy());
   else if (msg.type === 'run') {
+    for (const w of warmUps) w.abort();
     const ctl = new AbortController();
     controllers.set(msg.runId, ctl);
     queue = queue.then(() => run(msg, ctl.signal)).finally(() => controllers.delete(msg.runId));
@@ -138,6 +141,8 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal)
   for (const [key, blob] of Object.entries(msg.images)) io.put(key, blob);
 
   let summary: RunSummary;
+  const host = models!;
+  const sessionsBefore = host.sessionsCreated;
   const lostBefore = lostReason;
   let gpuTrouble = false;
   try {
@@ -157,7 +162,7 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal)
     last = { graph, values: result.values, keys: result.keys };
     summary = {
       ok: result.ok, cancelled: false, executed: result.executed.length, cached: result.cached.length, ms: performance.now() - t0,
-      models: loadedModels(result.values.values()),
+      models: loadedModels(result.values.values()), sessionsCreated: host.sessionsCreated - sessionsBefore,
     };
   } catch (e) {
     const cancelled = e instanceof RunCancelledError;
@@ -177,11 +182,34 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal)
 }
 
 /**
+ * Creates a model set's sessions ahead of a run and warms them up (OnnxModelHost.prepare), outside
+ * the run queue: a run that starts meanwhile finds the sessions being made and waits for them only,
+ * and stops the warm-ups not yet begun. The set's name comes from the graph and is checked by the
+ * model source like any other.
+ */
+function prepareModels(set: string): void {
+  const host = models!;
+  const stop = new AbortController();
+  warmUps.add(stop);
+  const t0 = performance.now();
+  void backendReady
+    .then(() => host.prepare(set, stop.signal))
+    .then(
+      () => post({ type: 'models-ready', set, ms: performance.now() - t0 }),
+      (e: unknown) => post({ type: 'models-ready', set, ms: performance.now() - t0, error: (e as Error).message }),
+    )
+    .finally(() => {
+      warmUps.delete(stop);
+      performance.measure(`disco: model set ${set} prepared`, { start: t0 });
+    });
+}
+
+/**
  * Model sets fetched from `<page>/models/<set>/manifest.json`. On the WebGPU backend onnxruntime-web
  * shares its device, so GPU tensors pass between our kernels and ORT without copies; on the CPU
  * backend ORT runs on WASM, one thread per core when the page is cross-origin isolated.
  */
-function modelHost(gateway?: Promise<OrtGateway>): ModelHost {
+function modelHost(gateway?: Promise<OrtGateway>): OnnxModelHost {
   const threads = wasmThreads(env);
   return new OnnxModelHost({
     source: fetchModelSource({ baseUrl: modelsUrl }),

@@ -29,6 +29,11 @@ export interface BackendInfo {
 export type ToWorker =
   /** First message: where model sets are served (`<page>/models/`) and which backend to use. */
   | { type: 'init'; modelsUrl: string; backend: BackendChoice }
+  /**
+   * The graph uses this model set: create its sessions now (and warm them up), so a Run does not
+   * wait for them. Answered once with `models-ready`.
+   */
+  | { type: 'prepare-models'; set: string }
   /** Destroys the WebGPU device (tests of the device-lost fallback); nothing happens on the CPU backend. */
   | { type: 'lose-device' }
   | { type: 'run'; runId: number; graph: ExecGraph; targets?: string[]; images: Record<string, Blob> }
@@ -65,6 +70,8 @@ export interface RunSummary {
   readonly ms: number;
   /** The model files the run loaded (set, stage, file, sha256), to compare with the workflow's record. */
   readonly models?: readonly LoadedModel[];
+  /** ONNX sessions created while the run went on (0 when its model sets were prepared ahead). */
+  readonly sessionsCreated?: number;
 }
 
 export type FromWorker =
@@ -72,6 +79,8 @@ export type FromWorker =
   | { type: 'ready'; backend: string; fallbackReason?: string; info: BackendInfo }
   /** The WebGPU device was lost; the worker now runs on the CPU backend (`ort`: the model runtime it uses). */
   | { type: 'device-lost'; reason: string; ort?: string }
+  /** A `prepare-models` finished: the set's sessions exist (`ms` after the request), or `error` says why not. */
+  | { type: 'models-ready'; set: string; ms: number; error?: string }
   | { type: 'event'; runId: number; event: NodeEvent }
   | { type: 'preview'; runId: number; nodeId: string; bitmap: ImageBitmap; width: number; height: number }
   | { type: 'finished'; runId: number; summary: RunSummary }

@@ -42,6 +42,40 @@ describe('OnnxModelHost', () => {
     expect(h.sessionsCreated).toBe(2);
   });
 
+  it('prepares a whole set ahead: every session made once, warmed up, then reused by loads and runs', async () => {
+    const runs: string[] = [];
+    const g = createNodeGateway();
+    const counting = {
+      ...g,
+      async createSession(bytes: Uint8Array, label: string) {
+        const s = await g.createSession(bytes, label);
+        return { ...s, run: (feeds: Parameters<typeof s.run>[0]) => (runs.push(`${label.match(/stage "(\w+)"/)![1]} ${JSON.stringify(Object.values(feeds).map((t) => t.shape))}`), s.run(feeds)) };
+      },
+    };
+    const h = new OnnxModelHost({ source: fsModelSource(dir), gateway: counting });
+    const models = await h.prepare('tiny', new AbortController().signal);
+    expect(models.map((m) => m.stage)).toEqual(['spixelnet', 'backbone', 'color_modeler', 'color_generator', 'refiner']);
+    expect(h.sessionsCreated).toBe(5);
+    // One warm-up per stage at the manifest's working size (pixels) and one token per cell.
+    const { workingSize: S, cell } = await h.describeSet('tiny');
+    const t = S / cell;
+    expect(runs).toEqual([
+      `spixelnet [[1,1,${S},${S}]]`, `backbone [[1,1,${S},${S}]]`, `color_modeler [[1,64,${t},${t}],[1,64,${t},${t}]]`,
+      `color_generator [[1,64,${t},${t}],[1,64,${t},${t}],[1,1,${t},${t}],[1,313,${t},${t}]]`, `refiner [[1,1,${S},${S}],[1,64,${S},${S}]]`,
+    ]);
+    const m = await h.load('tiny', 'refiner');
+    await h.run(m, { gray: ramp([1, 1, 32, 32]), features: ramp([1, 64, 32, 32]) });
+    expect(h.sessionsCreated).toBe(5);
+
+    // Aborted before it starts: sessions are made, no warm-up runs.
+    runs.length = 0;
+    const cold = new OnnxModelHost({ source: fsModelSource(dir), gateway: counting });
+    const stop = new AbortController();
+    stop.abort();
+    await cold.prepare('tiny', stop.signal);
+    expect([cold.sessionsCreated, runs.length]).toEqual([5, 0]);
+  });
+
   it('runs a stage: softmax association sums to 1 over the 9 channels', async () => {
     const h = host();
     const m = await h.load('tiny', 'spixelnet');

@@ -10,13 +10,13 @@
  *   const { features } = await host.run(model, { gray });
  */
 import type { ModelHost, ModelSetInfo } from '../engine/context.ts';
-import type { CpuTensor, GpuTensor, Tensor } from '../values/tensor.ts';
+import { cpuTensor, type CpuTensor, type GpuTensor, type Tensor } from '../values/tensor.ts';
 import type { ModelValue } from '../values/types.ts';
 import { parseManifest, stageEntryOf, verifySha256, type ModelSetManifest } from './manifest.ts';
 import type { ModelSource } from './model-source.ts';
 import type { OrtGateway, OrtSession } from './ort-gateway.ts';
 import {
-  STAGE_CONTRACT, assertStageName, checkShapes, nameDiff, shapeConflict, showShape,
+  STAGE_CONTRACT, STAGE_NAMES, assertStageName, checkShapes, nameDiff, shapeConflict, showShape,
   type Dim, type PortContract, type StageName,
 } from './stage-contract.ts';
 
@@ -120,6 +120,29 @@ export class OnnxModelHost implements ModelHost {
     return out;
   }
 
+  /**
+   * Loads every stage of `set` ahead of a run, so the run finds its sessions made: the files are read
+   * together, then the sessions created (one at a time, as ORT-web creates them). With `warmUp`, each
+   * session then runs once on zeros at the set's working size, because a session's first inference
+   * costs several times the next one in onnxruntime-web (its WASM functions are compiled on first
+   * call, its buffers allocated); a warm-up not yet started when `warmUp` aborts (a run wants the
+   * runtime) is skipped. Only on a gateway that gives CPU tensors: on WebGPU, outputs would be GPU
+   * buffers to free, and the first inference pays for shader compilation instead (not measured).
+   */
+  async prepare(set: string, warmUp?: AbortSignal): Promise<ModelValue[]> {
+    const m = await this.manifest(set);
+    const stages = STAGE_NAMES.filter((s) => m.stages[s]);
+    const loaded = await Promise.all(stages.map((s) => this.load(set, s)));
+    if (!warmUp || (await this.opts.gateway).acceptsGpuTensors) return loaded;
+    for (const model of loaded) {
+      if (warmUp!.aborted) break;
+      const { inputs } = model.handle as Loaded;
+      const feeds = Object.fromEntries(inputs.map((p) => [p.name, cpuTensor(zeroShape(p.shape, m.workingSize, m.cell))]));
+      await this.run(model, feeds);
+    }
+    return loaded;
+  }
+
   /** Releases every session (e.g. on page exit: WASM memory never shrinks otherwise). */
   async release(): Promise<void> {
     const all = [...this.sessions.values()];
@@ -170,6 +193,11 @@ export class OnnxModelHost implements ModelHost {
     }
     return this.opts.readback(t);
   }
+}
+
+/** A port's shape for a warm-up: batch 1, pixels (H, W) at the working size, tokens (h, w) one per cell. */
+function zeroShape(shape: readonly Dim[], workingSize: number, cell: number): number[] {
+  return shape.map((d) => (typeof d === 'number' ? d : d === 'H' || d === 'W' ? workingSize : d === 'h' || d === 'w' ? workingSize / cell : 1));
 }
 
 /** The contract's ports, with any fixed sizes a manifest or the file declares (exported without dynamic axes). */

@@ -16,8 +16,13 @@
  *   `release` destroys it, like any other GpuTensor. An output ORT produced on the CPU (an op that fell
  *   back) comes back as a CpuTensor.
  * ORT-web runs one inference at a time, so runs are chained.
+ *
+ * Two builds of onnxruntime-web, loaded on first use: the one with WebGPU (JSEP; its WASM binary is
+ * 28 MB) only when WebGPU is used, else the WASM-only one (14 MB), which the browser fetches and
+ * compiles in about half the time; model loading on the CPU path waits for that compilation. (In
+ * Node, `onnxruntime-web` resolves to its Node build, which is WASM-only already.)
  */
-import * as ort from 'onnxruntime-web';
+import type * as Ort from 'onnxruntime-web';
 import type { GpuTensor, Tensor } from '../values/tensor.ts';
 import { shapesFromMetadata, toCpuTensor, type OrtGateway, type OrtSession } from './ort-gateway.ts';
 
@@ -42,8 +47,10 @@ async function webGpuUsable(): Promise<boolean> {
   }
 }
 
+type OrtModule = typeof Ort;
+
 /** Makes ORT's WebGPU backend adopt `device` (see the file comment). */
-function shareDevice(device: GPUDevice): void {
+function shareDevice(ort: OrtModule, device: GPUDevice): void {
   const current = ort.env.webgpu.adapter as unknown as { sharedDevice?: GPUDevice } | undefined;
   if (current?.sharedDevice === device) return;
   if (current) throw new Error('onnxruntime-web already uses another WebGPU device in this page or worker');
@@ -58,14 +65,16 @@ function shareDevice(device: GPUDevice): void {
 }
 
 export async function createWebGateway(opts: WebGatewayOptions = {}): Promise<OrtGateway> {
+  const webgpu = opts.prefer !== 'wasm' && (opts.device !== undefined || (await webGpuUsable()));
+  const inNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+  const ort: OrtModule = webgpu || inNode ? await import('onnxruntime-web') : await import('onnxruntime-web/wasm');
   if (opts.wasmPaths) ort.env.wasm.wasmPaths = opts.wasmPaths;
   if (opts.threads) ort.env.wasm.numThreads = opts.threads;
-  const webgpu = opts.prefer !== 'wasm' && (opts.device !== undefined || (await webGpuUsable()));
   // GPU tensors cross the boundary only on a shared device: outputs on ORT's own device would be
   // buffers our backend cannot use, so without `device` ORT computes on WebGPU but returns CPU tensors.
   const shared = webgpu && opts.device !== undefined;
-  if (shared) shareDevice(opts.device!);
-  const options: ort.InferenceSession.SessionOptions = webgpu
+  if (shared) shareDevice(ort, opts.device!);
+  const options: Ort.InferenceSession.SessionOptions = webgpu
     ? { executionProviders: ['webgpu', 'wasm'], graphOptimizationLevel: 'all', ...(shared ? { preferredOutputLocation: 'gpu-buffer' } : {}) }
     : { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
   let chain: Promise<unknown> = Promise.resolve();
@@ -78,24 +87,24 @@ export async function createWebGateway(opts: WebGatewayOptions = {}): Promise<Or
     description: `onnxruntime-web (${shared ? 'webgpu on the shared device' : webgpu ? 'webgpu, CPU tensors' : 'wasm'})`,
     acceptsGpuTensors: shared,
     async createSession(bytes, label) {
-      let session: ort.InferenceSession;
+      let session: Ort.InferenceSession;
       try {
         session = await serial(() => ort.InferenceSession.create(bytes, options));
       } catch (e) {
         throw new Error(`${label}: onnxruntime-web could not load the model: ${(e as Error).message}`);
       }
-      return wrap(session, label, shared, serial);
+      return wrap(ort, session, label, shared, serial);
     },
   };
 }
 
-function toOrt(t: Tensor, name: string, label: string, shared: boolean): ort.Tensor {
+function toOrt(ort: OrtModule, t: Tensor, name: string, label: string, shared: boolean): Ort.Tensor {
   if (t.location === 'cpu') return new ort.Tensor(t.dtype, t.data, t.shape);
   if (!shared) throw new Error(`${label}: input "${name}" is on the GPU but onnxruntime-web does not share our WebGPU device here; read it back first`);
   return ort.Tensor.fromGpuBuffer(t.buffer, { dataType: t.dtype, dims: t.shape });
 }
 
-async function fromOrt(t: ort.Tensor, name: string): Promise<Tensor> {
+async function fromOrt(t: Ort.Tensor, name: string): Promise<Tensor> {
   if (t.location === 'gpu-buffer' && (t.type === 'float32' || t.type === 'int32')) {
     const g: GpuTensor = { location: 'gpu', dtype: t.type, shape: [...t.dims], buffer: t.gpuBuffer as GPUBuffer };
     return g;
@@ -104,7 +113,7 @@ async function fromOrt(t: ort.Tensor, name: string): Promise<Tensor> {
 }
 
 function wrap(
-  session: ort.InferenceSession, label: string, shared: boolean,
+  ort: OrtModule, session: Ort.InferenceSession, label: string, shared: boolean,
   serial: <T>(f: () => Promise<T>) => Promise<T>,
 ): OrtSession {
   return {
@@ -112,8 +121,8 @@ function wrap(
     outputNames: session.outputNames,
     shapes: { ...shapesFromMetadata(session.inputMetadata), ...shapesFromMetadata(session.outputMetadata) },
     run: (feeds) => serial(async () => {
-      const ortFeeds: Record<string, ort.Tensor> = {};
-      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(t, name, label, shared);
+      const ortFeeds: Record<string, Ort.Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(ort, t, name, label, shared);
       const out = await session.run(ortFeeds);
       const result: Record<string, Tensor> = {};
       for (const [name, t] of Object.entries(out)) result[name] = await fromOrt(t, name);
