@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hexToAb } from '../../src/nodes/anchors/user-anchors.ts';
-import { inEditor, meanChroma, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, meanChroma, ourWarnings, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
 
 const HAVE_MODELS = existsSync(join(ROOT, 'models/disco-lite/manifest.json'));
 /** Working size for the test (the workflow says 256; SwiftShader and WASM are slow). */
@@ -160,5 +160,7 @@ describe.skipIf(!HAVE_MODELS)('automatic DISCO with models/disco-lite', () => {
     expect(Buffer.from(shown.slice(2)).equals(png.data), 'Export PNG writes what the viewer shows').toBe(true);
     await page.screenshot({ path: join(SHOTS, 'disco-auto-diverse-picked.png') });
     expect(h.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+    // Hover swatches, the popover with the model's suggestions, a recolour, the gallery and a pick: no warnings from our code.
+    expect(ourWarnings(h.warnings)).toEqual([]);
   }, 900_000);
 });
