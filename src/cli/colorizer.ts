@@ -16,7 +16,9 @@ import { UsageError } from './usage-error.ts';
 import { executeWorkflow, execGraphOf, nodeRegistry } from './execute.ts';
 import { createNodeBackend, createNodeModels, type BackendChoice } from './node-host.ts';
 import { resultImage, writeResultPng } from './outputs.ts';
-import { nodesWithRole, readWorkflowFile, withInput, withSetting } from './workflow-file.ts';
+import { decodeImageFile } from './image-io.ts';
+import { printable } from './terminal-text.ts';
+import { nodesWithRole, readWorkflowFile, withInput, withReference, withSetting } from './workflow-file.ts';
 
 export const DEFAULT_WORKFLOW = fileURLToPath(new URL('../../workflows/disco-auto.json', import.meta.url));
 /** What `--reference` runs unless --workflow says otherwise. */
@@ -25,6 +27,8 @@ export const REFERENCE_WORKFLOW = fileURLToPath(new URL('../../workflows/referen
 /** The colorize options, already checked (plain data: batch workers receive it as JSON). */
 export interface ColorizeSettings {
   readonly workflow?: string;
+  /** A colour reference photo (--reference): its colours go to the anchors (workflows/reference-guided.json). */
+  readonly reference?: string;
   /** Anchor Locator's k. */
   readonly anchors?: number;
   /** Number of Anchor Colors variants (1: one result). */
@@ -51,6 +55,11 @@ export class Colorizer {
     private readonly backend: Backend,
     private readonly models: ModelHost,
     private readonly closeBackend: () => void,
+    /**
+     * With a reference, one executor for every photo: the reference's stages (its Lab, Spixelnet,
+     * backbone, pooling, Color Modeler) are cached after the first photo and not run again.
+     */
+    private readonly shared: Executor | undefined,
   ) {}
 
   /** `say` gets a line explaining the backend choice (see createNodeBackend). */
@@ -59,7 +68,8 @@ export class Colorizer {
     const { backend, close } = await createNodeBackend(settings.backend, say);
     try {
       const models = await createNodeModels(settings.modelsDir, backend, settings.threads); // one ONNX session per model file for all photos
-      return new Colorizer(settings, wf, baseDir, backend, models, close);
+      const shared = settings.reference ? new Executor({ registry: nodeRegistry() }) : undefined;
+      return new Colorizer(settings, wf, baseDir, backend, models, close, shared);
     } catch (e) {
       close();
       throw e;
@@ -75,7 +85,7 @@ export class Colorizer {
   async colorize(input: string, output: string, onEvent?: (variant: number) => EventSink): Promise<{ width: number; height: number }> {
     const s = this.settings;
     const wf = withInput(this.template, input, nodeRegistry());
-    const executor = new Executor({ registry: nodeRegistry() }); // per photo: the cache serves its variants, then goes
+    const executor = this.shared ?? new Executor({ registry: nodeRegistry() }); // per photo: the cache serves its variants, then goes
     const paths = variantPaths(output, s.diverse);
     let size = { width: 0, height: 0 };
     for (const [v, path] of paths.entries()) {
@@ -101,12 +111,27 @@ export class Colorizer {
  * damaged workflow, unknown node types, or an option the workflow has no node for.
  */
 export async function loadTemplate(settings: ColorizeSettings): Promise<{ workflow: Workflow; baseDir: string }> {
-  const file = await readWorkflowFile(settings.workflow ?? DEFAULT_WORKFLOW, nodeRegistry());
+  const file = await readWorkflowFile(settings.workflow ?? (settings.reference ? REFERENCE_WORKFLOW : DEFAULT_WORKFLOW), nodeRegistry());
   let wf = file.workflow;
+  if (settings.reference !== undefined) {
+    await checkReference(settings.reference, settings);
+    wf = withReference(wf, settings.reference, nodeRegistry());
+  }
   if (settings.anchors !== undefined) wf = setOnRole(wf, 'auto-anchors', 'k', settings.anchors, '--anchors needs an Anchor Locator node');
   if (settings.diverse > 1) setOnRole(wf, 'anchor-colors', 'variant', 0, '--diverse needs an Anchor Colors node'); // refused here if there is none
   execGraphOf(wf);
   return { workflow: wf, baseDir: file.baseDir };
+}
+
+/** Refuses, in one line, a reference that is not a readable colour photo (before any photo runs). */
+async function checkReference(path: string, settings: ColorizeSettings): Promise<void> {
+  let image;
+  try {
+    image = await decodeImageFile(path, { pixelLimit: settings.pixelLimit, memoryBudget: settings.memoryBudget });
+  } catch (e) {
+    throw new Error(`--reference ${printable(path)}: ${(e as Error).message}`);
+  }
+  if (image.meta?.hadColor === false) throw new Error(`--reference ${printable(path)}: the photo is gray; a reference must be a colour photo`);
 }
 
 /** Sets `param` on every node that declares `role` (the role promises the param, see NodeRole). */

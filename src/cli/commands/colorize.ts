@@ -2,7 +2,9 @@
  * `disco colorize <image> [-o out.png]` and `disco colorize <image|folder|glob>... -o <dir>`: the
  * one-line path. Runs the default workflow (automatic DISCO with the shipped model set), or
  * --workflow, on one photo, or on many with all cores (see batch/). With --diverse N it runs N
- * anchor-colour variants per photo; the shared stages run once (the cache).
+ * anchor-colour variants per photo; the shared stages run once (the cache). With --reference ref.jpg
+ * it runs workflows/reference-guided.json: the anchors take the reference photo's colours; the
+ * reference's stages run once per process (the cache), so once for all photos of a batch worker.
  * A result never replaces a photo, and an existing result is kept unless --force (a batch skips it).
  */
 import { mkdir } from 'node:fs/promises';
@@ -41,9 +43,12 @@ export async function colorizeCommand(args: string[]): Promise<number> {
     anchors: { type: 'string' },
     diverse: { type: 'string' },
     workflow: { type: 'string' },
+    reference: { type: 'string' },
   }, [1, Infinity]);
+  if (values.reference === '') throw new UsageError('--reference needs a colour photo file');
   const settings: ColorizeSettings = {
     workflow: values.workflow,
+    ...(values.reference !== undefined ? { reference: resolve(values.reference) } : {}),
     anchors: intOption(values.anchors, 'anchors', 3, 14),
     diverse: intOption(values.diverse, 'diverse', 1, 10) ?? 1,
     backend: backendOption(values.backend),
@@ -63,7 +68,7 @@ export async function colorizeCommand(args: string[]): Promise<number> {
 async function colorizeOne(input: string, outputArg: string | undefined, settings: ColorizeSettings, force: boolean): Promise<number> {
   const output = resolve(outputArg ?? `${basename(input, extname(input))}-color.png`);
   const paths = variantPaths(output, settings.diverse);
-  for (const path of paths) checkOutput(path, [input], force); // before any work
+  for (const path of paths) checkOutput(path, [input, ...(settings.reference ? [settings.reference] : [])], force); // before any work
   const colorizer = await Colorizer.open(settings, (line) => process.stderr.write(`${line}\n`));
   try {
     const graph = colorizer.graphFor(input);
@@ -95,7 +100,7 @@ async function colorizeMany(args: string[], outDir: string, settings: ColorizeSe
     const failures: { input: string; message: string }[] = [];
     const toRun: BatchItem[] = [];
     for (const item of items) {
-      const refusal = refusalOf(item, settings.diverse, force);
+      const refusal = refusalOf(item, settings.diverse, force, settings.reference);
       if (!refusal) toRun.push(item);
       else if (refusal.reason === 'exists' && variantPaths(item.output, settings.diverse).every(exists)) progress.skipped(item.input, item.output);
       else {
@@ -115,9 +120,9 @@ async function colorizeMany(args: string[], outDir: string, settings: ColorizeSe
 }
 
 /** Why an item's results may not be written (an input, or an existing file without --force), if so. */
-function refusalOf(item: BatchItem, diverse: number, force: boolean): OutputRefused | undefined {
+function refusalOf(item: BatchItem, diverse: number, force: boolean, reference?: string): OutputRefused | undefined {
   try {
-    for (const path of variantPaths(item.output, diverse)) checkOutput(path, [item.input], force);
+    for (const path of variantPaths(item.output, diverse)) checkOutput(path, [item.input, ...(reference ? [reference] : [])], force);
     return undefined;
   } catch (e) {
     if (e instanceof OutputRefused) return e;

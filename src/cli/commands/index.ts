@@ -23,8 +23,10 @@ export function usage(): string {
   return `disco: colorize grayscale photos with DISCO, stage by stage
 
 Usage:
-  disco colorize <image> [-o out.png] [--force] [--anchors K] [--diverse N] [--workflow <file>]
-      Colorize one photo with the default workflow (workflows/disco-auto.json).
+  disco colorize <image> [-o out.png] [--force] [--anchors K] [--diverse N] [--reference <photo>] [--workflow <file>]
+      Colorize one photo with the default workflow (workflows/disco-auto.json). --reference takes
+      the anchor colours from a colour photo (workflows/reference-guided.json); with several
+      photos, one reference serves them all.
   disco colorize <image|folder|glob>... -o <folder> [--force] [--jobs N] [...]
       Colorize many photos on all cores into <folder>/<name>.png; photos already done are
       skipped, a bad photo is reported and the rest go on (exit 1 if any failed).
@@ -34,10 +36,11 @@ Usage:
       List the nodes, parameters and models of a workflow (also one embedded in a PNG).
   disco models list | import <checkpoint> [--name disco-official]
       List the installed model sets, or import the official DISCO checkpoint.
-  disco eval <folder> [--models <set>] [--oracle-anchors] [--workflow <file>] [--limit N] [--json out.json]
+  disco eval <folder> [--models <set>] [--oracle-anchors | --reference-mode flipped|unrelated] [--workflow <file>] [--set <nodeId>.<param>=<value>]... [--limit N] [--json out.json]
       Turn each photo gray, colorize it, and score it against the original (PSNR, SSIM,
       colourfulness, CIEDE2000), beside the gray photo's own scores. --oracle-anchors takes
-      the anchor colours from the original.
+      the anchor colours from the original. --reference-mode gives each photo a colour reference:
+      its own original mirrored and shifted a quarter width (flipped), or another photo's (unrelated).
   disco bench [--runs N] [--full-size-runs N] [--no-full-size] [--quick] [--engines cpu,torch,wasm,webgpu,browser,batch]
       Time each stage and the whole pipeline (ours beside PyTorch), peak memory, the editor in
       Chromium and batch photos/s; see bench/README.md.

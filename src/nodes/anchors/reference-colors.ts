@@ -27,7 +27,7 @@ export const referenceColors = defineNode({
     reference_gray: { type: GRAY, optional: true, description: "The reference's working-size L, for its content frame (where each matched superpixel lies in the reference photo)." },
   },
   params: {
-    threshold: float({ default: 0.1, min: 0, max: 1, step: 0.01, description: 'Matches less confident than this keep the model\'s colour (0 takes every match).' }),
+    threshold: float({ default: 0.15, min: 0, max: 1, step: 0.01, description: 'Matches less confident than this keep the model\'s colour (0 takes every match).' }),
     distance: choice({
       default: 'cosine', options: ['cosine', 'l2'],
       description: "'cosine': 1 - cosine similarity of the colour features; 'l2': Euclidean distance (what k-means uses).",
