@@ -173,8 +173,8 @@ export class EditorApp {
   /**
    * What the page opens with: the restored graph, or on a first visit (nothing restored) the example
    * with a hint above it, fitted to the graph pane at a zoom where node text is at least 11 px (the
-   * palette folds if that makes the graph fit). Either shows its result without a press on Run,
-   * when Auto-run is on.
+   * palette folds if that makes the graph fit); a restored graph comes back at the pan and zoom saved
+   * with it. Either shows its result without a press on Run, when Auto-run is on.
    */
   private async openPage(example: string | undefined, stage: HTMLElement, foldPalette?: () => void): Promise<void> {
     if (!example || example === 'none') return;
@@ -187,6 +187,8 @@ export class EditorApp {
         foldPalette();
         this.view.fitAll(reserve());
       }
+    } else {
+      this.view.showSavedView(); // the restored graph as it was last edited
     }
     if (this.topbar.autoRun.checked) void this.run();
   }

@@ -4,7 +4,8 @@
  * canvas draws (titles, port labels, widgets, lane titles) is at least 11 px on screen. At 1440x900
  * the palette folds and the whole graph shows; at 1024x700 it cannot, so the view keeps the smallest
  * legible zoom and shows the start: the photo and superpixel lanes whole. Also: every example opens
- * at the positions and sizes its file gives (the editor grows and moves nothing), nodes apart.
+ * at the positions and sizes its file gives (the editor grows and moves nothing), nodes apart; a
+ * reload shows the restored graph at the view saved with it.
  * The first run is cancelled at once (first-open.test.ts runs it). Screenshots: opening-view-*.png.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -98,6 +99,22 @@ describe('opening view', () => {
     expect(v.groups.filter((g) => !inside(g.box, v.area)).map((g) => g.title)).toEqual([]);
     expect(v.texts.map((t) => t.text)).toEqual(expect.arrayContaining(['Load Image', 'Anchor Locator', 'Save Image', 'spixelnet', 'maxIterations', v.groups[0]!.title]));
     expect(smallest(v).px).toBeGreaterThanOrEqual(11);
+
+    // A reload restores the autosaved graph at the pan and zoom saved with it: still whole and legible.
+    await h.page.reload();
+    await waitForEditor(h.page, h.errors);
+    const again = await h.page.evaluate(() => {
+      const app = (window as any).discoEditor;
+      app.engine.cancel();
+      const ds = app.view.canvas.ds, stage = document.getElementById('stage')!.getBoundingClientRect();
+      const out = app.view.graph._nodes.filter((n: any) => {
+        const x = (n.pos[0] + ds.offset[0]) * ds.scale, y = (n.pos[1] - 30 + ds.offset[1]) * ds.scale;
+        return x < 0 || y < 0 || x + n.size[0] * ds.scale > stage.width || y + (n.size[1] + 30) * ds.scale > stage.height;
+      }).map((n: any) => n.title);
+      return { scale: ds.scale, out };
+    });
+    expect(again.out).toEqual([]);
+    expect(again.scale * 13).toBeGreaterThanOrEqual(11 - 1e-9);
     expect(h.errors).toEqual([]);
   }, 120_000);
 

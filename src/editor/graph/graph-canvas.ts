@@ -116,6 +116,23 @@ export class GraphCanvas {
     return fit >= MIN_FIT_SCALE;
   }
 
+  /**
+   * The pan and zoom saved with the graph (litegraph writes them to `extra.ds` in every save and
+   * autosave), else the fitted view.
+   */
+  showSavedView(): void {
+    const ds = (this.graph.extra as { ds?: { scale?: unknown; offset?: unknown } }).ds;
+    const offset = Array.isArray(ds?.offset) ? ds.offset : [];
+    if (typeof ds?.scale !== 'number' || !(ds.scale >= 0.1 && ds.scale <= 10) || offset.length !== 2 || !offset.every(Number.isFinite)) {
+      this.fitAll();
+      return;
+    }
+    this.canvas.ds.scale = ds.scale;
+    this.canvas.ds.offset[0] = offset[0];
+    this.canvas.ds.offset[1] = offset[1];
+    this.redraw();
+  }
+
   /** [left, top, right, bottom] of every node (title bar included) and group, in graph units. */
   private bounds(): [number, number, number, number] | undefined {
     const title = LiteGraph.NODE_TITLE_HEIGHT;
