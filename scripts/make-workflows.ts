@@ -70,7 +70,7 @@ const scriptPhotoNodes = [
 const scriptPhotoLinks = [[1, 'image', 2, 'image'], [2, 'image', 3, 'image'], ...photoLinks.slice(1)] as const;
 
 /**
- * Each workflow reads in four lanes, one per stage, left to right (drawn as titled groups): a reader
+ * Each workflow reads in lanes, one per stage, left to right (drawn as titled groups): a reader
  * sees what each part does, and the whole graph fits the editor's graph pane at a legible zoom.
  */
 const photoLane = (nodes: readonly { id: number }[]): Lane => ({ title: '1 · Photo → lightness', nodes: nodes.map((n) => n.id) });
