@@ -28,12 +28,17 @@ describe('reference matching', () => {
     const photo = Array.from({ length: h * w }, () => Array.from({ length: C }, () => rand()));
     const where = (i: number) => Math.floor(i / w) * w + ((w - 1 - (i % w) + w / 4) % w);
     const ref: number[][] = [], ab: number[][] = [];
-    photo.forEach((v, i) => { ref[where(i)] = v.map((x) => x * 1.3 + 0.01 * rand()); ab[where(i)] = [(i % 7) * 12 - 40, (i % 5) * 15 - 30]; });
+    // The reference's features are twice as large (another exposure, say): cosine does not see the scale.
+    photo.forEach((v, i) => { ref[where(i)] = v.map((x) => x * 2 + 0.01 * rand()); ab[where(i)] = [(i % 7) * 12 - 40, (i % 5) * 15 - 30]; });
     for (const kind of ['cosine', 'l2'] as const) {
       const cells = Array.from({ length: h * w }, (_, i) => i);
       const m = matchReference(features(photo, h, w), cells, features(ref, h, w), features(ab, h, w), kind);
       if (kind === 'cosine') expect(m.map((x) => x.token)).toEqual(cells.map(where)); // scale-free
-      else expect(m.filter((x, i) => x.token === where(i)).length).toBeGreaterThan(40); // l2 feels the 1.3 scale
+      else expect(m.filter((x, i) => x.token === where(i)).length).toBeLessThan(24); // Euclidean is misled by the scale
+      // Unscaled, both find every token.
+      const unscaled: number[][] = [];
+      photo.forEach((v, i) => { unscaled[where(i)] = v; });
+      expect(matchReference(features(photo, h, w), cells, features(unscaled, h, w), features(ab, h, w), kind).map((x) => x.token)).toEqual(cells.map(where));
       for (const x of m) expect(x.confidence).toBeGreaterThanOrEqual(0);
     }
   });

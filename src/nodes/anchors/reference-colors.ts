@@ -4,6 +4,9 @@
  * Modeler). Each anchor takes the pooled colour of the reference superpixel whose colour feature is
  * nearest, if the match's confidence reaches the threshold; otherwise Anchor Colors gives it the
  * model's colour as before. User anchors with a colour are left alone.
+ * Distance: cosine by default. On the held-out photos it picks colours as well as Euclidean and its
+ * confidence is as useful, and it ignores the features' overall scale (a reference of another
+ * exposure); the measurements are in docs/disco-method.md §17. Threshold 0.15: chosen on 18 of them.
  */
 import { matchReference, tokenBox } from '../../runtime/anchors/reference-match.ts';
 import { nearestBin } from '../../runtime/backends/cpu/ab-bins.ts';
