@@ -129,7 +129,8 @@ export class EditorApp {
     });
     const say = (m: string, kind?: 'info' | 'error') => toast(m, kind);
     this.runner = new Runner({
-      ...this.parts(), topbar: this.topbar, engine: this.engine, afterRun: (graph) => this.viewer.afterRun(graph), beforeRun: () => this.problems.clear(),
+      ...this.parts(), topbar: this.topbar, engine: this.engine,
+      viewedNode: (graph) => this.viewer.nodeToView(graph), afterRun: (graph, image) => this.viewer.afterRun(graph, image), beforeRun: () => this.problems.clear(),
     });
     this.viewer = new ViewerController({
       graph: this.view.graph, engine: this.engine, registry: this.registry,

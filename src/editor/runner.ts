@@ -1,7 +1,8 @@
 /**
  * Runs: the canvas's graph becomes an exec graph (read straight from litegraph, see canvas-to-exec),
  * the photos its image parameters name are read from storage (once: a key is the photo's hash), and
- * the worker runs it; afterwards the viewer fetches what changed. Anchor edits rerun at once when
+ * the worker runs it and sends back the image on view with the result, which the viewer draws at once
+ * before it fetches what else changed. Anchor edits rerun at once when
  * auto-run is on: edits made in one task make one run, and a new run replaces one in progress.
  */
 import { modelDrift } from '../runtime/workflow/model-drift.ts';
@@ -13,7 +14,7 @@ import { toast } from './panels/toast.ts';
 import type { Topbar } from './panels/topbar.ts';
 import { loadPhoto } from './storage/idb.ts';
 import type { EngineClient } from './worker/engine-client.ts';
-import type { RunSummary } from './worker/protocol.ts';
+import type { NodeImage, RunSummary } from './worker/protocol.ts';
 import type { NodeRegistry } from '../runtime/engine/registry.ts';
 import { imageParam } from '../runtime/engine/roles.ts';
 import type { ExecGraph } from '../runtime/workflow/exec-format.ts';
@@ -24,8 +25,10 @@ export interface RunHost {
   readonly status: StatusBoard;
   readonly topbar: Topbar;
   readonly engine: EngineClient;
-  /** After a run of `graph` that was not cancelled: the viewer refreshes. */
-  afterRun(graph: ExecGraph): Promise<void>;
+  /** Which node's image the viewer will show after a run of `graph` (it comes back with the result). */
+  viewedNode?(graph: ExecGraph): string | undefined;
+  /** After a run of `graph` that was not cancelled, with the run's image of the viewed node: the viewer refreshes. */
+  afterRun(graph: ExecGraph, image?: NodeImage): Promise<void>;
   /** Just before a run starts (the last run's problems go). */
   beforeRun?(): void;
 }
@@ -61,11 +64,12 @@ export class Runner {
     this.ed.beforeRun?.();
     topbar.setRunning(true);
     topbar.setStatus('Running…');
-    const summary = await engine.run(graph, images, targets);
+    const { summary, image } = await engine.run(graph, images, targets, this.ed.viewedNode?.(graph));
     // Weights other than the ones the workflow was made with (its extra.disco.models): say so.
     const recorded = (view.graph.extra as { disco?: { models?: DiscoModelRef[] } } | undefined)?.disco?.models;
     for (const w of modelDrift(recorded, summary.models ?? [])) toast(`Other model weights: ${w}`, 'error', 15_000);
-    if (!summary.cancelled) await this.ed.afterRun(graph);
+    if (summary.cancelled) image?.bitmap.close();
+    else await this.ed.afterRun(graph, image);
     return summary;
   }
 

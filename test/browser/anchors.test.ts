@@ -128,6 +128,10 @@ describe('anchor editing in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'anchors-popover.png') });
     runs = await runsDone();
     await editor('window.__checks = 0; const check = app.tracker.check.bind(app.tracker); app.tracker.check = () => { window.__checks++; return check(); };');
+    await editor(`window.__drawn = 0; window.__imageAsks = [];
+      app.viewer.el.addEventListener('image-drawn', () => window.__drawn++, { once: true });
+      const ask = app.engine.inspect.bind(app.engine);
+      app.engine.inspect = (q) => { if (q.kind === 'image' && q.nodeId === '11') window.__imageAsks.push(q.nodeId); return ask(q); };`);
     await page.locator('disco-anchor-popover input.anchor-color').fill('#2a9d3a');
     await nextRun(runs);
     expect(await editor<number>('return window.__checks')).toBe(1);
@@ -138,6 +142,13 @@ describe('anchor editing in Chromium', () => {
     const s = await states();
     expect([s[1], s[2], s[3], s[4], s[5], s[6], s[7]]).toEqual(Array(7).fill('cached'));
     expect([s[8], s[9], s[10], s[11]]).toEqual(Array(4).fill('done'));
+    // The new result came with the run: drawn without asking the worker for the image on view.
+    await page.waitForFunction(() => (window as any).__drawn > 0);
+    expect(await editor<string[]>('return window.__imageAsks'), 'image inspects during the recolour').toEqual([]);
+    expect(await editor<boolean>(`const px = (b) => { const c = new OffscreenCanvas(b.width, b.height); const g = c.getContext('2d'); g.drawImage(b, 0, 0); return g.getImageData(0, 0, b.width, b.height).data; };
+      const shown = px(app.viewer.el.image);
+      return app.engine.inspect({ kind: 'image', nodeId: '11' }).then((r) => { const run = px(r.bitmap); return shown.length === run.length && shown.every((v, i) => v === run[i]); });`),
+    'the viewer shows the rerun\'s result').toBe(true);
     await page.keyboard.press('Escape');
 
     // Move anchor 1 by dragging it; one undo brings it back.

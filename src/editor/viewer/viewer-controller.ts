@@ -15,7 +15,7 @@ import { anchorsFromStroke } from '../../runtime/anchors/strokes.ts';
 import { hexToAb } from '../../nodes/anchors/user-anchors.ts';
 import { isDiscoNode, type DiscoNode } from '../graph/def-to-litegraph.ts';
 import type { EngineClient } from '../worker/engine-client.ts';
-import type { InspectResult } from '../worker/protocol.ts';
+import type { InspectResult, NodeImage } from '../worker/protocol.ts';
 import * as edits from './anchor-edits.ts';
 import { findRoles, type ViewerRoles } from './roles.ts';
 import type { DiscoViewer } from './viewer-panel.ts';
@@ -46,6 +46,8 @@ export class ViewerController {
   }
   private readonly slots: (string | undefined)[] = Array(9).fill(undefined);
   private affinity: Of<'affinity'> | undefined;
+  /** The cache key of the photo shown as "before" (it is fetched again only when it changes). */
+  private beforeKey: string | undefined;
   private suggestionsKey: string | undefined;
   private referenceKey: string | undefined;
   private auto: readonly Anchor[] = [];
@@ -86,7 +88,7 @@ export class ViewerController {
     this.slots.fill(undefined);
     this.roles = {};
     this.affinity = undefined;
-    this.suggestionsKey = this.referenceKey = undefined;
+    this.suggestionsKey = this.referenceKey = this.beforeKey = undefined;
     this.auto = this.coloured = [];
     for (const g of this.el.gallery) URL.revokeObjectURL(g.url);
     this.el.clear();
@@ -94,16 +96,25 @@ export class ViewerController {
     this.el.editable = false;
   }
 
+  /** The node whose image a run of `graph` should bring back: the one on view, else the result. */
+  nodeToView(graph: ExecGraph): string | undefined {
+    return this.viewed ?? findRoles(graph, this.app.registry).result;
+  }
+
   /**
-   * Called after each run of `graph`: refresh what is on view and the overlays' data. A node the run
-   * never reached (a failed run) keeps what it showed: its problem is the failed node's, said once.
+   * Called after each run of `graph`: draws `image` (the run's image of the node on view) at once,
+   * then refreshes the overlays' data. A node the run never reached (a failed run) keeps what it
+   * showed: its problem is the failed node's, said once.
    */
-  async afterRun(graph: ExecGraph): Promise<void> {
+  async afterRun(graph: ExecGraph, image?: NodeImage): Promise<void> {
     this.roles = findRoles(graph, this.app.registry);
     this.el.editable = !!this.roles.userAnchors;
     if (!this.viewed && this.roles.result) this.viewed = this.roles.result;
     if (this.viewed) this.el.heading = this.label(this.viewed);
-    await Promise.all([this.fetchImage(true), this.fetchBefore(), this.fetchAffinity(), this.fetchAnchors(), this.fetchSuggestions(), this.fetchReference()]);
+    const drawn = image?.nodeId === this.viewed;
+    if (drawn) this.show(image!.bitmap);
+    else image?.bitmap.close();
+    await Promise.all([drawn ? undefined : this.fetchImage(true), this.fetchBefore(), this.fetchAffinity(), this.fetchAnchors(), this.fetchSuggestions(), this.fetchReference()]);
     this.syncAnchors();
   }
 
@@ -200,15 +211,25 @@ export class ViewerController {
     }
   }
 
+  /** Puts a new image on view; the one it replaces is freed. */
+  private show(bitmap: ImageBitmap): void {
+    const old = this.el.image;
+    this.el.image = bitmap;
+    if (old && old !== bitmap) old.close();
+  }
+
   private async fetchImage(quiet = false): Promise<void> {
     if (!this.viewed) return;
     const r = await this.ask({ kind: 'image', nodeId: this.viewed }, quiet);
-    if (r && r !== 'unchanged') this.el.image = r.bitmap;
+    if (r && r !== 'unchanged') this.show(r.bitmap);
   }
 
   private async fetchBefore(): Promise<void> {
-    const r = this.roles.photo ? await this.ask({ kind: 'image', nodeId: this.roles.photo }, true) : undefined;
-    this.el.beforeImage = r && r !== 'unchanged' ? r.bitmap : undefined;
+    const r = this.roles.photo ? await this.ask({ kind: 'image', nodeId: this.roles.photo, knownKey: this.beforeKey }, true) : undefined;
+    if (r === 'unchanged') return;
+    this.beforeKey = r?.key;
+    this.el.beforeImage?.close();
+    this.el.beforeImage = r?.bitmap;
   }
 
   private async fetchAffinity(): Promise<void> {

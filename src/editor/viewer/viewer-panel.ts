@@ -321,9 +321,14 @@ export class DiscoViewer extends LitElement {
   private paint(selector: string, bitmap: ImageBitmap | undefined): void {
     const c = this.querySelector<HTMLCanvasElement>(selector);
     if (!c || !bitmap) return;
-    c.width = bitmap.width;
-    c.height = bitmap.height;
-    c.getContext('2d')!.drawImage(bitmap, 0, 0);
+    // Setting a canvas's size, even to the same, gives it fresh pixel memory: only when it changes.
+    if (c.width !== bitmap.width || c.height !== bitmap.height) {
+      c.width = bitmap.width;
+      c.height = bitmap.height;
+    }
+    const ctx = c.getContext('2d')!;
+    ctx.clearRect(0, 0, c.width, c.height);
+    ctx.drawImage(bitmap, 0, 0);
   }
 
   private paintOverlay(): void {

@@ -41,12 +41,3 @@ export class BlobImageIO implements HostIO {
     return blob;
   }
 }
-
-/** A downscaled copy of an IMAGE for a node thumbnail. */
-export async function thumbnailOf(img: ImageValue, maxSide = 320): Promise<ImageBitmap> {
-  const s = Math.min(1, maxSide / Math.max(img.width, img.height));
-  const data = new ImageData(new Uint8ClampedArray(img.data), img.width, img.height);
-  return createImageBitmap(data, {
-    resizeWidth: Math.max(1, Math.round(img.width * s)), resizeHeight: Math.max(1, Math.round(img.height * s)), resizeQuality: 'medium',
-  });
-}

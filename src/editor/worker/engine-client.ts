@@ -1,6 +1,7 @@
 /**
  * The UI side of the engine worker: starts runs, cancels them and routes what comes back to
  * callbacks. One run at a time from the UI's point of view: starting a run cancels the current one.
+ * A run resolves with its summary and the full-size image of the node asked for (the viewer's).
  * `inspect` asks about the last run's values (for the viewer) and resolves with the answer.
  * `prepareModels` has the worker create a model set's sessions before any run needs them.
  * The backend choice (auto / WebGPU / CPU + WASM) is remembered in localStorage; `?backend=` in the
@@ -9,7 +10,10 @@
  */
 import type { NodeEvent } from '../../runtime/engine/events.ts';
 import type { ExecGraph } from '../../runtime/workflow/exec-format.ts';
-import { BACKEND_CHOICES, type BackendChoice, type BackendInfo, type FromWorker, type InspectQuery, type InspectResult, type RunSummary, type ToWorker } from './protocol.ts';
+import {
+  BACKEND_CHOICES, type BackendChoice, type BackendInfo, type FromWorker, type InspectQuery, type InspectResult, type NodeImage,
+  type RunSummary, type ToWorker,
+} from './protocol.ts';
 
 export const BACKEND_STORAGE_KEY = 'disco.backend';
 
@@ -42,6 +46,12 @@ type Waiter<T> = { resolve: (v: T) => void; reject: (e: Error) => void };
 /** Where a model set asked for with `prepareModels` stands in the current worker. */
 export type ModelSetState = { state: 'loading' } | { state: 'ready'; ms: number } | { state: 'failed'; error: string };
 
+/** What a run gives back: its summary, and the image of the node asked for as `view` (the caller owns the bitmap). */
+export interface RunOutcome {
+  readonly summary: RunSummary;
+  readonly image?: NodeImage;
+}
+
 export class EngineClient {
   private worker!: Worker;
   /** The backend asked for; `backendFromUrl`: it came from `?backend=` (which wins over storage). */
@@ -49,7 +59,9 @@ export class EngineClient {
   readonly backendFromUrl: boolean;
   private runId = 0;
   private active: number | undefined;
-  private runWaiter: ((s: RunSummary) => void) | undefined;
+  /** The last run that finished, while no other has started (its cached nodes' thumbnails come after it). */
+  private settled: number | undefined;
+  private runWaiter: ((r: RunOutcome) => void) | undefined;
   private reqId = 0;
   private readonly pending = new Map<number, Waiter<InspectResult>>();
   /** The model sets asked for, and where each stands in the current worker. */
@@ -104,12 +116,16 @@ export class EngineClient {
     return this.active !== undefined;
   }
 
-  /** Starts a run (cancelling the current one); resolves with its summary when it finishes. */
-  run(graph: ExecGraph, images: Record<string, Blob>, targets?: string[]): Promise<RunSummary> {
+  /**
+   * Starts a run (cancelling the current one); resolves when it finishes, with its summary and the
+   * full-size image of node `view` (if the run produced one).
+   */
+  run(graph: ExecGraph, images: Record<string, Blob>, targets?: string[], view?: string): Promise<RunOutcome> {
     this.cancel();
-    this.runWaiter?.({ ok: false, cancelled: true, executed: 0, cached: 0, ms: 0 }); // superseded
+    this.runWaiter?.({ summary: { ok: false, cancelled: true, executed: 0, cached: 0, ms: 0 } }); // superseded
     this.active = ++this.runId;
-    this.send({ type: 'run', runId: this.active, graph, targets, images });
+    this.settled = undefined;
+    this.send({ type: 'run', runId: this.active, graph, targets, images, view });
     return new Promise((resolve) => (this.runWaiter = resolve));
   }
 
@@ -141,12 +157,14 @@ export class EngineClient {
     this.worker.postMessage(m);
   }
 
-  private finish(summary: RunSummary): void {
+  private finish(summary: RunSummary, image?: NodeImage): void {
+    this.settled = this.active;
     this.active = undefined;
     const w = this.runWaiter;
     this.runWaiter = undefined;
     this.cb.finished(summary);
-    w?.(summary);
+    if (w) w({ summary, image });
+    else image?.bitmap.close();
   }
 
   private receive(m: FromWorker): void {
@@ -163,12 +181,14 @@ export class EngineClient {
       else w?.reject(new Error(m.error ?? 'no answer'));
       return;
     }
+    if (m.type === 'preview' && m.runId === this.settled) return this.cb.preview(m.nodeId, m.bitmap);
     if (m.runId !== this.active) {
       if (m.type === 'preview') m.bitmap.close(); // a superseded run
+      if (m.type === 'finished') m.image?.bitmap.close();
       return;
     }
     if (m.type === 'event') this.cb.event(m.event);
     else if (m.type === 'preview') this.cb.preview(m.nodeId, m.bitmap);
-    else this.finish(m.summary);
+    else this.finish(m.summary, m.image);
   }
 }

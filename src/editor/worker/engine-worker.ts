@@ -18,11 +18,12 @@ import { OnnxModelHost } from '../../runtime/onnx/model-host.ts';
 import { createWebGateway } from '../../runtime/onnx/ort-web.ts';
 import type { OrtGateway } from '../../runtime/onnx/ort-gateway.ts';
 import { allNodes } from '../../nodes/index.ts';
-import { BlobImageIO, thumbnailOf } from './browser-io.ts';
+import { BlobImageIO } from './browser-io.ts';
 import { inspect, type LastRun } from './inspect.ts';
 import { inputsOf, previewImage } from './node-values.ts';
+import { RunImages } from './run-images.ts';
 import { chooseBackend, cpuInfo, wasmThreads, type EngineEnvironment } from './choose-backend.ts';
-import type { BackendChoice, FromWorker, RunSummary, ToWorker } from './protocol.ts';
+import type { BackendChoice, FromWorker, NodeImage, RunSummary, ToWorker } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
@@ -128,14 +129,24 @@ function watchDevice(backend: Backend): void {
   });
 }
 
+/**
+ * Runs a graph. Thumbnails of the nodes that execute are sent as they finish; the full-size image
+ * of `msg.view` goes with `finished` (the viewer draws it without asking), and only then come the
+ * thumbnails of cached nodes (the UI usually has them already).
+ */
 async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal): Promise<void> {
   const { runId, graph } = msg;
   const t0 = performance.now();
+  const images = new RunImages();
   const previewed = new Set<string>();
+  const thumbs: Promise<void>[] = [];
   const sendPreview = (nodeId: string, img: ImageValue | undefined) => {
     if (!img || previewed.has(nodeId)) return;
     previewed.add(nodeId);
-    void thumbnailOf(img).then((bitmap) => post({ type: 'preview', runId, nodeId, bitmap, width: img.width, height: img.height }, [bitmap]));
+    thumbs.push(images.thumbnail(img).then(
+      (bitmap) => post({ type: 'preview', runId, nodeId, bitmap, width: img.width, height: img.height }, [bitmap]),
+      (e: unknown) => console.error(`engine: no thumbnail for node ${nodeId}: ${(e as Error).message}`),
+    ));
   };
   onNodeValues = (nodeId, def, inputs, outputs) => sendPreview(nodeId, previewImage(def, inputs, outputs));
   for (const [key, blob] of Object.entries(msg.images)) io.put(key, blob);
@@ -143,6 +154,8 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal)
   let summary: RunSummary;
   const host = models!;
   const sessionsBefore = host.sessionsCreated;
+  let image: NodeImage | undefined;
+  let previewLater = () => {};
   const lostBefore = lostReason;
   let gpuTrouble = false;
   try {
@@ -154,11 +167,19 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal)
         post({ type: 'event', runId, event });
       },
     });
-    // Cached and bypassed nodes did not execute: preview them from the run's values.
-    for (const [id, outputs] of result.values) {
+    const imageOf = (id: string) => {
       const def = registry.get(graph[id].type)!;
-      sendPreview(id, previewImage(def, inputsOf(graph, id, def, result.values, registry), outputs));
+      return previewImage(def, inputsOf(graph, id, def, result.values, registry), result.values.get(id)!);
+    };
+    const viewed = msg.view !== undefined && result.values.has(msg.view) ? imageOf(msg.view) : undefined;
+    if (viewed) {
+      await Promise.all(thumbs); // made from the bitmap about to be handed over
+      image = { nodeId: msg.view!, key: result.keys.get(msg.view!) ?? '', bitmap: await images.take(viewed), width: viewed.width, height: viewed.height };
     }
+    // Cached and bypassed nodes did not execute: preview them from the run's values, after the result.
+    previewLater = () => {
+      for (const id of result.values.keys()) sendPreview(id, imageOf(id));
+    };
     last = { graph, values: result.values, keys: result.keys };
     summary = {
       ok: result.ok, cancelled: false, executed: result.executed.length, cached: result.cached.length, ms: performance.now() - t0,
@@ -177,8 +198,14 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal)
   // can settle a while after the first failures, so a run that failed with GPU errors waits for it.)
   const device = gpuDeviceOf(await backendReady);
   if (gpuTrouble && device && lostReason === lostBefore) await Promise.race([device.lost, new Promise((r) => setTimeout(r, 2000))]);
-  if (lostReason !== lostBefore && !signal.aborted) return run(msg, signal);
-  post({ type: 'finished', runId, summary });
+  if (lostReason !== lostBefore && !signal.aborted) {
+    image?.bitmap.close();
+    void Promise.all(thumbs).then(() => images.close());
+    return run(msg, signal);
+  }
+  post({ type: 'finished', runId, summary, image }, image ? [image.bitmap] : []);
+  previewLater();
+  void Promise.all(thumbs).then(() => images.close()); // the next run need not wait for thumbnails
 }
 
 /**

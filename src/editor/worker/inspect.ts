@@ -12,6 +12,7 @@ import type { AffinityValue, AnchorsValue, ColorDistValue, Frame } from '../../r
 import { nodeOf, type ExecGraph } from '../../runtime/workflow/exec-format.ts';
 import { firstOutput, inputsOf, previewImage } from './node-values.ts';
 import type { InspectQuery, InspectResult } from './protocol.ts';
+import { imageDataOf } from './run-images.ts';
 
 export interface LastRun {
   readonly graph: ExecGraph;
@@ -35,7 +36,7 @@ export async function inspect(q: InspectQuery, last: LastRun | undefined, backen
     case 'image': {
       const img = previewImage(def, inputsOf(last.graph, q.nodeId, def, last.values, registry), outputs);
       if (!img) throw new Error(`${what} has no image to view`);
-      const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(img.data), img.width, img.height));
+      const bitmap = await createImageBitmap(imageDataOf(img));
       return { result: { kind: 'image', key, bitmap, width: img.width, height: img.height }, transfer: [bitmap] };
     }
     case 'affinity': {

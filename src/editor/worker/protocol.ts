@@ -1,6 +1,7 @@
 /**
  * Messages between the UI thread and the engine worker. The UI sends the exec graph plus the image
- * blobs it refers to; the worker answers with per-node events, preview bitmaps and a run summary.
+ * blobs it refers to; the worker answers with per-node events, preview bitmaps and a run summary,
+ * which carries the full-size image of the node on view (so the viewer draws a result without asking).
  * The viewer also asks about the last run's values (`inspect`), answered in order after any run.
  */
 import type { LoadedModel } from '../../runtime/workflow/model-drift.ts';
@@ -36,14 +37,18 @@ export type ToWorker =
   | { type: 'prepare-models'; set: string }
   /** Destroys the WebGPU device (tests of the device-lost fallback); nothing happens on the CPU backend. */
   | { type: 'lose-device' }
-  | { type: 'run'; runId: number; graph: ExecGraph; targets?: string[]; images: Record<string, Blob> }
+  /**
+   * `view`: the node whose full-size image comes back with `finished`. `thumbs`: the nodes whose
+   * thumbnail the UI holds, with the value key it shows (a cached node with the same key gets none).
+   */
+  | { type: 'run'; runId: number; graph: ExecGraph; targets?: string[]; images: Record<string, Blob>; view?: string; thumbs?: Record<string, string> }
   | { type: 'cancel'; runId: number }
   | { type: 'inspect'; reqId: number; query: InspectQuery };
 
 /** What the viewer can ask about a node of the last run. `knownKey`: skip the data if it is still this value. */
 export type InspectQuery =
   /** The node's image (its first IMAGE output, or an output node's IMAGE input) at full size. */
-  | { kind: 'image'; nodeId: string }
+  | { kind: 'image'; nodeId: string; knownKey?: string }
   /** An AFFINITY node's hard superpixel labels [H*W] and association map [9*H*W]. */
   | { kind: 'affinity'; nodeId: string; knownKey?: string }
   /** A node's first ANCHORS output. */
@@ -59,6 +64,16 @@ export type InspectResult =
   | { kind: 'anchors'; key: string; unchanged?: undefined; value: AnchorsValue }
   /** bins and probs are [k, h, w] (row-major per rank): rank r of token t at r*h*w + t. */
   | { kind: 'topBins'; key: string; unchanged?: undefined; h: number; w: number; k: number; bins: Int32Array; probs: Float32Array };
+
+/** A node's image at full size, as a run or an inspect delivers it (the bitmap is transferred). */
+export interface NodeImage {
+  readonly nodeId: string;
+  /** The value's cache key. */
+  readonly key: string;
+  readonly bitmap: ImageBitmap;
+  readonly width: number;
+  readonly height: number;
+}
 
 export interface RunSummary {
   readonly ok: boolean;
@@ -82,6 +97,8 @@ export type FromWorker =
   /** A `prepare-models` finished: the set's sessions exist (`ms` after the request), or `error` says why not. */
   | { type: 'models-ready'; set: string; ms: number; error?: string }
   | { type: 'event'; runId: number; event: NodeEvent }
-  | { type: 'preview'; runId: number; nodeId: string; bitmap: ImageBitmap; width: number; height: number }
-  | { type: 'finished'; runId: number; summary: RunSummary }
+  /** `key`: the value's cache key, when known (the UI sends it back in `thumbs`). */
+  | { type: 'preview'; runId: number; nodeId: string; key?: string; bitmap: ImageBitmap; width: number; height: number }
+  /** `image`: the run's image of the node asked for as `view`, if the run produced one. */
+  | { type: 'finished'; runId: number; summary: RunSummary; image?: NodeImage }
   | { type: 'inspected'; reqId: number; result?: InspectResult; error?: string };
