@@ -34,7 +34,8 @@ export interface RunHost {
 }
 
 export class Runner {
-  private rerunTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A rerun is queued for the end of the current task (a run started before then replaces it). */
+  private rerunQueued = false;
   /** Photos by storage key. A key is the photo's content hash, so a kept blob never goes stale. */
   private readonly photos = new Map<string, Blob>();
 
@@ -46,7 +47,7 @@ export class Runner {
    */
   async run(targets?: string[], edit?: (g: ExecGraph) => void): Promise<RunSummary | undefined> {
     const { view, registry, status, topbar, engine } = this.ed;
-    clearTimeout(this.rerunTimer);
+    this.rerunQueued = false;
     const { graph, missingTypes } = canvasToExec(view.graph, registry);
     if (missingTypes.length) toast(`Skipping nodes of unknown types: ${missingTypes.join(', ')}`, 'error');
     if (!Object.keys(graph).length) return void toast('Nothing to run: add some nodes first.');
@@ -74,12 +75,18 @@ export class Runner {
   }
 
   /**
-   * After an anchor edit: rerun if auto-run is on, once the edit's task is over (so a gesture that
-   * writes several times makes one run). No longer delay: a click is one edit, and a run started
-   * while another is in progress replaces it.
+   * After an anchor edit: rerun if auto-run is on, once the edit's code is done (a microtask, so a
+   * gesture that writes several times makes one run, and the run is on its way to the worker before
+   * the browser renders the edit or the history check's autosave is written). No longer delay: a
+   * click is one edit, and a run started while another is in progress replaces it.
    */
   scheduleRerun(): void {
-    clearTimeout(this.rerunTimer);
-    if (this.ed.topbar.autoRun.checked) this.rerunTimer = setTimeout(() => void this.run());
+    if (!this.ed.topbar.autoRun.checked || this.rerunQueued) return;
+    this.rerunQueued = true;
+    queueMicrotask(() => {
+      if (!this.rerunQueued) return; // a run started since
+      this.rerunQueued = false;
+      void this.run();
+    });
   }
 }
