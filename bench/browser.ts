@@ -7,8 +7,8 @@
  * 1024×768 photo, and times:
  *  - first result: the Run click (page and photo loaded) to the result drawn in the viewer (the
  *    viewer's `image-drawn` event), model loading included;
- *  - anchor recolours: the click on an anchor, the colour picked in its popover, the 400 ms auto-run
- *    delay and the rerun, to the new result drawn.
+ *  - anchor recolours: the click on an anchor, the colour picked in its popover and the rerun (it
+ *    starts as soon as the colour is picked: no delay), to the new result drawn.
  * Writes a BrowserResult (or a SkippedResult) as JSON to job.out.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

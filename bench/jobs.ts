@@ -102,7 +102,7 @@ export interface BrowserResult {
   readonly crossOriginIsolated: boolean;
   /** Run clicked (page and photo loaded) to the first result drawn in the viewer, ms. */
   readonly firstResultMs: number;
-  /** Each anchor recolour: click on the anchor to the new result drawn, ms (the 400 ms auto-run delay included). */
+  /** Each anchor recolour: click on the anchor to the new result drawn, ms (the rerun starts when the colour is picked: no delay). */
   readonly editMs: readonly number[];
   /** The run time the editor reports for each edit's rerun, ms. */
   readonly editRunMs: readonly number[];
