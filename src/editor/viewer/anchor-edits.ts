@@ -1,11 +1,12 @@
 /**
  * The anchors the viewer shows, and every edit as a pure function from the User Anchors list to a
- * new list. Positions are normalised (0..1), so edits survive reloads, resizing and sharing. An
+ * new list. Positions are normalised to the photo (0..1, padding excluded), so edits survive reloads,
+ * resizing, sharing and turning Keep Aspect on or off. An
  * automatic anchor is never edited in place: recolouring or locking it adds a user anchor in its
  * token; moving or deleting it adds a `remove` entry that takes its token away from the automatic side.
  */
 import { labToRgbPixel } from '../../runtime/backends/cpu/lab.ts';
-import { cellAt } from '../../runtime/values/anchors.ts';
+import { cellAt, type PhotoFit } from '../../runtime/values/anchors.ts';
 import type { Anchor, ReferenceMatch } from '../../runtime/values/types.ts';
 import type { UserAnchorSpec } from '../../nodes/anchors/user-anchors.ts';
 
@@ -33,7 +34,12 @@ export interface ViewAnchor {
 export interface Grid {
   readonly h: number;
   readonly w: number;
+  /** How much of the grid the photo fills (Keep Aspect pads the working image); the whole grid when absent. */
+  readonly fit?: PhotoFit;
 }
+
+/** The token under photo point (x, y). */
+const tokenAt = (x: number, y: number, g: Grid) => cellAt(x, y, g.h, g.w, g.fit);
 
 /** Lab ab at a display lightness as '#rrggbb' (anchors carry no L; 65 reads well on photos). */
 export function abToHex(ab: readonly [number, number], L = 65): string {
@@ -47,7 +53,7 @@ export function abToHex(ab: readonly [number, number], L = 65): string {
  * is still an automatic anchor to edit: recolouring it adds a user anchor, which wins.
  */
 export function viewAnchors(list: readonly UserAnchorSpec[], auto: readonly Anchor[], grid: Grid, coloured: readonly Anchor[] = []): ViewAnchor[] {
-  const touched = new Set(list.map((e) => cellAt(e.x, e.y, grid.h, grid.w)));
+  const touched = new Set(list.map((e) => tokenAt(e.x, e.y, grid)));
   const byCell = new Map(coloured.map((a) => [a.cell, a] as const));
   const fromRun = (cell: number) => {
     const c = byCell.get(cell);
@@ -57,7 +63,7 @@ export function viewAnchors(list: readonly UserAnchorSpec[], auto: readonly Anch
   const out: ViewAnchor[] = [];
   list.forEach((e, index) => {
     if (e.remove) return;
-    const cell = cellAt(e.x, e.y, grid.h, grid.w);
+    const cell = tokenAt(e.x, e.y, grid);
     const color = e.color ?? (e.ab ? abToHex(e.ab) : undefined);
     const by = color ? { colourBy: 'user' as const } : fromRun(cell);
     out.push({ id: `u${index}`, x: e.x, y: e.y, cell, source: 'user', index, color, ab: e.ab, locked: e.locked, ...by });
@@ -101,7 +107,7 @@ export function move(list: readonly UserAnchorSpec[], a: ViewAnchor, x: number, 
 export function remove(list: readonly UserAnchorSpec[], a: ViewAnchor, autoCells: ReadonlySet<number>, grid: Grid): UserAnchorSpec[] {
   if (a.source === 'auto') return [...list, { x: a.x, y: a.y, remove: true }];
   const out = list.filter((_, i) => i !== a.index);
-  const stillTouched = out.some((e) => cellAt(e.x, e.y, grid.h, grid.w) === a.cell);
+  const stillTouched = out.some((e) => tokenAt(e.x, e.y, grid) === a.cell);
   return autoCells.has(a.cell) && !stillTouched ? [...out, { x: a.x, y: a.y, remove: true }] : out;
 }
 
@@ -117,6 +123,6 @@ export function add(list: readonly UserAnchorSpec[], x: number, y: number, c?: A
 
 /** Adds many anchors at once (a brush stroke, a picked variant): each replaces the entries of its token. */
 export function addMany(list: readonly UserAnchorSpec[], entries: readonly UserAnchorSpec[], grid: Grid): UserAnchorSpec[] {
-  const cells = new Set(entries.map((e) => cellAt(e.x, e.y, grid.h, grid.w)));
-  return [...list.filter((e) => !cells.has(cellAt(e.x, e.y, grid.h, grid.w))), ...entries];
+  const cells = new Set(entries.map((e) => tokenAt(e.x, e.y, grid)));
+  return [...list.filter((e) => !cells.has(tokenAt(e.x, e.y, grid))), ...entries];
 }

@@ -7,6 +7,7 @@
  */
 import type { LGraph, LGraphNode } from '@comfyorg/litegraph';
 import { cellAt, cellCentre } from '../../runtime/values/anchors.ts';
+import { fitOf, pixelAt } from './photo-frame.ts';
 import { cpuTensor } from '../../runtime/values/tensor.ts';
 import type { Anchor } from '../../runtime/values/types.ts';
 import type { ExecGraph } from '../../runtime/workflow/exec-format.ts';
@@ -60,7 +61,7 @@ export class ViewerController {
 
   get grid(): edits.Grid {
     const a = this.affinity;
-    return a ? { h: a.H / a.cell, w: a.W / a.cell } : { h: 16, w: 16 };
+    return a ? { h: a.H / a.cell, w: a.W / a.cell, fit: fitOf(a) } : { h: 16, w: 16 };
   }
 
   /** Shows a node's image (its full-size IMAGE from the last run). */
@@ -183,7 +184,7 @@ export class ViewerController {
       case 'stroke': {
         const aff = this.affinity;
         if (!aff) return this.app.toast('Run the workflow first: the brush needs its superpixels.', 'error');
-        const made = anchorsFromStroke(cpuTensor([1, 9, aff.H, aff.W], aff.assoc), aff.cell, a.mask, a.color);
+        const made = anchorsFromStroke(cpuTensor([1, 9, aff.H, aff.W], aff.assoc), aff.cell, a.mask, a.color, 0.5, grid.fit);
         if (!made.length) return this.app.toast('The stroke covers no superpixel by half: paint over more of one.');
         const ab = hexToAb(a.color);
         return this.setAnchors(edits.addMany(list, made.map((m) => ({ x: m.x, y: m.y, ab })), grid));
@@ -191,14 +192,14 @@ export class ViewerController {
     }
   }
 
-  /** Keeps a point in the superpixel under it: User Anchors files a point by its grid cell. */
+  /** Keeps a photo point in the superpixel under it: User Anchors files a point by its grid cell. */
   private snap(x: number, y: number): { x: number; y: number } {
     const a = this.affinity;
-    if (!a) return { x, y };
-    const px = Math.min(a.W - 1, Math.floor(x * a.W)), py = Math.min(a.H - 1, Math.floor(y * a.H));
-    const label = a.labels[py * a.W + px];
-    const { h, w } = this.grid;
-    return cellAt(x, y, h, w) === label ? { x, y } : cellCentre(label, h, w);
+    const at = a && pixelAt(a, Math.min(x, 1 - 1e-9), Math.min(y, 1 - 1e-9));
+    if (!a || !at) return { x, y };
+    const label = a.labels[at.p];
+    const { h, w, fit } = this.grid;
+    return cellAt(x, y, h, w, fit) === label ? { x, y } : cellCentre(label, h, w, fit);
   }
 
   private async ask<K extends InspectResult['kind']>(q: Parameters<EngineClient['inspect']>[0] & { kind: K }, quiet = false): Promise<Of<K> | 'unchanged' | undefined> {
@@ -237,7 +238,7 @@ export class ViewerController {
     const r = await this.ask({ kind: 'affinity', nodeId: this.roles.affinity, knownKey: this.affinity?.key });
     if (r === 'unchanged') return;
     this.affinity = r;
-    this.el.affinity = r && { W: r.W, H: r.H, cell: r.cell, labels: r.labels, assoc: r.assoc };
+    this.el.affinity = r && { W: r.W, H: r.H, cell: r.cell, labels: r.labels, assoc: r.assoc, ...(r.content ? { content: r.content } : {}) };
   }
 
   private async fetchAnchors(): Promise<void> {

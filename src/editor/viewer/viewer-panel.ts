@@ -17,10 +17,12 @@ import './anchor-popover.ts';
 import './reference-view.ts';
 import type { ReferenceLabels } from './reference-view.ts';
 import { overlayPixels, type LabelMap } from './overlay-draw.ts';
+import { cellCentreOnPhoto, photoRegion, pixelAt, type FramedMap } from './photo-frame.ts';
 import { renderSwatches, swatchesFor } from './swatches.ts';
 import { ViewerActionEvent, type Suggestions, type ViewerAction } from './viewer-events.ts';
 
-export interface AffinityView extends LabelMap {
+/** The association map and its labels at the working size; only its `content` part is the photo on view. */
+export interface AffinityView extends LabelMap, FramedMap {
   readonly cell: number;
   /** The association map [9*H*W]. */
   readonly assoc: Float32Array;
@@ -341,10 +343,12 @@ export class DiscoViewer extends LitElement {
       c.getContext('2d')!.clearRect(0, 0, 1, 1);
       return;
     }
-    c.width = a.W;
-    c.height = a.H;
+    // Only the photo's part of the map: the canvas is stretched over the photo, not over the padding.
+    const { width, height } = photoRegion(a);
+    c.width = width;
+    c.height = height;
     const data = overlayPixels(a, { boundaries: this.show.boundaries, clusters });
-    c.getContext('2d')!.putImageData(new ImageData(data as Uint8ClampedArray<ArrayBuffer>, a.W, a.H), 0, 0);
+    c.getContext('2d')!.putImageData(new ImageData(data as Uint8ClampedArray<ArrayBuffer>, a.W, a.H), 0, 0, 0, 0, width, height);
   }
 
   private onHover(e: PointerEvent): void {
@@ -354,13 +358,12 @@ export class DiscoViewer extends LitElement {
     this.hover = { x: (e.clientX - r.left) / r.width, y: (e.clientY - r.top) / r.height, pageX: e.clientX - stage.left, pageY: e.clientY - stage.top };
   }
 
-  /** The working-size pixel under the cursor, its token and its cell. */
+  /** The working-size pixel under the cursor (through the photo's content frame), its token and its cell. */
   private hovered(): { p: number; label: number; row: number; col: number } | undefined {
     const a = this.affinity;
-    if (!a || !this.hover || this.hover.x < 0 || this.hover.x >= 1 || this.hover.y < 0 || this.hover.y >= 1) return undefined;
-    const px = Math.floor(this.hover.x * a.W), py = Math.floor(this.hover.y * a.H);
-    const p = py * a.W + px;
-    return { p, label: a.labels[p], row: Math.floor(py / a.cell), col: Math.floor(px / a.cell) };
+    const at = a && this.hover && pixelAt(a, this.hover.x, this.hover.y);
+    if (!a || !at) return undefined;
+    return { p: at.p, label: a.labels[at.p], row: Math.floor(at.py / a.cell), col: Math.floor(at.px / a.cell) };
   }
 
   private renderAssoc() {
@@ -371,8 +374,10 @@ export class DiscoViewer extends LitElement {
       const [dy, dx] = kOffset(k);
       const r = hv.row + dy, c = hv.col + dx;
       if (r < 0 || r >= h || c < 0 || c >= w) return nothing;
+      const at = cellCentreOnPhoto(a, a.cell, r, c);
+      if (!at) return nothing; // a cell of the padding: not on the photo
       const v = a.assoc[k * a.H * a.W + hv.p];
-      return html`<span class="assoc-num ${v >= 0.5 ? 'strong' : ''}" style="left:${((c + 0.5) / w) * 100}%;top:${((r + 0.5) / h) * 100}%">${v.toFixed(2)}</span>`;
+      return html`<span class="assoc-num ${v >= 0.5 ? 'strong' : ''}" style="left:${at.x * 100}%;top:${at.y * 100}%">${v.toFixed(2)}</span>`;
     });
     return html`<div class="assoc-layer">${cells}</div>`;
   }
@@ -393,9 +398,11 @@ export class DiscoViewer extends LitElement {
   private strokeDone(path: string, width: number): void {
     const a = this.affinity;
     if (!a || !this.editable) return;
+    // The stroke lies on the photo: its part of the map is the content frame (the padding stays unpainted).
     const c = new OffscreenCanvas(a.W, a.H);
     const ctx = c.getContext('2d')!;
-    ctx.scale(a.W / this.frame.w, a.H / this.frame.h);
+    const photo = photoRegion(a);
+    ctx.scale(photo.width / this.frame.w, photo.height / this.frame.h);
     ctx.lineWidth = width;
     ctx.lineCap = ctx.lineJoin = 'round';
     ctx.stroke(new Path2D(path));

@@ -47,9 +47,9 @@ export async function inspect(q: InspectQuery, last: LastRun | undefined, backen
       const labels = Int32Array.from((await backend.download(labelsT)).data);
       backend.release(labelsT);
       const assoc = Float32Array.from((await backend.download(aff.assoc)).data);
-      // The un-padded region of the working size, from the L (or Lab) the superpixels were made from.
+      // The un-padded region of the working size: the map's own, else the L (or Lab) the superpixels were made from.
       const seen = Object.values(inputsOf(last.graph, q.nodeId, def, last.values, registry)) as { content?: Frame }[];
-      const frame = seen.find((v) => v?.content)?.content;
+      const frame = aff.content ?? seen.find((v) => v?.content)?.content;
       const content = frame && { width: frame.width, height: frame.height };
       return { result: { kind: 'affinity', key, H, W, cell: aff.cell, labels, assoc, ...(content ? { content } : {}) }, transfer: [labels.buffer, assoc.buffer] };
     }

@@ -5,7 +5,7 @@
  * keeps both.
  */
 import { choice, defineNode, int } from '../../runtime/engine/node-def.ts';
-import { cellCentre, checkAnchorGrid } from '../../runtime/values/anchors.ts';
+import { cellCentre, checkAnchorGrid, photoFit } from '../../runtime/values/anchors.ts';
 import type { Anchor, AnchorsValue } from '../../runtime/values/types.ts';
 import { AFFINITY, ANCHORS, TOKENS } from '../../runtime/values/value-types.ts';
 
@@ -54,7 +54,9 @@ export const anchorLocator = defineNode({
       const loc = await ctx.backend.locateAnchors(tokens, sizes, {
         k, seed: params.seed, init: params.init, maxIterations: params.maxIterations,
       });
-      let anchors: Anchor[] = Array.from(loc.cells, (cell, cluster) => ({ cell, ...cellCentre(cell, gridH, gridW), source: 'auto', cluster }));
+      // Positions on the photo: with Keep Aspect the grid also covers the padding.
+      const fit = photoFit(affinity.content, affinity.assoc.shape[2], affinity.assoc.shape[3]);
+      let anchors: Anchor[] = Array.from(loc.cells, (cell, cluster) => ({ cell, ...cellCentre(cell, gridH, gridW, fit), source: 'auto', cluster }));
       const locked = inputs.locked;
       if (locked) {
         checkAnchorGrid(locked, gridH, gridW, `${ID}: the locked anchors`);

@@ -86,6 +86,19 @@ describe('disco/anchor-locator', () => {
     expect(out.anchors.filter((a) => a.cluster !== 2)).toEqual(plain.anchors.filter((a) => a.cluster !== 2));
   });
 
+  it('puts automatic anchors on the photo when the association map is padded', async () => {
+    // 4 x 4 tokens of 16 px; the photo fills the top 40 rows (Keep Aspect): token rows 0-2 hold photo pixels.
+    const rng = new MT19937(5);
+    const tokens = cpuTensor([1, 64, 4, 4], Float32Array.from({ length: 64 * 16 }, () => rng.random()));
+    const affinity: AffinityValue = { assoc: vec('spix_size', 'assoc'), cell: 16, method: 'test', content: { width: 64, height: 40 } };
+    const out = anchorsOf(await run(anchorLocator, { features: { tokens, cell: 16 }, affinity }, { k: 5 }));
+    for (const a of out.anchors) {
+      const row = Math.floor(a.cell / 4);
+      expect(a.x).toBeCloseTo(((a.cell % 4) + 0.5) / 4);
+      expect(a.y).toBeCloseTo(Math.min(1, ((row + 0.5) * 16) / 40));
+    }
+  });
+
   it('says what is wrong with mismatched grids', async () => {
     const features: TokensValue = { tokens: vec('kmeans_small', 'tokens'), cell: 16 };
     const backend = withSizes(vec('kmeans_grid16', 'spixel_sizes'));
@@ -119,6 +132,16 @@ describe('disco/user-anchors', () => {
     expect(out.anchors).toHaveLength(1);
     expect(out.anchors[0]).toMatchObject({ cell: 0, x: 0.2 });
     expect(warnings[0]).toMatch(/two user anchors fall in token 0/);
+  });
+
+  it('places x, y on the photo when Keep Aspect pads the grid (the same photo point as without padding)', async () => {
+    // A landscape photo: 64 x 32 of a 64 x 64 working image, 16 px cells (4 x 4 tokens, rows 2-3 padding).
+    const grid: TokensValue = { tokens: cpuTensor([1, 64, 4, 4]), cell: 16, content: { width: 64, height: 32 } };
+    const params = { anchors: [{ x: 0.6, y: 0.6, color: '#00ff00' }, { x: 0.1, y: 1, color: '#0000ff' }] };
+    const out = anchorsOf(await run(userAnchors, { grid }, params));
+    // y = 0.6 of the photo is working row 19 -> token row 1; the bottom edge is still token row 1.
+    expect(out.anchors.map((a) => a.cell)).toEqual([1 * 4 + 2, 1 * 4 + 0]);
+    expect(out.anchors[0]).toMatchObject({ x: 0.6, y: 0.6 });
   });
 
   it('turns remove entries into suppressed tokens; the later entry of a token wins', async () => {

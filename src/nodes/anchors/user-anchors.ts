@@ -1,6 +1,7 @@
 /**
  * User Anchors: anchors placed by hand (the editor's anchor overlay writes the `anchors` list).
- * Each entry is `{ x, y, color?: '#rrggbb', ab?: [a, b], locked? }` in normalised image coordinates;
+ * Each entry is `{ x, y, color?: '#rrggbb', ab?: [a, b], locked? }` in normalised photo coordinates
+ * (0..1 across the photo, also when Keep Aspect pads the working image: the grid's content frame);
  * the colour becomes Lab ab by the colour kernels' sRGB->Lab; an entry without colour lets the
  * model choose it. An entry `{ x, y, remove: true }` adds no anchor: it takes its token away from the
  * automatic anchors (Merge Anchors drops them), so a user can delete or move an automatic anchor.
@@ -8,7 +9,7 @@
  */
 import { defineNode, int, json, type Params } from '../../runtime/engine/node-def.ts';
 import { rgbToLabPixel } from '../../runtime/backends/cpu/lab.ts';
-import { cellAt } from '../../runtime/values/anchors.ts';
+import { cellAt, photoFit } from '../../runtime/values/anchors.ts';
 import type { Anchor, AnchorsValue } from '../../runtime/values/types.ts';
 import { ANCHORS, TOKENS } from '../../runtime/values/value-types.ts';
 
@@ -71,7 +72,7 @@ export const userAnchors = defineNode({
     grid: { type: TOKENS, optional: true, description: 'Tokens whose h x w grid the anchors go on (else gridH x gridW).' },
   },
   params: {
-    anchors: json<UserAnchorSpec[]>({ default: [], description: 'List of {x, y, color: "#rrggbb" | ab: [a, b], locked?} or {x, y, remove: true}; x, y in 0..1.' }),
+    anchors: json<UserAnchorSpec[]>({ default: [], description: 'List of {x, y, color: "#rrggbb" | ab: [a, b], locked?} or {x, y, remove: true}; x, y in 0..1 across the photo (padding excluded).' }),
     gridH: int({ default: 16, min: 1, max: 256, description: 'Token rows when no grid input is connected.' }),
     gridW: int({ default: 16, min: 1, max: 256, description: 'Token columns when no grid input is connected.' }),
   },
@@ -84,10 +85,12 @@ export const userAnchors = defineNode({
     if (problem) throw new Error(`${ID}: ${problem}`);
     const grid = inputs.grid;
     const [gridH, gridW] = grid ? [grid.tokens.shape[2], grid.tokens.shape[3]] : [params.gridH, params.gridW];
+    // x, y are on the photo; a padded working image puts the photo in the grid's top-left part.
+    const fit = grid ? photoFit(grid.content, gridH * grid.cell, gridW * grid.cell) : undefined;
     // A remove entry is a null in the token's slot: a later entry in the same token replaces it, and vice versa.
     const byCell = new Map<number, Anchor | null>();
     for (const e of params.anchors) {
-      const cell = cellAt(e.x, e.y, gridH, gridW);
+      const cell = cellAt(e.x, e.y, gridH, gridW, fit);
       if (byCell.get(cell)) ctx.warn(`two user anchors fall in token ${cell}; the later one is kept`);
       const ab = e.ab ? ([e.ab[0], e.ab[1]] as const) : e.color ? hexToAb(e.color) : undefined;
       byCell.delete(cell); // keep list order: the later anchor takes the later position

@@ -24,7 +24,7 @@ export const spixelnet = defineNode({
     const gray = await grayFeed(ctx, ID, inputs.gray, cell);
     const { assoc } = await runStage(ctx, model, { gray });
     ctx.backend.release(gray);
-    const affinity: AffinityValue = { assoc, cell, method: 'spixelnet' };
+    const affinity: AffinityValue = { assoc, cell, method: 'spixelnet', content: inputs.gray.content };
     return { affinity };
   },
 });

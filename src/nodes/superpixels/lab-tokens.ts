@@ -23,7 +23,7 @@ export const labTokens = defineNode({
   async execute(ctx, inputs) {
     const affinity = inputs.affinity;
     const { pooled, mass } = await ctx.backend.spPool(inputs.lab.lab, affinity.assoc, affinity.cell);
-    const tokens: TokensValue = { tokens: pooled, cell: affinity.cell, mass };
+    const tokens: TokensValue = { tokens: pooled, cell: affinity.cell, mass, content: affinity.content ?? inputs.lab.content };
     return { tokens };
   },
 });

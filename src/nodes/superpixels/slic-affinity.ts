@@ -31,7 +31,7 @@ export const slicAffinity = defineNode({
     const assoc = await ctx.backend.slicAffinity(inputs.lab.lab, {
       cell, iterations: params.iterations, compactness: params.compactness,
     });
-    const affinity: AffinityValue = { assoc, cell, method: 'slic' };
+    const affinity: AffinityValue = { assoc, cell, method: 'slic', content: inputs.lab.content };
     return { affinity };
   },
 });

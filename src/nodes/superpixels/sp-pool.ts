@@ -28,7 +28,7 @@ export const spPool = defineNode({
       ctx.backend.release(ab.mass); // the same mass as above
       pooledAb = ab.pooled;
     }
-    const tokens: TokensValue = { tokens: pooled, cell: affinity.cell, mass, ...(pooledAb ? { pooledAb } : {}) };
+    const tokens: TokensValue = { tokens: pooled, cell: affinity.cell, mass, ...(pooledAb ? { pooledAb } : {}), ...(affinity.content ? { content: affinity.content } : {}) };
     return { tokens };
   },
 });

@@ -43,6 +43,14 @@ describe('anchorsFromStroke', () => {
     expect(anchorsFromStroke(cpuTensor([1, 9, H, W], data), 4, mask, '#000000').map((a) => a.x)).toEqual([0.25]);
   });
 
+  it('gives x, y on the photo when the map is padded (Keep Aspect)', () => {
+    // 8 x 8 map of 4 px cells, the photo its top 6 rows: cell 2 (bottom left) has its centre at working y = 6.
+    const assoc = hardAssoc(8, 8);
+    const mask = maskOf(8, 8, (x, y) => x < 4 && y >= 4);
+    expect(anchorsFromStroke(assoc, 4, mask, '#102030', 0.5, { fx: 1, fy: 6 / 8 })).toEqual([{ x: 0.25, y: 1, color: '#102030' }]);
+    expect(anchorsFromStroke(assoc, 4, maskOf(8, 8, (x, y) => x >= 4 && y < 4), '#102030', 0.5, { fx: 1, fy: 6 / 8 })).toEqual([{ x: 0.75, y: 2 / 6, color: '#102030' }]);
+  });
+
   it('ignores links out of the grid and returns nothing for an empty stroke', () => {
     const assoc = hardAssoc(8, 8);
     assoc.data.fill(0.5, 0, 8 * 8); // k = 0 (top-left) points out of the grid for the first row and column of cells

@@ -3,9 +3,9 @@
  * pooled through the association map like SP-Pooling pools features: superpixel j collects
  * sum_p mask(p) * A_k(p) over the pixels p and directions k that point at j. A superpixel whose
  * stroke mass is at least `threshold` (default half) of its own mass gets an anchor, at its cell's
- * centre (so User Anchors puts it in that very token), with the stroke's colour.
+ * centre (so User Anchors puts it in that very token, as long as the centre lies on the photo), with the stroke's colour.
  */
-import { cellCentre } from '../values/anchors.ts';
+import { cellCentre, WHOLE, type PhotoFit } from '../values/anchors.ts';
 import type { CpuTensor } from '../values/tensor.ts';
 import { gridOf, kOffset } from '../backends/ops/superpixel-ops.ts';
 
@@ -46,15 +46,19 @@ export function poolMask(assoc: CpuTensor, cell: number, mask: Uint8Array): { st
   return { stroke, own };
 }
 
-/** The user anchors a stroke makes: one per superpixel it covers by at least `threshold` of its mass. */
-export function anchorsFromStroke(assoc: CpuTensor, cell: number, mask: Uint8Array, color: string, threshold = 0.5): StrokeAnchor[] {
+/**
+ * The user anchors a stroke makes: one per superpixel it covers by at least `threshold` of its mass.
+ * The mask is at the association map's size; `fit` says how much of it the photo fills (Keep
+ * Aspect pads it), so the anchors' x, y are on the photo as User Anchors expects.
+ */
+export function anchorsFromStroke(assoc: CpuTensor, cell: number, mask: Uint8Array, color: string, threshold = 0.5, fit: PhotoFit = WHOLE): StrokeAnchor[] {
   if (!/^#[0-9a-fA-F]{6}$/.test(color)) throw new Error(`brush: colour must look like #a1b2c3, got ${JSON.stringify(color)}`);
   if (!(threshold > 0 && threshold <= 1)) throw new Error(`brush: threshold must be in (0, 1], got ${threshold}`);
   const { stroke, own } = poolMask(assoc, cell, mask);
   const [h, w] = [assoc.shape[2] / cell, assoc.shape[3] / cell];
   const out: StrokeAnchor[] = [];
   for (let j = 0; j < own.length; j++) {
-    if (own[j] > 0 && stroke[j] >= threshold * own[j]) out.push({ ...cellCentre(j, h, w), color });
+    if (own[j] > 0 && stroke[j] >= threshold * own[j]) out.push({ ...cellCentre(j, h, w, fit), color });
   }
   return out;
 }

@@ -41,6 +41,8 @@ export interface AffinityValue {
   readonly cell: number;
   /** How it was made, e.g. 'spixelnet' or 'slic'. Informational. */
   readonly method: string;
+  /** Where the photo sits in the map (its input's content frame), when known: anchors are placed relative to it. */
+  readonly content?: Frame;
 }
 
 /** TOKENS: per-superpixel features [1,C,h,w] in row-major token order. */
@@ -51,6 +53,8 @@ export interface TokensValue {
   readonly mass?: Tensor;
   /** Pooled normalised ab [1,2,h,w] (P_ab), when an ab image was pooled along. */
   readonly pooledAb?: Tensor;
+  /** Where the photo sits in the working image the grid covers (h*cell x w*cell), when known. */
+  readonly content?: Frame;
 }
 
 /** COLOR_DIST: per-superpixel probabilities over the 313 ab bins, [1,313,h,w]. */
@@ -80,7 +84,10 @@ export interface ReferenceMatch {
 export interface Anchor {
   /** Token index, row-major on the h x w grid. */
   readonly cell: number;
-  /** Normalised image coordinates (0..1) of the anchor's superpixel centre, or where the user put it. */
+  /**
+   * Normalised photo coordinates (0..1 across the content frame, not the padded working image) of
+   * the anchor's superpixel centre (clamped onto the photo), or where the user put it.
+   */
   readonly x: number;
   readonly y: number;
   /** Colour in unscaled Lab ab units, once known. */
