@@ -65,9 +65,9 @@ describe.skipIf(!HAVE_MODELS)('viewer overlays and clicks with Keep Aspect', () 
     await editor(`const n = app.view.graph.getNodeById(arg[0]); n.setParam('size', arg[1]); n.setParam('keepAspect', true);`, [resize, SIZE]);
     await run();
 
-    // The map covers the padded square; the viewer knows the photo's part of it.
-    const aff = await editor<{ W: number; H: number; content: { width: number; height: number } }>('const a = app.viewer.el.affinity; return { W: a.W, H: a.H, content: a.content }');
-    expect(aff).toEqual({ W: SIZE, H: SIZE, content: { width: SIZE, height: CONTENT_H } });
+    // The map covers the padded square; the viewer knows the photo's part of it (fetched after the run).
+    const affinity = () => editor<unknown>('const a = app.viewer.el.affinity; return a && { W: a.W, H: a.H, content: a.content }');
+    await expect.poll(affinity, { timeout: 30_000 }).toEqual({ W: SIZE, H: SIZE, content: { width: SIZE, height: CONTENT_H } });
 
     // Superpixel boundaries: the raster is the photo's part of the labels, stretched over the photo only.
     await page.locator('input[data-toggle="boundaries"]').check();
@@ -91,6 +91,7 @@ describe.skipIf(!HAVE_MODELS)('viewer overlays and clicks with Keep Aspect', () 
 
     // A photo point away from every marker whose token (the superpixel under it) is its own grid cell,
     // so the click is kept as it is; in the padded grid it lies in another row than at the same share of the square.
+    await expect.poll(() => editor<number>('return app.viewer.el.anchors.length'), { timeout: 30_000 }).toBeGreaterThan(0);
     const anchors = await editor<{ x: number; y: number }[]>('return app.viewer.el.anchors.map((a) => ({ x: a.x, y: a.y }))');
     const pick = await editor<{ x: number; y: number; label: number } | undefined>(`
       const a = app.viewer.el.affinity, g = SIZE_G;
@@ -121,7 +122,7 @@ describe.skipIf(!HAVE_MODELS)('viewer overlays and clicks with Keep Aspect', () 
 
     // A click there: the popover opens on the new anchor; the run files it in the token under the point.
     await page.locator('input[data-toggle="assoc"]').uncheck();
-    let before = await runsDone();
+    const before = await runsDone();
     await page.mouse.click(at.x, at.y);
     await page.locator('disco-anchor-popover').waitFor();
     await nextRun(before);
@@ -140,14 +141,14 @@ describe.skipIf(!HAVE_MODELS)('viewer overlays and clicks with Keep Aspect', () 
     // Keep Aspect off: the same stored point is the same photo point, now on the stretched square's grid.
     await editor(`app.view.graph.getNodeById(arg).setParam('keepAspect', false)`, resize);
     await run();
-    expect(await editor('return app.viewer.el.affinity.content')).toEqual({ width: SIZE, height: SIZE });
+    await expect.poll(affinity, { timeout: 30_000 }).toEqual({ W: SIZE, H: SIZE, content: { width: SIZE, height: SIZE } });
     const stretched = await userAnchorsRun(userId);
     expect(stretched.map((a) => a.cell)).toEqual([Math.floor(pick!.y * 8) * 8 + Math.floor(pick!.x * 8)]);
     const frame2 = (await page.locator('.viewer-frame').boundingBox())!;
     const [m2] = await userMarkers();
-    expect(Math.abs(frame2.x + m2.left - (frame2.x + pick!.x * frame2.width))).toBeLessThan(2);
-    expect(Math.abs(frame2.y + m2.top - (frame2.y + pick!.y * frame2.height))).toBeLessThan(2);
-    expect(await editor<number>('return document.querySelector("disco-viewer canvas.raster").height')).toBe(SIZE);
+    expect(Math.abs(m2.left - pick!.x * frame2.width)).toBeLessThan(2);
+    expect(Math.abs(m2.top - pick!.y * frame2.height)).toBeLessThan(2);
+    await expect.poll(() => editor<number>('return document.querySelector("disco-viewer canvas.raster").height')).toBe(SIZE);
     await page.screenshot({ path: join(SHOTS, 'keep-aspect-off.png') });
     expect(h.errors).toEqual([]);
   }, 900_000);
