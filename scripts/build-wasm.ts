@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const SIMD_DIR = fileURLToPath(new URL('../src/runtime/backends/cpu/simd/', import.meta.url));
-export const SOURCES = ['sp-kernels', 'kmeans'];
+export const SOURCES = ['sp-kernels', 'kmeans', 'lab'];
 
 /** The wasm binary of `<name>.as.ts`, as base64. */
 export async function compileKernels(name: string): Promise<string> {

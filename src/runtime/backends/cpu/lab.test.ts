@@ -9,6 +9,7 @@ import {
   toU8,
 } from './lab.ts';
 import { simdColumns } from '../shared/opencv-lab-tables.ts';
+import { wasmLabToRgba } from './simd/lab-wasm.ts';
 
 /** Indices where planes [3,n] and interleaved [n,3] differ (both as float32 values). */
 function mismatches(planes: Float32Array, hwc: ArrayLike<number>, n: number): number[] {
@@ -52,6 +53,12 @@ describe('RGB -> Lab on float32 input, as OpenCV (33^3 table, fixed-point trilin
   });
 });
 
+/** The first index where two byte arrays differ (-1: none; a length difference counts). */
+function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
 describe('Lab -> RGB on float32, as OpenCV (float formulas, gamma spline; SIMD and scalar columns)', () => {
   const lab = labVector('lab2rgb_f32', 'lab').data as Float32Array;
   const n = lab.length / 3;
@@ -69,17 +76,24 @@ describe('Lab -> RGB on float32, as OpenCV (float formulas, gamma spline; SIMD a
     expect(labToRgbPixel(lab[3 * 9], lab[3 * 9 + 1], lab[3 * 9 + 2])).toEqual(Array.from(rgb.filter((_, i) => i % n === 9)));
   });
 
-  it('straight to RGBA bytes: the official uint8 output, SIMD and scalar columns alike', () => {
+  it.each([['WebAssembly', wasmLabToRgba()], ['TypeScript loops', null]])('straight to RGBA bytes (%s): the official uint8 output, SIMD and scalar columns alike', (path, wasm) => {
+    if (path === 'WebAssembly') expect(wasm, 'loads in Node').not.toBeNull();
     const u8 = labVector('lab2rgb_f32', 'rgb_u8').data;
     for (const width of [13, 5]) {
-      const img = labPlanesToImage(plane(0), plane(1), plane(2), width);
-      expect(img.height * width).toBe(n);
-      expect(Array.from(img.data)).toEqual(Array.from(rgbPlanesToImage(labToRgbFloat(plane(0), plane(1), plane(2), width), width, n / width).data));
+      for (const scale of [1, 110]) {
+        const a = plane(1).map((v) => v / scale), b = plane(2).map((v) => v / scale);
+        const img = labPlanesToImage(plane(0), a, b, width, scale, wasm);
+        expect(img.height * width).toBe(n);
+        expect(firstDiff(img.data, rgbPlanesToImage(labToRgbFloat(plane(0), a, b, width, scale), width, n / width).data)).toBe(-1);
+      }
     }
-    const img = labPlanesToImage(plane(0), plane(1), plane(2), 13);
+    const img = labPlanesToImage(plane(0), plane(1), plane(2), 13, 1, wasm);
     expect(Array.from({ length: n }, (_, p) => [img.data[4 * p], img.data[4 * p + 1], img.data[4 * p + 2]]).flat()).toEqual(Array.from(u8));
     expect(img.data.filter((_, i) => i % 4 === 3).every((v) => v === 255)).toBe(true);
-    expect(() => labPlanesToImage(plane(0), plane(1), plane(2), 7)).toThrow(/not rows of 7/);
+    expect(() => labPlanesToImage(plane(0), plane(1), plane(2), 7, 1, wasm)).toThrow(/not rows of 7/);
+    // more pixels than the WebAssembly version converts at once (rows in chunks): a gray ramp, 320 wide
+    const m = 320 * 410, ramp = Float32Array.from({ length: m }, (_, k) => (k % 4096) * Math.fround(100 / 4096)), zero = new Float32Array(m);
+    expect(firstDiff(labPlanesToImage(ramp, zero, zero, 320, 1, wasm).data, rgbPlanesToImage(labToRgbFloat(ramp, zero, zero, 320), 320, 410).data)).toBe(-1);
   });
 
   it('the SIMD and scalar codes do differ somewhere (so the column rule matters)', () => {
