@@ -128,4 +128,31 @@ describe.skipIf(skip)('disco colorize from a photo file matches the official pip
     }
     console.log(`official-photo-parity:\n  ${report.join('\n  ')}`);
   }, 900_000);
+
+  it('reference-guided.json with the imported weights: the photo as its own reference gives the oracle anchors\' colours', async () => {
+    // Same L, same weights: every anchor's nearest reference superpixel is its own (distance 0,
+    // confidence 1), so its colour is its own pooled colour, exactly what oracle anchors use.
+    const registry = nodeRegistry();
+    const read = (file: string) => loadWorkflow(readFileSync(join(ROOT, 'workflows', file), 'utf8'), { registry }).workflow;
+    const photo = join(ROOT, 'examples/chelsea.png');
+    const prepare = (w: Workflow, sizes: string[]) => {
+      w = setParam(w, '6', 'set', 'random', registry); // node ids of scripts/make-workflows.ts
+      w = setParam(w, '1', 'image', photo, registry);
+      return sizes.reduce((acc, id) => setParam(acc, id, 'size', 96, registry), w);
+    };
+    const models = new OnnxModelHost({ source: fsModelSource(join(work, 'models')), gateway: createNodeGateway() });
+    const executor = new Executor({ registry });
+    const run = async (w: Workflow) => {
+      const { result } = await executeWorkflow(w, { baseDir: join(ROOT, 'workflows'), models, executor, targets: ['18'] });
+      const anchors = [...(result.values.get('14')!.anchors as AnchorsValue).anchors].sort((a, b) => a.cell - b.cell);
+      return { anchors, image: result.outputs['18'].image as ImageValue };
+    };
+    const guided = await run(setParam(prepare(read('reference-guided.json'), ['4', '22']), '20', 'image', photo, registry));
+    const oracle = oracleVariant(prepare(read('disco-auto.json'), ['4']), registry);
+    const truth = await run(setParam(oracle.workflow, oracle.referenceImageNode, 'image', photo, registry));
+    expect(guided.anchors.map((a) => a.cell)).toEqual(truth.anchors.map((a) => a.cell));
+    expect(guided.anchors.map((a) => a.bin)).toEqual(truth.anchors.map((a) => a.bin));
+    for (const a of guided.anchors) expect(a).toMatchObject({ source: 'reference', reference: { token: a.cell, confidence: 1, applied: true } });
+    expect(Buffer.from(guided.image.data).equals(Buffer.from(truth.image.data))).toBe(true);
+  }, 600_000);
 });
