@@ -87,6 +87,51 @@ function smallest(v: View): { text: string; px: number } {
   return s;
 }
 
+/**
+ * With every node showing a run-state badge ("skipped"), each title ends before its badge: long
+ * titles are shortened with "…", the nodes keep their sizes. Screenshot: opening-view-badges.png.
+ */
+async function titlesEndBeforeBadges(): Promise<void> {
+  const drawn: { titles: { node: string; text: string; right: number }[]; badges: { node: string; left: number }[] } = await h.page.evaluate(() => {
+    const app = (window as any).discoEditor;
+    const c = app.view.canvas;
+    for (const n of app.view.graph._nodes) app.status.apply({ nodeId: String(n.id), state: 'skipped', reason: 'run cancelled' });
+    const titles: { node: string; text: string; right: number }[] = [], badges: { node: string; left: number }[] = [];
+    const proto = CanvasRenderingContext2D.prototype;
+    const fillText = proto.fillText;
+    let node = '';
+    const drawTitle = app.view.graph._nodes[0].constructor.prototype.drawTitleText;
+    // Screen x of a string's ends, as drawn (left-aligned titles, centred badges).
+    proto.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number) {
+      if (this.canvas === c.canvas) {
+        const t = this.getTransform(), w = this.measureText(text).width;
+        if (text === 'skipped') badges.push({ node, left: t.e + t.a * (x - w / 2 - 8) });
+        else if (app.view.graph._nodes.some((n: any) => n.title === node) && this.textAlign === 'left' && y < 0) titles.push({ node, text, right: t.e + t.a * (x + w) });
+      }
+      return fillText.call(this, text, x, y);
+    };
+    for (const n of app.view.graph._nodes) {
+      n.drawTitleText = function (this: any, ...a: unknown[]) {
+        node = this.title;
+        return drawTitle.apply(this, a);
+      };
+    }
+    try {
+      c.draw(true, true);
+    } finally {
+      proto.fillText = fillText;
+      for (const n of app.view.graph._nodes) delete n.drawTitleText;
+    }
+    return { titles, badges };
+  });
+  await h.page.screenshot({ path: join(SHOTS, 'opening-view-badges.png') });
+  const nodes = await h.page.evaluate(() => (window as any).discoEditor.view.graph._nodes.length);
+  expect(drawn.badges).toHaveLength(nodes);
+  expect(drawn.titles.map((t) => t.node).sort()).toEqual(drawn.badges.map((b) => b.node).sort());
+  for (const t of drawn.titles) expect(t.right, `"${t.text}" runs under its badge`).toBeLessThanOrEqual(drawn.badges.find((b) => b.node === t.node)!.left);
+  expect(drawn.titles.map((t) => t.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^Resize to .*…$/)]));
+}
+
 describe('opening view', () => {
   it('1440x900: the whole of disco-auto, legible, in the graph pane', async () => {
     const v = await firstVisit(1440, 900);
@@ -99,6 +144,7 @@ describe('opening view', () => {
     expect(v.groups.filter((g) => !inside(g.box, v.area)).map((g) => g.title)).toEqual([]);
     expect(v.texts.map((t) => t.text)).toEqual(expect.arrayContaining(['Load Image', 'Anchor Locator', 'Save Image', 'spixelnet', 'maxIterations', v.groups[0]!.title]));
     expect(smallest(v).px).toBeGreaterThanOrEqual(11);
+    await titlesEndBeforeBadges();
 
     // A reload restores the autosaved graph at the pan and zoom saved with it: still whole and legible.
     await h.page.reload();

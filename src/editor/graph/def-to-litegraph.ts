@@ -7,7 +7,7 @@
 import { LGraphCanvas, LGraphNode, LiteGraph, type IContextMenuValue } from '@comfyorg/litegraph';
 import { checkParam, type NodeDef, type ParamSpec, type Params } from '../../runtime/engine/node-def.ts';
 import { NODE_MIN_WIDTH, showsThumbnail } from '../../runtime/workflow/layout.ts';
-import { drawNodeStatus, drawPinned, drawThumbnail, pinnedMessage, THUMB_H } from './node-draw.ts';
+import { drawNodeStatus, drawPinned, drawThumbnail, drawTitle, pinnedMessage, THUMB_H } from './node-draw.ts';
 import type { StatusBoard } from './node-status.ts';
 import { installSafeMenus } from './safe-menus.ts';
 
@@ -160,6 +160,13 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
 
     override onDrawBackground(ctx: CanvasRenderingContext2D): void {
       if (thumb && !this.flags.collapsed) drawThumbnail(ctx, this, hooks.status.get(this.id)?.thumb);
+    }
+
+    /** The title ends before the run-state badge (litegraph's would run under it). */
+    override drawTitleText(ctx: CanvasRenderingContext2D, options: Parameters<LGraphNode['drawTitleText']>[1]): void {
+      if (this.collapsed || options.low_quality) return super.drawTitleText(ctx, options);
+      const color = this.selected ? LiteGraph.NODE_SELECTED_TITLE_COLOR : options.default_title_color;
+      drawTitle(ctx, this, `${this.getTitle()}${this.pinned ? '📌' : ''}`, hooks.status.get(this.id), color);
     }
 
     override onDrawForeground(ctx: CanvasRenderingContext2D): void {

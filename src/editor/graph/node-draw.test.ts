@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { wrap } from './node-draw.ts';
+import { fitText, wrap } from './node-draw.ts';
 
 /** A context whose text is 7 px per character. */
-const ctx = { measureText: (t: string) => ({ width: 7 * t.length }) } as unknown as CanvasRenderingContext2D;
+const ctx = { font: '', measureText: (t: string) => ({ width: 7 * t.length }) } as unknown as CanvasRenderingContext2D;
 
 describe('wrap (pinned messages under a node)', () => {
   it('breaks at spaces, keeps every line within the width and loses no character', () => {
@@ -16,5 +16,19 @@ describe('wrap (pinned messages under a node)', () => {
 
   it('keeps the message\'s own line breaks', () => {
     expect(wrap(ctx, 'size too big\nk must be whole', 700)).toEqual(['size too big', 'k must be whole']);
+  });
+});
+
+describe('fitText (a node title before its run-state badge)', () => {
+  it('keeps a title that fits and shortens one that does not to at most the width, ending in "…"', () => {
+    expect(fitText(ctx, 'Load Image', 70, '14px sans-serif')).toBe('Load Image');
+    const short = fitText(ctx, 'Resize to Working Size', 70, '14px sans-serif');
+    expect(short).toBe('Resize to…');
+    expect(7 * short.length).toBeLessThanOrEqual(70);
+    expect(ctx.font).toBe('14px sans-serif'); // measured in the title's font
+  });
+
+  it('gives just "…" when no character fits', () => {
+    expect(fitText(ctx, 'Refine', 5, 'x')).toBe('…');
   });
 });

@@ -11,6 +11,7 @@ export const THUMB_H = 150;
 /** A pinned message shows at most this many lines; the problems panel has the whole text of an error. */
 const PINNED_LINES = 5;
 const LINE_H = 17;
+const BADGE_FONT = 'bold 13px sans-serif';
 
 const STATE_COLOR: Record<string, string> = {
   pending: '#8a8f98', running: '#42a5f5', cached: '#26a69a', done: '#66bb6a', error: '#ef5350', skipped: '#8a8f98',
@@ -43,13 +44,11 @@ export function drawNodeStatus(ctx: CanvasRenderingContext2D, node: LGraphNode, 
     ctx.fillRect(0, -titleH, w, h + titleH);
     label(ctx, node.mode === 4 ? 'BYPASS' : 'MUTED', w - 8, h - 8, '#e1bee7', 'right');
   }
-  if (!s?.state) return;
+  const text = badgeText(s);
+  if (!s?.state || !text) return;
 
   const color = STATE_COLOR[s.state] ?? '#888';
-  const text = s.state === 'done' && s.ms !== undefined ? formatMs(s.ms)
-    : s.state === 'running' && s.progress ? `${Math.round((100 * s.progress.done) / Math.max(1, s.progress.total))}%`
-      : s.state;
-  ctx.font = 'bold 13px sans-serif';
+  ctx.font = BADGE_FONT;
   const tw = ctx.measureText(text).width + 16;
   ctx.fillStyle = color;
   ctx.beginPath();
@@ -69,6 +68,32 @@ export function drawNodeStatus(ctx: CanvasRenderingContext2D, node: LGraphNode, 
     ctx.lineWidth = s.state === 'running' || s.state === 'error' ? 2.5 : 1.5;
     ctx.strokeRect(-1, -titleH - 1, w + 2, h + titleH + 2);
   }
+}
+
+function badgeText(s: NodeStatus | undefined): string | undefined {
+  if (!s?.state) return undefined;
+  return s.state === 'done' && s.ms !== undefined ? formatMs(s.ms)
+    : s.state === 'running' && s.progress ? `${Math.round((100 * s.progress.done) / Math.max(1, s.progress.total))}%`
+      : s.state;
+}
+
+/**
+ * The node's title, in place of litegraph's: it ends (in "…") before the run-state badge rather than
+ * under it. Nodes keep their size: a long title is shortened, the node is not widened.
+ */
+export function drawTitle(ctx: CanvasRenderingContext2D, node: LGraphNode, title: string, s: NodeStatus | undefined, color: string): void {
+  const titleH = LiteGraph.NODE_TITLE_HEIGHT;
+  const badge = badgeText(s);
+  ctx.font = BADGE_FONT;
+  // The badge spans w - (text + 16) - 6 .. w - 6; the title starts at titleH, as litegraph draws it.
+  const end = badge ? node.size[0] - ctx.measureText(badge).width - 16 - 6 - 8 : node.size[0] - titleH;
+  label(ctx, fitText(ctx, title, end - titleH, node.titleFontStyle), titleH, LiteGraph.NODE_TITLE_TEXT_Y - titleH, color, 'left', node.titleFontStyle);
+}
+
+/** `text` if it is at most `width` pixels wide in `font`, else as much of it as fits, then "…". */
+export function fitText(ctx: CanvasRenderingContext2D, text: string, width: number, font: string): string {
+  ctx.font = font;
+  return ctx.measureText(text).width <= width ? text : ellipsis(ctx, text, width);
 }
 
 /**
@@ -138,7 +163,7 @@ function ellipsis(ctx: CanvasRenderingContext2D, line: string, width: number): s
   return `${t.trimEnd()}…`;
 }
 
-function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string, align: CanvasTextAlign, font = 'bold 13px sans-serif'): void {
+function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string, align: CanvasTextAlign, font = BADGE_FONT): void {
   ctx.font = font;
   ctx.fillStyle = color;
   ctx.textAlign = align;
