@@ -112,8 +112,8 @@ export class ViewerController {
     this.el.editable = !!this.roles.userAnchors;
     if (!this.viewed && this.roles.result) this.viewed = this.roles.result;
     if (this.viewed) this.el.heading = this.label(this.viewed);
-    const drawn = image?.nodeId === this.viewed;
-    if (drawn) this.show(image!.bitmap);
+    const drawn = image !== undefined && image.nodeId === this.viewed;
+    if (drawn) this.show(image.bitmap);
     else image?.bitmap.close();
     await Promise.all([drawn ? undefined : this.fetchImage(true), this.fetchBefore(), this.fetchAffinity(), this.fetchAnchors(), this.fetchSuggestions(), this.fetchReference()]);
     this.syncAnchors();
