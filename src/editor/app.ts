@@ -149,9 +149,11 @@ export class EditorApp {
     this.documents = new DocumentLifecycle({
       ...this.parts(), photos: this.photos, resultNode: () => this.viewer.roles.result,
       forget: () => {
+        this.runner.forget(); // the run in progress is cancelled: nothing it still sends is shown
         this.status.clearAll();
         this.viewer.reset();
         this.problems.clear();
+        this.topbar.setStatus('Ready');
       },
     });
     this.library = new LibraryDialog({ open: (e) => void this.documents.openFromLibrary(e), toast: say });

@@ -38,6 +38,8 @@ export class Runner {
   private rerunQueued = false;
   /** Photos by storage key. A key is the photo's content hash, so a kept blob never goes stale. */
   private readonly photos = new Map<string, Blob>();
+  /** Goes up with each new or opened document: a run started before that applies nothing. */
+  private generation = 0;
 
   constructor(private readonly ed: RunHost) {}
 
@@ -52,6 +54,7 @@ export class Runner {
     if (missingTypes.length) toast(`Skipping nodes of unknown types: ${missingTypes.join(', ')}`, 'error');
     if (!Object.keys(graph).length) return void toast('Nothing to run: add some nodes first.');
     edit?.(graph);
+    const generation = this.generation;
     const images: Record<string, Blob> = {};
     for (const node of Object.values(graph)) {
       const param = imageParam(registry.get(node.type));
@@ -61,17 +64,32 @@ export class Runner {
         if (blob) this.photos.set(key, (images[key] = blob));
       }
     }
+    if (generation !== this.generation) return undefined; // another document opened while the photos loaded
     status.clearStates();
     this.ed.beforeRun?.();
     topbar.setRunning(true);
     topbar.setStatus('Running…');
     const { summary, image } = await engine.run(graph, images, targets, this.ed.viewedNode?.(graph));
+    if (generation !== this.generation) {
+      image?.bitmap.close(); // cancelled by a new or opened document: nothing of it is shown
+      return summary;
+    }
     // Weights other than the ones the workflow was made with (its extra.disco.models): say so.
     const recorded = (view.graph.extra as { disco?: { models?: DiscoModelRef[] } } | undefined)?.disco?.models;
     for (const w of modelDrift(recorded, summary.models ?? [])) toast(`Other model weights: ${w}`, 'error', 15_000);
     if (summary.cancelled) image?.bitmap.close();
     else await this.ed.afterRun(graph, image);
     return summary;
+  }
+
+  /**
+   * A new or opened document: the run in progress is cancelled and nothing it still reports reaches
+   * the new graph; a run still reading its photos never starts; a queued rerun is dropped.
+   */
+  forget(): void {
+    this.generation++;
+    this.rerunQueued = false;
+    this.ed.engine.drop();
   }
 
   /**

@@ -29,6 +29,9 @@ export class DiverseGallery {
     if (!anchorColors || !result) {
       return this.host.toast('Diverse results need a workflow with Anchor Colors (e.g. disco-auto or disco-diverse), run once first.', 'error');
     }
+    // A new or opened document resets the viewer: from then on this strip is of a graph that is gone.
+    const epoch = this.viewer.epoch;
+    const gone = () => this.viewer.epoch !== epoch;
     for (const old of this.viewer.el.gallery) URL.revokeObjectURL(old.url);
     this.viewer.el.gallery = [];
     this.variants = [];
@@ -39,19 +42,24 @@ export class DiverseGallery {
       const summary = await this.host.run((g) => {
         (g[anchorColors].inputs as Record<string, unknown>).variant = v;
       });
+      if (gone()) return;
       if (!summary?.ok) {
         this.viewer.el.note = '';
         return this.host.toast(`Diverse results stopped at variant ${v}${summary?.error ? `: ${summary.error}` : ''}`, 'error');
       }
       const img = await this.host.engine.inspect({ kind: 'image', nodeId: result });
       if (img.unchanged || img.kind !== 'image') continue;
-      items.push({ url: await bitmapUrl(img.bitmap), label: v === 0 ? 'variant 0 (top-1)' : `variant ${v}` });
-      this.variants.push(await this.viewer.colouredAnchors());
+      const url = await bitmapUrl(img.bitmap);
+      const anchors = await this.viewer.colouredAnchors();
+      if (gone()) return void [url, ...items.map((i) => i.url)].forEach((u) => URL.revokeObjectURL(u));
+      items.push({ url, label: v === 0 ? 'variant 0 (top-1)' : `variant ${v}` });
+      this.variants.push(anchors);
       this.viewer.el.gallery = [...items];
     }
     // The canvas still holds the original variant: bring the caches and the view back to it, then
     // offer the pick (a pick during that run would be shown the restored view).
     await this.host.run(() => undefined);
+    if (gone()) return;
     this.viewer.el.note = 'Pick a result to use its anchor colours.';
   }
 

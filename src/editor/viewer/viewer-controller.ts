@@ -38,6 +38,9 @@ export interface ViewerApp {
 
 type Of<K extends InspectResult['kind']> = Extract<InspectResult, { kind: K; unchanged?: undefined }>;
 
+/** Thrown by `ask` when the answer is about a graph the viewer has since forgotten (reset). */
+const STALE = Symbol('stale');
+
 export class ViewerController {
   readonly el: DiscoViewer;
   roles: ViewerRoles = {};
@@ -53,6 +56,11 @@ export class ViewerController {
   private referenceKey: string | undefined;
   private auto: readonly Anchor[] = [];
   private coloured: readonly Anchor[] = [];
+  private resets = 0;
+  /** Goes up with each reset (a new or opened document): work begun before it applies nothing. */
+  get epoch(): number {
+    return this.resets;
+  }
 
   constructor(private readonly app: ViewerApp, host: HTMLElement) {
     this.el = document.createElement('disco-viewer');
@@ -68,7 +76,7 @@ export class ViewerController {
   async view(nodeId: string): Promise<void> {
     this.viewed = nodeId;
     this.el.heading = this.label(nodeId);
-    await this.fetchImage();
+    await this.fetchImage().catch(ignoreStale);
   }
 
   bindSlot(slot: number, node: LGraphNode | undefined): void {
@@ -85,6 +93,7 @@ export class ViewerController {
 
   /** Forgets the previous graph: what is on view, the slots and every overlay's data. */
   reset(): void {
+    this.resets++;
     this.viewed = undefined;
     this.slots.fill(undefined);
     this.roles = {};
@@ -115,7 +124,11 @@ export class ViewerController {
     const drawn = image !== undefined && image.nodeId === this.viewed;
     if (drawn) this.show(image.bitmap);
     else image?.bitmap.close();
-    await Promise.all([drawn ? undefined : this.fetchImage(true), this.fetchBefore(), this.fetchAffinity(), this.fetchAnchors(), this.fetchSuggestions(), this.fetchReference()]);
+    try {
+      await Promise.all([drawn ? undefined : this.fetchImage(true), this.fetchBefore(), this.fetchAffinity(), this.fetchAnchors(), this.fetchSuggestions(), this.fetchReference()]);
+    } catch (e) {
+      return ignoreStale(e); // another document opened meanwhile: its viewer stays empty
+    }
     this.syncAnchors();
   }
 
@@ -202,14 +215,25 @@ export class ViewerController {
     return cellAt(x, y, h, w, fit) === label ? { x, y } : cellCentre(label, h, w, fit);
   }
 
+  /**
+   * Asks the worker; throws STALE if the viewer was reset while waiting. Every fetch asks in the task
+   * it was called in (two questions go out together), so the epoch checked is its caller's.
+   */
   private async ask<K extends InspectResult['kind']>(q: Parameters<EngineClient['inspect']>[0] & { kind: K }, quiet = false): Promise<Of<K> | 'unchanged' | undefined> {
+    const epoch = this.resets;
+    let r: InspectResult;
     try {
-      const r = await this.app.engine.inspect(q);
-      return r.unchanged ? 'unchanged' : (r as Of<K>);
+      r = await this.app.engine.inspect(q);
     } catch (e) {
+      if (epoch !== this.resets) throw STALE;
       if (q.kind === 'image' && !quiet) this.app.toast(`Viewer: ${(e as Error).message}`, 'error');
       return undefined;
     }
+    if (epoch !== this.resets) {
+      if (r.kind === 'image' && !r.unchanged) r.bitmap.close();
+      throw STALE;
+    }
+    return r.unchanged ? 'unchanged' : (r as Of<K>);
   }
 
   /** Puts a new image on view; the one it replaces is freed. */
@@ -242,8 +266,11 @@ export class ViewerController {
   }
 
   private async fetchAnchors(): Promise<void> {
-    const auto = this.roles.autoAnchors ? await this.ask({ kind: 'anchors', nodeId: this.roles.autoAnchors }) : undefined;
-    const col = this.roles.anchorColors ? await this.ask({ kind: 'anchors', nodeId: this.roles.anchorColors }) : undefined;
+    const { autoAnchors, anchorColors } = this.roles;
+    const [auto, col] = await Promise.all([
+      autoAnchors ? this.ask({ kind: 'anchors', nodeId: autoAnchors }) : undefined,
+      anchorColors ? this.ask({ kind: 'anchors', nodeId: anchorColors }) : undefined,
+    ]);
     this.auto = auto && auto !== 'unchanged' ? auto.value.anchors : [];
     this.coloured = col && col !== 'unchanged' ? col.value.anchors : [];
     this.el.clusters = auto && auto !== 'unchanged' ? auto.value.clusters : undefined;
@@ -270,4 +297,8 @@ export class ViewerController {
     this.suggestionsKey = r?.key;
     this.el.suggestions = r;
   }
+}
+
+function ignoreStale(e: unknown): void {
+  if (e !== STALE) throw e;
 }

@@ -133,6 +133,19 @@ export class EngineClient {
     if (this.active !== undefined) this.send({ type: 'cancel', runId: this.active });
   }
 
+  /**
+   * Ends the current run for good (the document it ran is gone): the worker cancels it, the run
+   * resolves as cancelled now, and whatever the worker still sends for it (events, previews, its
+   * summary) is ignored, as are the late thumbnails of a run that just finished.
+   */
+  drop(): void {
+    if (this.active !== undefined) {
+      this.cancel();
+      this.finish({ ok: false, cancelled: true, executed: 0, cached: 0, ms: 0 });
+    }
+    this.settled = undefined;
+  }
+
   /** Destroys the engine's WebGPU device, to exercise the device-lost fallback (tests, devtools). */
   loseDeviceForTest(): void {
     this.send({ type: 'lose-device' });
