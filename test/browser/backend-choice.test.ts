@@ -4,6 +4,7 @@
  * says why; the top bar's menu switches to WebGPU and back, and the choice survives a reload;
  * `?backend=` overrides it. The dev server makes the page cross-origin isolated, so WASM gets one
  * thread per core; inside a frame of a page that is not isolated it runs on one and says so.
+ * Every page opens with `?example=none`: nothing here needs a run, so none starts by itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
@@ -30,7 +31,8 @@ async function shown(p: Page | Frame, label: RegExp): Promise<{ label: string; w
 describe('backend choice in the editor', () => {
   it('picks CPU + WASM on the software adapter, says why, and uses one WASM thread per core', async () => {
     const { page } = h;
-    await page.goto(h.url);
+    // ?example=none (kept by the reloads): no example or restored graph runs by itself; no test here needs a run.
+    await page.goto(`${h.url}?example=none`);
     await page.evaluate(() => localStorage.removeItem('disco.backend'));
     await page.reload();
     await waitForEditor(page, h.errors);
@@ -66,7 +68,7 @@ describe('backend choice in the editor', () => {
   it('lets ?backend= override the remembered choice', async () => {
     const { page } = h;
     await page.evaluate(() => localStorage.setItem('disco.backend', 'cpu'));
-    await page.goto(`${h.url}?backend=webgpu`);
+    await page.goto(`${h.url}?example=none&backend=webgpu`);
     await waitForEditor(page, h.errors);
     expect(await shown(page, /^WebGPU/)).toMatchObject({ choice: 'webgpu' });
     await page.evaluate(() => localStorage.removeItem('disco.backend'));
@@ -75,7 +77,7 @@ describe('backend choice in the editor', () => {
   it('runs single-threaded inside a frame of a page that is not cross-origin isolated, and says so', async () => {
     const page = await h.context.newPage();
     try {
-      await page.setContent(`<iframe src="${h.url}" style="width:1200px;height:700px"></iframe>`);
+      await page.setContent(`<iframe src="${h.url}?example=none" style="width:1200px;height:700px"></iframe>`);
       const frame = await (await page.waitForSelector('iframe')).contentFrame();
       await frame!.waitForFunction(() => (window as any).discoEditor !== undefined, null, { timeout: 30_000 });
       expect(await frame!.evaluate(() => crossOriginIsolated)).toBe(false);
