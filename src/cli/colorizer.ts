@@ -19,6 +19,9 @@ import { resultImage, writeResultPng } from './outputs.ts';
 import { decodeImageFile } from './image-io.ts';
 import { printable } from './terminal-text.ts';
 import { nodesWithRole, readWorkflowFile, withInput, withReference, withSetting } from './workflow-file.ts';
+import { variantPaths } from './variant-paths.ts';
+
+export { variantPaths };
 
 export const DEFAULT_WORKFLOW = fileURLToPath(new URL('../../workflows/disco-auto.json', import.meta.url));
 /** What `--reference` runs unless --workflow says otherwise. */
@@ -41,11 +44,6 @@ export interface ColorizeSettings {
   readonly threads?: number;
 }
 
-/** The files one photo's results go to: `output`, or `<output>.c<v>.png` per variant with --diverse. */
-export function variantPaths(output: string, diverse: number): string[] {
-  if (diverse <= 1) return [output];
-  return Array.from({ length: diverse }, (_, v) => output.replace(/(\.png)?$/i, `.c${v}.png`));
-}
 
 export class Colorizer {
   private constructor(

@@ -26,6 +26,16 @@ describe('batch worker pool', () => {
     expect(lines.filter((l) => / -> /.test(l))).toHaveLength(4);
   }, 120_000);
 
+  it('stops with the error of `ready` when it rejects (e.g. the parent refused the workflow)', async () => {
+    const refused = new Error('--diverse needs an Anchor Colors node');
+    const items = ['a.png', 'b.png'].map((n) => ({ input: `/photos/${n}`, output: `/out/${n}` }));
+    const progress = new BatchProgress(quiet(), items.length);
+    const slow = new Promise((_, reject) => setTimeout(() => reject(refused), 200));
+    await expect(runPool(items, { workers: 2, settings: { diverse: 1, backend: 'cpu' }, progress, worker: tsxWorker(STAND_IN), ready: slow })).rejects.toBe(refused);
+    expect(progress.counts).toEqual({ done: 0, skipped: 0, failed: 0 });
+    await expect(runPool([], { workers: 2, settings: { diverse: 1, backend: 'cpu' }, progress, ready: Promise.reject(refused) })).rejects.toBe(refused);
+  }, 60_000);
+
   it('splits the cores between workers: workers × onnxruntime threads never exceeds the cores', () => {
     expect([threadsPerWorker(1, 2), threadsPerWorker(2, 2), threadsPerWorker(3, 2)]).toEqual([2, 1, 1]);
     expect([threadsPerWorker(2, 8), threadsPerWorker(3, 8), threadsPerWorker(8, 8)]).toEqual([4, 2, 1]);

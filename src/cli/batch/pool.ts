@@ -40,6 +40,8 @@ export interface PoolOptions {
   readonly workers: number;
   readonly settings: ColorizeSettings;
   readonly progress: BatchProgress;
+  /** Photos are given out only once this resolves; if it rejects, the batch stops with its error. */
+  readonly ready?: Promise<unknown>;
   /** The worker to fork (default: worker.ts through tsx; `disco colorize` passes its bundle, tests a stand-in). */
   readonly worker?: Pick<WorkerScript, 'script' | 'execArgv'>;
 }
@@ -51,6 +53,7 @@ export function runPool(items: readonly BatchItem[], opts: PoolOptions): Promise
   let settled = 0;
   let alive = 0;
   let respawns = 0;
+  const gate = opts.ready ?? Promise.resolve();
   return new Promise((resolve, reject) => {
     let stopped = false;
     const children = new Set<ChildProcess>();
@@ -90,7 +93,7 @@ export function runPool(items: readonly BatchItem[], opts: PoolOptions): Promise
         }
       };
       child.on('message', (m: FromWorker) => {
-        if (m.type === 'ready') return give();
+        if (m.type === 'ready') return void gate.then(give, () => {});
         if (m.type === 'fatal') return abort(new Error(m.message));
         if (m.type === 'done') {
           opts.progress.done(items[m.id].input, items[m.id].output, m.ms);
@@ -115,8 +118,9 @@ export function runPool(items: readonly BatchItem[], opts: PoolOptions): Promise
       });
       child.on('error', (e) => abort(new Error(`a batch worker could not start: ${e.message}`)));
     };
+    gate.catch((e: unknown) => abort(e as Error));
     const n = Math.max(1, Math.min(opts.workers, items.length));
-    if (!items.length) return resolve(failures);
+    if (!items.length) return void gate.then(() => resolve(failures), () => {});
     for (let i = 0; i < n; i++) start();
   });
 }

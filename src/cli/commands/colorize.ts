@@ -15,14 +15,15 @@ import { exists, expandInputs, isDir, isFile, planBatch, type BatchItem } from '
 import { runPool, threadsPerWorker } from '../batch/pool.ts';
 import { BatchProgress, shown } from '../batch/progress.ts';
 import { bundleWorker, tsxWorker } from '../batch/worker-bundle.ts';
-import { Colorizer, loadTemplate, variantPaths, type ColorizeSettings } from '../colorizer.ts';
-import { labeller } from '../execute.ts';
+import type { ColorizeSettings } from '../colorizer.ts';
 import { checkOutput, OutputRefused } from '../output-guard.ts';
 import { ProgressBar } from '../progress.ts';
 import { printable } from '../terminal-text.ts';
-import { UsageError } from './index.ts';
+import { UsageError } from '../usage-error.ts';
+import { variantPaths } from '../variant-paths.ts';
 
-export { DEFAULT_WORKFLOW } from '../colorizer.ts';
+// The colorizer (the nodes, onnxruntime, sharp) is imported where it is used: a batch's parent
+// starts building and forking its workers while it loads.
 
 /**
  * Batch workers by default: one per core, each with one onnxruntime thread. Much of a photo's time
@@ -69,6 +70,7 @@ async function colorizeOne(input: string, outputArg: string | undefined, setting
   const output = resolve(outputArg ?? `${basename(input, extname(input))}-color.png`);
   const paths = variantPaths(output, settings.diverse);
   for (const path of paths) checkOutput(path, [input, ...(settings.reference ? [settings.reference] : [])], force); // before any work
+  const [{ Colorizer }, { labeller }] = await Promise.all([import('../colorizer.ts'), import('../execute.ts')]);
   const colorizer = await Colorizer.open(settings, (line) => process.stderr.write(`${line}\n`));
   try {
     const graph = colorizer.graphFor(input);
@@ -90,12 +92,13 @@ async function colorizeMany(args: string[], outDir: string, settings: ColorizeSe
   }
   const inputs = expandInputs(args);
   const items = planBatch(inputs, outDir);
-  // The worker bundle builds while the rest is checked; the TypeScript source through tsx if it cannot.
+  // The worker bundle builds, and the workers start, while this process loads the colorizer and
+  // checks the workflow; they get photos once it is accepted (a bad workflow or option is refused
+  // once, and nothing is written).
   const building = bundleWorker().catch(() => tsxWorker());
+  const checked = import('../colorizer.ts').then((m) => m.loadTemplate(settings)).then(() => mkdir(resolve(outDir), { recursive: true }));
+  checked.catch(() => {}); // awaited through the pool
   try {
-    await loadTemplate(settings); // a bad workflow or option is refused once, before any worker starts
-    await mkdir(resolve(outDir), { recursive: true });
-
     const progress = new BatchProgress(process.stderr, items.length);
     const failures: { input: string; message: string }[] = [];
     const toRun: BatchItem[] = [];
@@ -110,7 +113,7 @@ async function colorizeMany(args: string[], outDir: string, settings: ColorizeSe
     }
     const workers = Math.min(jobs ?? defaultWorkers(), Math.max(1, toRun.length));
     const threads = threadsPerWorker(workers, availableParallelism());
-    failures.push(...await runPool(toRun, { workers, settings: { ...settings, threads }, progress, worker: await building }));
+    failures.push(...await runPool(toRun, { workers, settings: { ...settings, threads }, progress, worker: await building, ready: checked }));
     progress.end();
     for (const f of failures) process.stderr.write(`  failed: ${shown(f.input)}: ${printable(f.message)}\n`);
     return failures.length ? 1 : 0;

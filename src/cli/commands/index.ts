@@ -1,22 +1,16 @@
 /** The `disco` subcommands and the usage text. */
-import { benchCommand } from './bench.ts';
-import { colorizeCommand } from './colorize.ts';
-import { evalCommand } from './eval.ts';
-import { inspectCommand } from './inspect.ts';
-import { modelsCommand } from './models.ts';
-import { runCommand } from './run.ts';
-
 export { UsageError } from '../usage-error.ts';
 
 export type Command = (args: string[]) => Promise<number>;
 
+/** Each command's module loads when it runs (a batch's parent process then starts its workers sooner). */
 export const commands: Record<string, Command> = {
-  run: runCommand,
-  colorize: colorizeCommand,
-  inspect: inspectCommand,
-  models: modelsCommand,
-  eval: evalCommand,
-  bench: benchCommand,
+  run: async (args) => (await import('./run.ts')).runCommand(args),
+  colorize: async (args) => (await import('./colorize.ts')).colorizeCommand(args),
+  inspect: async (args) => (await import('./inspect.ts')).inspectCommand(args),
+  models: async (args) => (await import('./models.ts')).modelsCommand(args),
+  eval: async (args) => (await import('./eval.ts')).evalCommand(args),
+  bench: async (args) => (await import('./bench.ts')).benchCommand(args),
 };
 
 export function usage(): string {
