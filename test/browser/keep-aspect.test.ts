@@ -4,7 +4,8 @@
  * click, goes through the photo's content frame. disco-auto on `?backend=cpu` at a small working size
  * with the 451 x 300 example photo: the superpixel boundaries are the labels of the photo's part of
  * the map, a click on a photo point adds a user anchor in the token under that point (what the
- * worker's User Anchors says) and its ring is drawn where the click was; with Keep Aspect off again
+ * worker's User Anchors says) and its ring is drawn where the click was, a brush stroke along a token
+ * row of the photo makes anchors in that row; with Keep Aspect off again
  * the same stored x, y is the same photo point. Screenshots go to test-results/screenshots/.
  * Skipped when the model set is not in the working tree.
  */
@@ -131,10 +132,29 @@ describe.skipIf(!HAVE_MODELS)('viewer overlays and clicks with Keep Aspect', () 
     const filed = await userAnchorsRun(userId);
     expect(filed.map((a) => a.cell)).toEqual([pick!.label]);
     const markers = await userMarkers();
+    // (the stroke below adds more user anchors; until then this is the only one)
     expect(markers).toHaveLength(1);
     expect(Math.abs(frame.x + markers[0].left - at.x)).toBeLessThan(2);
     expect(Math.abs(frame.y + markers[0].top - at.y)).toBeLessThan(2);
     await page.keyboard.press('Escape');
+
+    // A brush stroke along one token row of the photo (two rows away from the click): its anchors land in that row.
+    const brushRow = row >= 3 ? 1 : 4;
+    const by = frame.y + (((brushRow + 0.5) * 16) / CONTENT_H) * frame.height;
+    await page.locator('input[data-toggle="brush"]').check();
+    await page.locator('input.brush-size').fill('60');
+    await page.mouse.move(frame.x + 0.1 * frame.width, by);
+    await page.mouse.down();
+    for (let i = 1; i <= 16; i++) await page.mouse.move(frame.x + (0.1 + (0.8 * i) / 16) * frame.width, by);
+    const painted = await runsDone();
+    await page.mouse.up();
+    await nextRun(painted);
+    const brushed = (await userAnchorsRun(userId)).filter((a) => a.cell !== pick!.label);
+    const rows = brushed.map((a) => Math.floor(a.cell / 8));
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows.every((r) => Math.abs(r - brushRow) <= 1), JSON.stringify({ brushRow, rows })).toBe(true);
+    expect(rows.filter((r) => r === brushRow).length * 2, JSON.stringify({ brushRow, rows })).toBeGreaterThan(rows.length);
+    await page.locator('input[data-toggle="brush"]').uncheck();
     await page.mouse.move(frame.x - 5, frame.y - 5);
     await page.screenshot({ path: join(SHOTS, 'keep-aspect-on.png') });
 
@@ -142,12 +162,11 @@ describe.skipIf(!HAVE_MODELS)('viewer overlays and clicks with Keep Aspect', () 
     await editor(`app.view.graph.getNodeById(arg).setParam('keepAspect', false)`, resize);
     await run();
     await expect.poll(affinity, { timeout: 30_000 }).toEqual({ W: SIZE, H: SIZE, content: { width: SIZE, height: SIZE } });
-    const stretched = await userAnchorsRun(userId);
-    expect(stretched.map((a) => a.cell)).toEqual([Math.floor(pick!.y * 8) * 8 + Math.floor(pick!.x * 8)]);
+    const clicked = (await userAnchorsRun(userId)).find((a) => Math.abs(a.x - pick!.x) < 0.01 && Math.abs(a.y - pick!.y) < 0.01);
+    expect(clicked?.cell).toBe(Math.floor(pick!.y * 8) * 8 + Math.floor(pick!.x * 8));
     const frame2 = (await page.locator('.viewer-frame').boundingBox())!;
-    const [m2] = await userMarkers();
-    expect(Math.abs(m2.left - pick!.x * frame2.width)).toBeLessThan(2);
-    expect(Math.abs(m2.top - pick!.y * frame2.height)).toBeLessThan(2);
+    const near = (await userMarkers()).filter((m) => Math.hypot(m.left - pick!.x * frame2.width, m.top - pick!.y * frame2.height) < 2);
+    expect(near).toHaveLength(1);
     await expect.poll(() => editor<number>('return document.querySelector("disco-viewer canvas.raster").height')).toBe(SIZE);
     await page.screenshot({ path: join(SHOTS, 'keep-aspect-off.png') });
     expect(h.errors).toEqual([]);
