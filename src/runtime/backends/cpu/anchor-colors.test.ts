@@ -3,7 +3,7 @@ import { loadVector } from '../../../../test/helpers/vectors.ts';
 import { cpuTensor } from '../../values/tensor.ts';
 import type { AnchorsValue } from '../../values/types.ts';
 import { AB_BINS } from '../shared/ab-bins.ts';
-import { softmaxChannelsTensor } from './ab-bins.ts';
+import { nearestBin, softmaxChannelsTensor } from './ab-bins.ts';
 import { anchorInputArrays, candidatesAt, candidatesOf, pickBin, topBinsTensor } from './anchor-colors.ts';
 import { cpuColorOps } from './color-ops.ts';
 
@@ -56,6 +56,17 @@ describe('anchor colours (CPU reference)', () => {
     expect(out.anchors[1].bin).toBeTypeOf('number');
     expect(out.anchors[2].bin).toBe(pickBin(candidatesAt(top.bins, 7), 1));
     expect(out.anchors.every((a) => a.ab && a.bin !== undefined)).toBe(true);
+  });
+
+  it('keeps colours taken from a reference photo (Reference Colors), and the match', async () => {
+    const reference = { token: 2, gridH: 4, gridW: 4, confidence: 0.8, applied: true, box: [0.5, 0, 0.75, 0.25] } as const;
+    const anchors: AnchorsValue = {
+      gridH: 4, gridW: 4,
+      anchors: [{ cell: 3, x: 0.9, y: 0.1, source: 'reference', ab: [-22, 47], reference }, { cell: 6, x: 0.4, y: 0.4, source: 'auto' }],
+    };
+    const out = await cpuColorOps.anchorColors(probs, anchors, { variant: 0 });
+    expect(out.anchors[0]).toMatchObject({ source: 'reference', ab: [-22, 47], bin: nearestBin(-22, 47), reference });
+    expect(out.anchors[1].bin).toBe(pickBin(candidatesAt(top.bins, 6), 0));
   });
 
   it('takes the nearest bin of the pooled reference ab in reference mode', async () => {
