@@ -10,7 +10,10 @@ import {
 } from './anchor-colors.ts';
 import { dropChromaImage, lab8ToRgb, labPlanesToImage, labToRgbImage, rgbToLab8, rgbToLabImage } from './lab.ts';
 import { checkRecombine, workingPlan } from '../shared/resize-plan.ts';
-import { resizeFloat, resizeImageU8 } from './resize.ts';
+import { resizeFloat, resizeImageU8, resizeRowsInto } from './resize.ts';
+
+/** Pixels per strip when Recombine resizes ab on the way (a few hundred KB of scratch). */
+const STRIP_PIXELS = 65536;
 
 export function asCpu(t: Tensor, what: string): CpuTensor {
   if (t.location !== 'cpu') throw new Error(`${what}: the CPU backend was handed a GPU tensor (${t.shape.join('x')})`);
@@ -70,15 +73,23 @@ export const cpuColorOps: ColorOps = {
     // ab already at the photo's size (e.g. a 256×256 photo) is read as it is, as are L's rows when
     // they are whole rows of the photo's Lab: no copies, only the output is new memory.
     const [abH, abW] = [ab.shape[2], ab.shape[3]];
-    const asIs = content.width === abW && content.height === abH && out.width === abW && out.height === abH;
-    const big = asIs ? ab : resizeFloat(ab, out, { from: content });
-    const n = out.width * out.height, W = lab.shape[3];
-    let L = lab.data.subarray(0, n);
-    if (out.width !== W) {
-      L = new Float32Array(n);
-      for (let y = 0; y < out.height; y++) L.set(lab.data.subarray(y * W, y * W + out.width), y * out.width);
+    const n = out.width * out.height, W = lab.shape[3], ow = out.width;
+    if (content.width === abW && content.height === abH && out.width === abW && out.height === abH && ow === W) {
+      return labPlanesToImage(lab.data.subarray(0, n), ab.data.subarray(0, n), ab.data.subarray(n, 2 * n), ow, AB_SCALE);
     }
-    return labPlanesToImage(L, big.data.subarray(0, n), big.data.subarray(n, 2 * n), out.width, AB_SCALE);
+    // Otherwise strips of rows: ab resized to the photo for one strip at a time (the same values as
+    // resizing it whole), so the photo-sized ab (8 bytes a pixel) is never made.
+    const data = new Uint8ClampedArray(4 * n);
+    const rows = Math.max(1, Math.floor(STRIP_PIXELS / ow));
+    const abStrip = new Float32Array(2 * rows * ow), lStrip = new Float32Array(rows * ow);
+    for (let y0 = 0; y0 < out.height; y0 += rows) {
+      const y1 = Math.min(out.height, y0 + rows), m = (y1 - y0) * ow;
+      resizeRowsInto(ab, out, { from: content }, y0, y1, abStrip);
+      for (let y = y0; y < y1; y++) lStrip.set(lab.data.subarray(y * W, y * W + ow), (y - y0) * ow);
+      const part = labPlanesToImage(lStrip.subarray(0, m), abStrip.subarray(0, m), abStrip.subarray(m, 2 * m), ow, AB_SCALE);
+      data.set(part.data, 4 * y0 * ow);
+    }
+    return { width: ow, height: out.height, data };
   },
 
   async encodeAb(abN) { return encodeAbTensor(asCpu(abN, 'encodeAb')); },

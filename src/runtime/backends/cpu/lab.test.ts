@@ -10,6 +10,9 @@ import {
 } from './lab.ts';
 import { simdColumns } from '../shared/opencv-lab-tables.ts';
 import { wasmLabToRgba } from './simd/lab-wasm.ts';
+import { resizeFloat } from './resize.ts';
+import { cpuTensor } from '../../values/tensor.ts';
+import { mulberry32 } from '../../../../test/helpers/prng.ts';
 
 /** Indices where planes [3,n] and interleaved [n,3] differ (both as float32 values). */
 function mismatches(planes: Float32Array, hwc: ArrayLike<number>, n: number): number[] {
@@ -164,5 +167,25 @@ describe('gray from photo', () => {
     // OpenCV's quantised L and the truncation to bytes can take a gray one level down (as cv2 does)
     const pureGray = rgbHwcToImage([0, 0, 0, 128, 128, 128, 255, 255, 255, 37, 37, 37], 4, 1);
     expect(Array.from(dropChromaImage(pureGray).data.filter((_, i) => i % 4 === 0))).toEqual([0, 127, 255, 36]);
+  });
+});
+
+describe('Recombine on the CPU', () => {
+  // ab at working size, resized to the photo in strips of rows: the bytes of resizing it whole first.
+  it.each([
+    ['a 700x300 photo (several strips), its ab content 240x100 of 256x256', 700, 300, 700, 300, { width: 240, height: 100 }],
+    ['a padded Lab (content 500x130 of 512x140) from the whole 64x64 ab', 512, 140, 500, 130, { width: 64, height: 64 }],
+    ['the photo at the ab size: read in place', 64, 64, 64, 64, { width: 64, height: 64 }],
+  ])('%s', async (_, W, H, cw, ch, content) => {
+    const r = mulberry32(W + H), abSize = content.width === 64 ? 64 : 256;
+    const lab = cpuTensor([1, 3, H, W], Float32Array.from({ length: 3 * W * H }, (_, i) => (i < W * H ? r() * 100 : r() * 200 - 100)));
+    const abN = cpuTensor([1, 2, abSize, abSize], Float32Array.from({ length: 2 * abSize * abSize }, () => r() * 2 - 1));
+    const got = await cpuColorOps.recombine({ lab, content: { width: cw, height: ch } }, abN, content);
+    const big = resizeFloat(abN, { width: cw, height: ch }, { from: content });
+    const L = new Float32Array(cw * ch);
+    for (let y = 0; y < ch; y++) L.set(lab.data.subarray(y * W, y * W + cw), y * cw);
+    const want = labPlanesToImage(L, big.data.subarray(0, cw * ch), big.data.subarray(cw * ch), cw, 110);
+    expect([got.width, got.height]).toEqual([cw, ch]);
+    expect(firstDiff(got.data, want.data)).toBe(-1);
   });
 });

@@ -18,8 +18,19 @@ export function resizeFloat(t: CpuTensor, size: Frame, opts: ResizeOptions = {})
   if (t.data instanceof Float32Array && same(from, { width: W, height: H }) && same(size, from) && same(out, size)) {
     return cpuTensor(t.shape, t.data.slice());
   }
-  const tx = taps(from.width, size.width), ty = taps(from.height, size.height);
   const res = new Float32Array(N * C * out.height * out.width);
+  resizeRowsInto(t, size, opts, 0, out.height, res);
+  return cpuTensor([N, C, out.height, out.width], res);
+}
+
+/**
+ * Output rows y0..y1 of resizeFloat(t, size, opts), every plane, into `res` (plane by plane, each
+ * (y1 - y0) rows of the output width): the same values, for callers that work in strips.
+ */
+export function resizeRowsInto(t: CpuTensor, size: Frame, opts: ResizeOptions, y0: number, y1: number, res: Float32Array): void {
+  const { from, out } = checkResizeArgs(t.shape, size, opts);
+  const [N, C, H, W] = t.shape;
+  const tx = taps(from.width, size.width), ty = taps(from.height, size.height);
   const data = t.data, { i0: xi0, i1: xi1, f: xf } = tx, sw = size.width, ow = out.width;
   const hrow = (base: number, dst: Float32Array) => {
     for (let x = 0; x < sw; x++) {
@@ -30,33 +41,32 @@ export function resizeFloat(t: CpuTensor, size: Frame, opts: ResizeOptions = {})
   // The horizontal passes of the two source rows are kept: upscaling reuses them for many output rows.
   let row0 = new Float32Array(sw), row1 = new Float32Array(sw);
   for (let plane = 0; plane < N * C; plane++) {
-    const obase = plane * out.height * ow, pbase = plane * H * W;
+    const obase = plane * (y1 - y0) * ow, pbase = plane * H * W;
     let k0 = -1, k1 = -1;
-    for (let oy = 0; oy < out.height; oy++) {
+    for (let oy = y0; oy < y1; oy++) {
       const y = Math.min(oy, size.height - 1);
-      const y0 = ty.i0[y], y1 = ty.i1[y];
-      if (k0 !== y0) {
-        if (k1 === y0) {
+      const ya = ty.i0[y], yb = ty.i1[y];
+      if (k0 !== ya) {
+        if (k1 === ya) {
           [row0, row1] = [row1, row0];
           [k0, k1] = [k1, k0];
         } else {
-          hrow(pbase + y0 * W, row0);
-          k0 = y0;
+          hrow(pbase + ya * W, row0);
+          k0 = ya;
         }
       }
-      if (k1 !== y1) {
-        hrow(pbase + y1 * W, row1);
-        k1 = y1;
+      if (k1 !== yb) {
+        hrow(pbase + yb * W, row1);
+        k1 = yb;
       }
       const f = ty.f[y];
-      const o = obase + oy * ow;
+      const o = obase + (oy - y0) * ow;
       for (let ox = 0; ox < ow; ox++) {
         const x = ox < sw ? ox : sw - 1;
         res[o + ox] = Math.fround(row0[x] * (1 - f) + row1[x] * f);
       }
     }
   }
-  return cpuTensor([N, C, out.height, out.width], res);
 }
 
 const roundHalfEven = (v: number): number => {
