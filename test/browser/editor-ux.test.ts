@@ -232,6 +232,12 @@ describe('the editor for a newcomer', () => {
     expect(viewer.height).toBeGreaterThan(300);
     expect(stage.height).toBeGreaterThan(180);
     expect(viewer.width).toBeGreaterThan(700);
+    // The fold button is the pane's header, above the canvas: it covers nothing of the graph, and the
+    // canvas is all there below it (not cut off at the bottom).
+    const toggle = (await page.locator('disco-editor .stage-toggle').boundingBox())!;
+    const canvas = (await page.locator('disco-editor #graph-canvas').boundingBox())!;
+    expect(toggle.y + toggle.height, 'the "Graph" button covers the graph').toBeLessThanOrEqual(canvas.y + 0.5);
+    expect(canvas.y + canvas.height).toBeCloseTo(stage.y + stage.height, 0);
     await page.screenshot({ path: join(SHOTS, 'editor-ux-plugin-720.png') });
     await page.click('.stage-toggle');
     await expect.poll(async () => (await page.locator('disco-editor #stage').boundingBox())!.height).toBeLessThan(40);

@@ -103,7 +103,7 @@ export class GraphCanvas {
     }
     const [x0, y0, x1, y1] = box;
     // The pane, not the canvas: the canvas takes the pane's size only on the next resize callback.
-    const r = this.el.parentElement!.getBoundingClientRect();
+    const r = this.paneBox();
     const w = r.width - 2 * FIT_MARGIN, h = r.height - reserveTop - 2 * FIT_MARGIN;
     const fit = Math.min(w / (x1 - x0), h / (y1 - y0), 1);
     const ds = this.canvas.ds;
@@ -171,8 +171,14 @@ export class GraphCanvas {
     return [x / scale - offset[0], y / scale - offset[1]];
   }
 
-  private fit(): void {
+  /** The room the canvas has in its pane: all of it, less a header strip above the canvas (narrow embeds). */
+  private paneBox(): { width: number; height: number } {
     const box = this.el.parentElement!.getBoundingClientRect();
+    return { width: box.width, height: Math.max(0, box.height - this.el.offsetTop) };
+  }
+
+  private fit(): void {
+    const box = this.paneBox();
     this.el.width = Math.max(1, Math.floor(box.width));
     this.el.height = Math.max(1, Math.floor(box.height));
     this.canvas.setDirty(true, true);
