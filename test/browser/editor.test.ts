@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FileChooser, Page } from 'playwright-core';
 import { allNodes } from '../../src/nodes/index.ts';
 import { NodeRegistry } from '../../src/runtime/engine/registry.ts';
 import { loadWorkflow, toExecGraph } from '../../src/runtime/workflow/index.ts';
@@ -30,6 +31,25 @@ function swapNodes(file: string) {
 const nodesModule = process.env.DISCO_TEST_NODES ? await import(process.env.DISCO_TEST_NODES) : { allNodes };
 
 const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
+
+/**
+ * Clicks node `id`'s "choose photo…" button on the canvas and returns the file chooser it opens. The
+ * button's place is read before each try, and a second try is allowed: once, in a full suite on a
+ * loaded machine, the first click opened nothing within 30 s (not reproduced alone or under load).
+ * A button that opens no chooser twice fails, naming what was under the pointer.
+ */
+async function chooserFromButton(page: Page, id: number): Promise<FileChooser> {
+  for (let attempt = 1; ; attempt++) {
+    const btn = await widgetScreenPos(page, id, 'choose photo…');
+    const chooser = page.waitForEvent('filechooser', { timeout: 10_000 }).catch(() => null);
+    await page.mouse.click(btn.x, btn.y);
+    const got = await chooser;
+    if (got) return got;
+    const under = await page.evaluate(([x, y]) => { const e = document.elementFromPoint(x, y); return e ? `${e.tagName}#${e.id}.${e.className}` : 'nothing'; }, [btn.x, btn.y] as const);
+    if (attempt === 2) throw new Error(`"choose photo…" at (${btn.x}, ${btn.y}) opened no file chooser twice; under the pointer: ${under}`);
+    console.warn(`editor.test: first click on "choose photo…" opened nothing (under the pointer: ${under}); trying again`);
+  }
+}
 
 describe('editor in Chromium', () => {
   it('builds, runs, undoes, saves and restores a graph', async () => {
@@ -76,8 +96,7 @@ describe('editor in Chromium', () => {
 
     // A small photo through the node's file picker.
     const photo = await sharp({ create: { width: 48, height: 32, channels: 3, background: { r: 200, g: 120, b: 40 } } }).png().toBuffer();
-    const btn = await widgetScreenPos(page, ids[0], 'choose photo…');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.mouse.click(btn.x, btn.y)]);
+    const chooser = await chooserFromButton(page, ids[0]);
     await chooser.setFiles({ name: 'photo.png', mimeType: 'image/png', buffer: photo });
     await page.waitForFunction((id) => !!(window as any).discoEditor.view.graph.getNodeById(id).params().image, ids[0]);
 
