@@ -16,7 +16,7 @@ import { NodeRegistry } from '../../src/runtime/engine/registry.ts';
 import { buildWorkflow } from '../../src/runtime/workflow/build.ts';
 import { serializeWorkflow } from '../../src/runtime/workflow/load.ts';
 import { loadWorkflowFromPng } from '../../src/runtime/workflow/png-chunks.ts';
-import { inEditor, meanChroma, ourWarnings, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, meanChroma, ourWarnings, ROOT, runsDone, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -29,7 +29,6 @@ afterAll(async () => {
 const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
 
 /** Counts finished runs in the page, so a test can wait for the next one. */
-const runsDone = () => editor<number>('return window.__runs ?? 0');
 async function nextRun(before: number): Promise<void> {
   await h.page.waitForFunction((n) => ((window as any).__runs ?? 0) > n, before, { timeout: 90_000 });
 }
@@ -74,7 +73,7 @@ describe('anchor editing in Chromium', () => {
     expect(await editor<number>('return app.view.graph._nodes.length'), 'the photo went into the existing Load Image node').toBe(11);
 
     // Run: the result has colour, and the viewer shows it with the eight example anchors.
-    let runs = await runsDone();
+    let runs = await runsDone(h);
     await page.click('#run-button');
     await nextRun(runs);
     expect(Object.values(await states()).every((s) => s === 'done'), JSON.stringify(await states())).toBe(true);
@@ -126,7 +125,7 @@ describe('anchor editing in Chromium', () => {
     await page.mouse.click(a0.x, a0.y);
     await page.locator('disco-anchor-popover').waitFor();
     await page.screenshot({ path: join(SHOTS, 'anchors-popover.png') });
-    runs = await runsDone();
+    runs = await runsDone(h);
     await editor('window.__checks = 0; const check = app.tracker.check.bind(app.tracker); app.tracker.check = () => { window.__checks++; return check(); };');
     await editor(`window.__drawn = 0; window.__imageAsks = [];
       app.viewer.el.addEventListener('image-drawn', () => window.__drawn++, { once: true });
@@ -154,7 +153,7 @@ describe('anchor editing in Chromium', () => {
     // Move anchor 1 by dragging it; one undo brings it back.
     const a1 = await viewerPoint(after[1].x, after[1].y);
     const to = await viewerPoint(0.2, 0.15);
-    runs = await runsDone();
+    runs = await runsDone(h);
     await page.mouse.move(a1.x, a1.y);
     await page.mouse.down();
     await page.mouse.move(to.x, to.y, { steps: 10 });
@@ -202,7 +201,7 @@ describe('anchor editing in Chromium', () => {
     const free = { x: 0.92, y: 0.92 };
     expect(after.every((e: any) => Math.hypot(e.x - free.x, e.y - free.y) > 0.1)).toBe(true);
     const pf = await viewerPoint(free.x, free.y);
-    runs = await runsDone();
+    runs = await runsDone(h);
     await page.mouse.click(pf.x, pf.y);
     await page.locator('disco-anchor-popover').waitFor();
     expect(await page.textContent('disco-anchor-popover .popover-head')).toMatch(/Your anchor/);
@@ -296,7 +295,7 @@ describe('anchor editing in Chromium', () => {
     await dropFile(page, await readFile(join(ROOT, 'examples', 'chelsea.png')), 'cat.png', 'image/png');
     await page.waitForFunction(() => /^[0-9a-f]{64}$/.test((window as any).discoEditor.view.graph.getNodeById(1).params().image));
 
-    let runs = await runsDone();
+    let runs = await runsDone(h);
     await page.click('#run-button');
     await nextRun(runs);
     expect(Object.values(await states()).every((st) => st === 'done'), JSON.stringify(await states())).toBe(true);
@@ -312,7 +311,7 @@ describe('anchor editing in Chromium', () => {
     const at = await viewerPoint(auto0.x, auto0.y);
     await page.mouse.click(at.x, at.y);
     await page.locator('disco-anchor-popover').waitFor();
-    runs = await runsDone();
+    runs = await runsDone(h);
     await page.click('disco-anchor-popover button.delete');
     await nextRun(runs);
     expect(await userAnchorsParam()).toEqual([{ x: auto0.x, y: auto0.y, remove: true }]);
@@ -330,7 +329,7 @@ describe('anchor editing in Chromium', () => {
     // With Auto-run off, a pick still runs at once, and Export PNG writes what the viewer shows. (Here
     // every variant looks alike: colours come from the photo; disco-auto.test.ts tells them apart.)
     await page.uncheck('#auto-run');
-    runs = await runsDone();
+    runs = await runsDone(h);
     await editor('window.__shown = app.viewer.el.image');
     await page.locator('.gallery-item').nth(2).click();
     await nextRun(runs);

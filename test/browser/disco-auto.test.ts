@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hexToAb } from '../../src/nodes/anchors/user-anchors.ts';
-import { inEditor, meanChroma, ourWarnings, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, meanChroma, nextRun, ourWarnings, ROOT, runsDone, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
 
 const HAVE_MODELS = existsSync(join(ROOT, 'models/disco-lite/manifest.json'));
 /** Working size for the test (the workflow says 256; SwiftShader and WASM are slow). */
@@ -32,8 +32,6 @@ afterAll(async () => {
 
 const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
 
-const runsDone = () => editor<number>('return window.__runs ?? 0');
-const nextRun = (before: number) => h.page.waitForFunction((n) => ((window as any).__runs ?? 0) > n, before, { timeout: 600_000, polling: 500 });
 /** Node type -> run state, for every node. */
 const statesByType = () => editor<Record<string, string>>(`const o = {}; for (const n of app.view.graph._nodes) o[n.type.replace('disco/', '')] = app.status.get(n.id)?.state; return o;`);
 
@@ -76,12 +74,12 @@ describe.skipIf(!HAVE_MODELS)('automatic DISCO with models/disco-lite', () => {
     // Opening the workflow had the engine load its model set: ready with no Run clicked.
     await expect.poll(() => editor<unknown>(`return app.engine.modelSets.get('disco-lite')`), { timeout: 300_000, interval: 500 })
       .toMatchObject({ state: 'ready' });
-    expect(await runsDone()).toBe(0);
+    expect(await runsDone(h)).toBe(0);
 
     // Run the whole workflow: every stage done, a coloured result, no model session made by the run.
-    let runs = await runsDone();
+    let runs = await runsDone(h);
     await page.click('#run-button');
-    await nextRun(runs);
+    await nextRun(h, runs);
     expect(await editor<unknown>('return window.__summaries[0]')).toMatchObject({ ok: true, sessionsCreated: 0 });
     const first = await statesByType();
     expect(Object.values(first).every((s) => s === 'done'), JSON.stringify(first)).toBe(true);
@@ -106,9 +104,9 @@ describe.skipIf(!HAVE_MODELS)('automatic DISCO with models/disco-lite', () => {
     const at = await viewerPoint(anchor.x, anchor.y);
     await page.mouse.click(at.x, at.y);
     await page.locator('disco-anchor-popover').waitFor();
-    runs = await runsDone();
+    runs = await runsDone(h);
     await page.locator('disco-anchor-popover input.anchor-color').fill('#1f9e3a');
-    await nextRun(runs);
+    await nextRun(h, runs);
     const userList = await editor<{ ab?: [number, number] }[]>(`return app.viewer.userNode().params().anchors`);
     expect(userList.map((a) => a.ab)).toContainEqual(hexToAb('#1f9e3a'));
 
@@ -137,10 +135,10 @@ describe.skipIf(!HAVE_MODELS)('automatic DISCO with models/disco-lite', () => {
     await page.click('button.tool:has-text("Diverse")');
     await expect.poll(() => page.textContent('.viewer-note'), { timeout: 300_000 }).toMatch(/Pick a result/);
     expect(await page.locator('.gallery-item img').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().width)))).toEqual([160, 160, 160, 160]);
-    runs = await runsDone();
+    runs = await runsDone(h);
     await editor('window.__shown = app.viewer.el.image');
     await page.locator('.gallery-item').nth(2).click();
-    await nextRun(runs);
+    await nextRun(h, runs);
     await page.waitForFunction(() => (window as any).discoEditor.viewer.el.image !== (window as any).__shown); // the viewer's refresh follows the run
     const nearest = await editor<number[]>(`
       const imgs = [...document.querySelectorAll('.gallery-item img')];

@@ -102,6 +102,21 @@ export async function widgetScreenPos(page: Page, nodeId: number, name: string):
   }, [nodeId, name] as const);
 }
 
+/** How many runs the editor has finished (the page counts them in `window.__runs`). */
+export function runsDone(h: Harness): Promise<number> {
+  return inEditor<number>(h, 'return window.__runs ?? 0');
+}
+
+/** Waits until more than `before` runs have finished (long timeout: models on WASM are slow on 2 cores). */
+export async function nextRun(h: Harness, before: number): Promise<void> {
+  await h.page.waitForFunction((n) => ((window as any).__runs ?? 0) > n, before, { timeout: 600_000, polling: 500 });
+}
+
+/** Id of the first node of `type` in the editor's graph. */
+export function nodeIdOfType(h: Harness, type: string): Promise<number> {
+  return inEditor<number>(h, 'return app.view.graph._nodes.find((n) => n.type === arg).id', type);
+}
+
 /** Runs `src` in the page as the body of `function (app, arg)`, with app = window.discoEditor (the EditorApp). */
 export function inEditor<T>(h: Harness, src: string, arg?: unknown): Promise<T> {
   return h.page.evaluate(([s, a]) => new Function('app', 'arg', s)((window as any).discoEditor, a), [src, arg] as const) as Promise<T>;

@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inEditor, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, nextRun, nodeIdOfType, ROOT, runsDone, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
 
 const HAVE_MODELS = existsSync(join(ROOT, 'models/disco-lite/manifest.json'));
 /** Working size (the workflow says 256; the models on WASM are slow on 2 cores). 8 x 8 tokens of 16 px. */
@@ -29,14 +29,11 @@ afterAll(async () => {
 });
 
 const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
-const runsDone = () => editor<number>('return window.__runs ?? 0');
-const nextRun = (before: number) => h.page.waitForFunction((n) => ((window as any).__runs ?? 0) > n, before, { timeout: 600_000, polling: 500 });
-const nodeOf = (type: string) => editor<number>(`return app.view.graph._nodes.find((n) => n.type === arg).id`, type);
 
 async function run(): Promise<void> {
-  const before = await runsDone();
+  const before = await runsDone(h);
   await h.page.click('#run-button');
-  await nextRun(before);
+  await nextRun(h, before);
   const states = await editor<string[]>('return app.view.graph._nodes.map((n) => app.status.get(n.id)?.state)');
   expect(states.every((s) => s === 'done' || s === 'cached'), JSON.stringify(states)).toBe(true);
 }
@@ -61,8 +58,8 @@ describe.skipIf(!HAVE_MODELS)('viewer overlays and clicks with Keep Aspect', () 
       const n = (window as any).discoEditor.view.graph._nodes.find((x: any) => x.type === 'disco/load-image');
       return n && /^[0-9a-f]{64}$/.test(n.params().image);
     });
-    const resize = await nodeOf('disco/resize-to-working');
-    const userId = await nodeOf('disco/user-anchors');
+    const resize = await nodeIdOfType(h, 'disco/resize-to-working');
+    const userId = await nodeIdOfType(h, 'disco/user-anchors');
     await editor(`const n = app.view.graph.getNodeById(arg[0]); n.setParam('size', arg[1]); n.setParam('keepAspect', true);`, [resize, SIZE]);
     await run();
 
@@ -123,10 +120,10 @@ describe.skipIf(!HAVE_MODELS)('viewer overlays and clicks with Keep Aspect', () 
 
     // A click there: the popover opens on the new anchor; the run files it in the token under the point.
     await page.locator('input[data-toggle="assoc"]').uncheck();
-    const before = await runsDone();
+    const before = await runsDone(h);
     await page.mouse.click(at.x, at.y);
     await page.locator('disco-anchor-popover').waitFor();
-    await nextRun(before);
+    await nextRun(h, before);
     const list = await editor<{ x: number; y: number }[]>('return app.viewer.userNode().params().anchors');
     expect(list).toEqual([{ x: expect.closeTo(pick!.x, 2), y: expect.closeTo(pick!.y, 2) }]);
     const filed = await userAnchorsRun(userId);
@@ -146,9 +143,9 @@ describe.skipIf(!HAVE_MODELS)('viewer overlays and clicks with Keep Aspect', () 
     await page.mouse.move(frame.x + 0.1 * frame.width, by);
     await page.mouse.down();
     for (let i = 1; i <= 16; i++) await page.mouse.move(frame.x + (0.1 + (0.8 * i) / 16) * frame.width, by);
-    const painted = await runsDone();
+    const painted = await runsDone(h);
     await page.mouse.up();
-    await nextRun(painted);
+    await nextRun(h, painted);
     const brushed = (await userAnchorsRun(userId)).filter((a) => a.cell !== pick!.label);
     const rows = brushed.map((a) => Math.floor(a.cell / 8));
     expect(rows.length).toBeGreaterThan(1);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hexToAb } from '../../src/nodes/anchors/user-anchors.ts';
-import { inEditor, meanChroma, ourWarnings, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, meanChroma, nextRun, nodeIdOfType, ourWarnings, ROOT, runsDone, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
 
 const HAVE_MODELS = existsSync(join(ROOT, 'models/disco-lite/manifest.json'));
 /** Working size of both the photo and the reference (the workflow says 256; WASM on 2 cores is slow). */
@@ -28,9 +28,6 @@ afterAll(async () => {
 });
 
 const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
-const runsDone = () => editor<number>('return window.__runs ?? 0');
-const nextRun = (before: number) => h.page.waitForFunction((n) => ((window as any).__runs ?? 0) > n, before, { timeout: 600_000, polling: 500 });
-const nodeOf = (type: string) => editor<number>(`return app.view.graph._nodes.find((n) => n.type === arg).id`, type);
 const imageKey = (id: number) => editor<string>(`return app.view.graph.getNodeById(arg).params().image`, id);
 
 async function viewerPoint(x: number, y: number): Promise<{ x: number; y: number }> {
@@ -76,7 +73,7 @@ describe.skipIf(!HAVE_MODELS)('colours from a reference photo in the editor', ()
     await page.selectOption('#examples-menu', 'reference-guided');
     const nodes = JSON.parse(await readFile(join(ROOT, 'workflows', 'reference-guided.json'), 'utf8')).nodes.length;
     await expect.poll(() => editor<number>('return app.view.graph._nodes.length'), { timeout: 30_000 }).toBe(nodes);
-    const [photoId, refId] = [await nodeOf('disco/load-image'), await nodeOf('disco/load-reference')];
+    const [photoId, refId] = [await nodeIdOfType(h, 'disco/load-image'), await nodeIdOfType(h, 'disco/load-reference')];
     await page.waitForFunction(([p, r]) => [p, r].every((id) => /^[0-9a-f]{64}$/.test((window as any).discoEditor.view.graph.getNodeById(id).params().image)), [photoId, refId]);
     const photoKey = await imageKey(photoId);
     expect(await imageKey(refId)).not.toBe(photoKey);
@@ -110,12 +107,12 @@ describe.skipIf(!HAVE_MODELS)('colours from a reference photo in the editor', ()
       const resize = next(next(app.view.graph.getNodeById(arg)));
       if (resize.type !== 'disco/resize-to-working') throw new Error('unexpected reference chain: ' + resize.type);
       resize.setParam('keepAspect', true);`, refId);
-    let runs = await runsDone();
+    let runs = await runsDone(h);
     await page.click('#run-button');
-    await nextRun(runs);
+    await nextRun(h, runs);
     const states = await editor<Record<string, string>>(`const o = {}; for (const n of app.view.graph._nodes) o[n.id + ' ' + n.type] = app.status.get(n.id)?.state; return o;`);
     expect(Object.values(states).every((s) => s === 'done'), JSON.stringify(states)).toBe(true);
-    expect(await meanChroma(h, String(await nodeOf('disco/save-image')))).toBeGreaterThan(4);
+    expect(await meanChroma(h, String(await nodeIdOfType(h, 'disco/save-image')))).toBeGreaterThan(4);
 
     // The reference view shows the dropped photo (flipped: its left column is the original's right).
     await page.locator('disco-reference-view .ref-img').waitFor({ state: 'visible' });
@@ -185,9 +182,9 @@ describe.skipIf(!HAVE_MODELS)('colours from a reference photo in the editor', ()
     await page.locator('disco-anchor-popover').waitFor();
     expect(await page.textContent('disco-anchor-popover .popover-source')).toContain(`From reference (confidence ${a.reference!.confidence.toFixed(2)})`);
     await page.screenshot({ path: join(SHOTS, 'reference-popover.png') });
-    runs = await runsDone();
+    runs = await runsDone(h);
     await page.locator('disco-anchor-popover input.anchor-color').fill('#1f9e3a');
-    await nextRun(runs);
+    await nextRun(h, runs);
     const list = await editor<{ x: number; y: number; ab?: number[] }[]>('return app.viewer.userNode().params().anchors');
     expect(list).toEqual([{ x: a.x, y: a.y, ab: hexToAb('#1f9e3a') }]);
     await expect.poll(async () => (await viewAnchors()).find((v) => v.cell === a.cell)).toMatchObject({ source: 'user', colourBy: 'user' });
