@@ -1,7 +1,7 @@
 /** CPU reference implementations of ColorOps (the kernels live in lab.ts, resize.ts, ab-bins.ts, anchor-colors.ts). */
 import { cpuTensor, type CpuTensor, type Tensor } from '../../values/tensor.ts';
 import type { ColorOps } from '../ops/color-ops.ts';
-import type { ImageValue } from '../../values/types.ts';
+import type { Frame, ImageValue, LabValue } from '../../values/types.ts';
 import { AB_SCALE, NUM_BINS } from '../shared/ab-bins.ts';
 import { decodeBinsTensor, encodeAbTensor, softEncodeAbTensor, softmaxChannelsTensor } from './ab-bins.ts';
 import {
@@ -9,7 +9,9 @@ import {
   renderColorDistImage, topBinsTensor,
 } from './anchor-colors.ts';
 import { dropChromaImage, lab8ToRgb, labPlanesToImage, labToRgbImage, rgbToLab8, rgbToLabImage } from './lab.ts';
-import { checkRecombine, workingPlan } from '../shared/resize-plan.ts';
+import { simdColumns } from '../shared/opencv-lab-tables.ts';
+import { checkRecombine, taps, workingPlan } from '../shared/resize-plan.ts';
+import { wasmLabKernels, type LabKernels } from './simd/lab-wasm.ts';
 import { resizeFloat, resizeImageU8, resizeRowsInto } from './resize.ts';
 
 /** Pixels per strip when Recombine resizes ab on the way (a few hundred KB of scratch). */
@@ -32,6 +34,41 @@ function withAlpha(image: ImageValue, rgb: Uint8Array): ImageValue {
   const n = image.width * image.height, data = new Uint8ClampedArray(4 * n);
   for (let p = 0; p < n; p++) data.set([rgb[3 * p], rgb[3 * p + 1], rgb[3 * p + 2], image.data[4 * p + 3]], 4 * p);
   return { width: image.width, height: image.height, data };
+}
+
+/**
+ * Recombine: the photo's L joined with ab (normalised, at working size) cropped to `content` and
+ * resized to the photo. `wasm`: the WebAssembly version of the strips below (the same bytes; default:
+ * where WebAssembly runs; null for the TypeScript loops).
+ */
+export function recombineLab(photo: LabValue, abN: Tensor, content: Frame, wasm: LabKernels | null = wasmLabKernels()): ImageValue {
+  const lab = asCpu(photo.lab, 'recombine'), ab = asCpu(abN, 'recombine');
+  const out = checkRecombine(lab.shape, photo.content, ab.shape, content);
+  // ab already at the photo's size (e.g. a 256×256 photo) is read as it is, as are L's rows when
+  // they are whole rows of the photo's Lab: no copies, only the output is new memory.
+  const [abH, abW] = [ab.shape[2], ab.shape[3]];
+  const n = out.width * out.height, W = lab.shape[3], ow = out.width;
+  if (content.width === abW && content.height === abH && out.width === abW && out.height === abH && ow === W) {
+    return labPlanesToImage(lab.data.subarray(0, n), ab.data.subarray(0, n), ab.data.subarray(n, 2 * n), ow, AB_SCALE, wasm && wasm.labToRgba);
+  }
+  const data = new Uint8ClampedArray(4 * n);
+  if (wasm && lab.data instanceof Float32Array && ab.data instanceof Float32Array) {
+    const r = { tx: taps(content.width, ow), ty: taps(content.height, out.height), ow }, hw = abH * abW;
+    wasm.recombineRows(lab.data, W, ab.data.subarray(0, hw), ab.data.subarray(hw, 2 * hw), abW, r, AB_SCALE, simdColumns(ow), 0, out.height, data);
+    return { width: ow, height: out.height, data };
+  }
+  // Otherwise strips of rows: ab resized to the photo for one strip at a time (the same values as
+  // resizing it whole), so the photo-sized ab (8 bytes a pixel) is never made.
+  const rows = Math.max(1, Math.floor(STRIP_PIXELS / ow));
+  const abStrip = new Float32Array(2 * rows * ow), lStrip = new Float32Array(rows * ow);
+  for (let y0 = 0; y0 < out.height; y0 += rows) {
+    const y1 = Math.min(out.height, y0 + rows), m = (y1 - y0) * ow;
+    resizeRowsInto(ab, out, { from: content }, y0, y1, abStrip, null);
+    for (let y = y0; y < y1; y++) lStrip.set(lab.data.subarray(y * W, y * W + ow), (y - y0) * ow);
+    const part = labPlanesToImage(lStrip.subarray(0, m), abStrip.subarray(0, m), abStrip.subarray(m, 2 * m), ow, AB_SCALE, null);
+    data.set(part.data, 4 * y0 * ow);
+  }
+  return { width: ow, height: out.height, data };
 }
 
 export const cpuColorOps: ColorOps = {
@@ -67,30 +104,7 @@ export const cpuColorOps: ColorOps = {
     const plan = workingPlan(lab.content, size, keepAspect, fullSize);
     return { lab: resizeFloat(asCpu(lab.lab, 'resizeToWorking'), plan.size, plan.opts), content: plan.content };
   },
-  async recombine(photo, abN, content) {
-    const lab = asCpu(photo.lab, 'recombine'), ab = asCpu(abN, 'recombine');
-    const out = checkRecombine(lab.shape, photo.content, ab.shape, content);
-    // ab already at the photo's size (e.g. a 256×256 photo) is read as it is, as are L's rows when
-    // they are whole rows of the photo's Lab: no copies, only the output is new memory.
-    const [abH, abW] = [ab.shape[2], ab.shape[3]];
-    const n = out.width * out.height, W = lab.shape[3], ow = out.width;
-    if (content.width === abW && content.height === abH && out.width === abW && out.height === abH && ow === W) {
-      return labPlanesToImage(lab.data.subarray(0, n), ab.data.subarray(0, n), ab.data.subarray(n, 2 * n), ow, AB_SCALE);
-    }
-    // Otherwise strips of rows: ab resized to the photo for one strip at a time (the same values as
-    // resizing it whole), so the photo-sized ab (8 bytes a pixel) is never made.
-    const data = new Uint8ClampedArray(4 * n);
-    const rows = Math.max(1, Math.floor(STRIP_PIXELS / ow));
-    const abStrip = new Float32Array(2 * rows * ow), lStrip = new Float32Array(rows * ow);
-    for (let y0 = 0; y0 < out.height; y0 += rows) {
-      const y1 = Math.min(out.height, y0 + rows), m = (y1 - y0) * ow;
-      resizeRowsInto(ab, out, { from: content }, y0, y1, abStrip);
-      for (let y = y0; y < y1; y++) lStrip.set(lab.data.subarray(y * W, y * W + ow), (y - y0) * ow);
-      const part = labPlanesToImage(lStrip.subarray(0, m), abStrip.subarray(0, m), abStrip.subarray(m, 2 * m), ow, AB_SCALE);
-      data.set(part.data, 4 * y0 * ow);
-    }
-    return { width: ow, height: out.height, data };
-  },
+  async recombine(photo, abN, content) { return recombineLab(photo, abN, content); },
 
   async encodeAb(abN) { return encodeAbTensor(asCpu(abN, 'encodeAb')); },
   async softEncodeAb(abN) { return softEncodeAbTensor(asCpu(abN, 'softEncodeAb')); },

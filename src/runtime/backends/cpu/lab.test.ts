@@ -3,13 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { labFromCodes, labVector } from '../../../../test/helpers/opencv-lab.ts';
 import { rgbHwcToImage } from '../../../../test/helpers/images.ts';
-import { cpuColorOps } from './color-ops.ts';
+import { cpuColorOps, recombineLab } from './color-ops.ts';
 import {
   dropChromaImage, imageHasColor, lab8ToRgb, labPlanesToImage, labToRgbFloat, labToRgbPixel, rgbFloatToLab, rgbPlanesToImage, rgbToLab8, rgbToLabImage, rgbToLabPixel,
   toU8,
 } from './lab.ts';
 import { simdColumns } from '../shared/opencv-lab-tables.ts';
-import { wasmLabToRgba } from './simd/lab-wasm.ts';
+import { wasmLabKernels, wasmLabToRgba } from './simd/lab-wasm.ts';
 import { resizeFloat } from './resize.ts';
 import { cpuTensor } from '../../values/tensor.ts';
 import { mulberry32 } from '../../../../test/helpers/prng.ts';
@@ -35,14 +35,24 @@ describe('RGB -> Lab on float32 input, as OpenCV (33^3 table, fixed-point trilin
     expect(mismatches(rgbFloatToLab(rgb, n, true), ref, n)).toEqual([]);
   });
 
-  it('8-bit photos (/255 in float32): a sample of the cube, as planes and as an RGBA image', () => {
+  it.each([['WebAssembly', wasmLabKernels()], ['TypeScript loop', null]])('8-bit photos (/255 in float32): a sample of the cube, as planes and as an RGBA image (%s)', (path, wasm) => {
+    if (path === 'WebAssembly') expect(wasm, 'loads in Node').not.toBeNull();
     const u8 = labVector('rgb2lab_f32_cube', 'rgb_u8').data as Uint8Array;
     const n = u8.length / 3;
     const ref = labFromCodes(labVector('rgb2lab_f32_cube', 'lab_codes').data as Uint16Array);
     expect(mismatches(rgbFloatToLab(Float32Array.from(u8, (v) => v / 255), n, true), ref, n)).toEqual([]);
-    const lab = rgbToLabImage(rgbHwcToImage(u8, 128, 64));
+    const lab = rgbToLabImage(rgbHwcToImage(u8, 128, 64), wasm);
     expect(lab.shape).toEqual([1, 3, 64, 128]);
     expect(mismatches(lab.data as Float32Array, ref, n)).toEqual([]);
+  });
+
+  it('RGBA images: the WebAssembly conversion gives the bits of the loop, across its strips (alpha ignored)', () => {
+    const r = mulberry32(7), [W, H] = [301, 230]; // more pixels than one strip of the module's memory
+    const image = { width: W, height: H, data: Uint8ClampedArray.from({ length: 4 * W * H }, () => Math.floor(r() * 256)) };
+    const want = rgbToLabImage(image, null).data;
+    const got = rgbToLabImage(image, wasmLabKernels()).data;
+    expect(got.length).toBe(3 * W * H);
+    expect(firstDiff(new Uint8Array(got.buffer), new Uint8Array(want.buffer))).toBe(-1);
   });
 
   it('edge cases: 0, 1, tiny, negative, above 1 (clipped), rounding ties', () => {
@@ -180,12 +190,17 @@ describe('Recombine on the CPU', () => {
     const r = mulberry32(W + H), abSize = content.width === 64 ? 64 : 256;
     const lab = cpuTensor([1, 3, H, W], Float32Array.from({ length: 3 * W * H }, (_, i) => (i < W * H ? r() * 100 : r() * 200 - 100)));
     const abN = cpuTensor([1, 2, abSize, abSize], Float32Array.from({ length: 2 * abSize * abSize }, () => r() * 2 - 1));
-    const got = await cpuColorOps.recombine({ lab, content: { width: cw, height: ch } }, abN, content);
-    const big = resizeFloat(abN, { width: cw, height: ch }, { from: content });
+    // the TypeScript loops, whole: ab resized to the photo, then joined with L
+    const big = resizeFloat(abN, { width: cw, height: ch }, { from: content }, null);
     const L = new Float32Array(cw * ch);
     for (let y = 0; y < ch; y++) L.set(lab.data.subarray(y * W, y * W + cw), y * cw);
-    const want = labPlanesToImage(L, big.data.subarray(0, cw * ch), big.data.subarray(cw * ch), cw, 110);
-    expect([got.width, got.height]).toEqual([cw, ch]);
-    expect(firstDiff(got.data, want.data)).toBe(-1);
+    const want = labPlanesToImage(L, big.data.subarray(0, cw * ch), big.data.subarray(cw * ch), cw, 110, null);
+    expect(wasmLabKernels(), 'loads in Node').not.toBeNull();
+    for (const wasm of [wasmLabKernels(), null]) {
+      const got = recombineLab({ lab, content: { width: cw, height: ch } }, abN, content, wasm);
+      expect([got.width, got.height]).toEqual([cw, ch]);
+      expect(firstDiff(got.data, want.data), wasm ? 'WebAssembly' : 'TypeScript strips').toBe(-1);
+    }
+    expect(firstDiff((await cpuColorOps.recombine({ lab, content: { width: cw, height: ch } }, abN, content)).data, want.data)).toBe(-1);
   });
 });

@@ -11,7 +11,7 @@
  * (webgpu/kernels/lab.wgsl.ts, lab8.wgsl.ts) follow the same steps.
  */
 import { cpuTensor, type CpuTensor } from '../../values/tensor.ts';
-import { wasmLabToRgba, type LabToRgbaKernel } from './simd/lab-wasm.ts';
+import { wasmLabKernels, wasmLabToRgba, type LabKernels, type LabToRgbaKernel } from './simd/lab-wasm.ts';
 import type { ImageValue } from '../../values/types.ts';
 import {
   CODE_U8, F_16_116, F_6_29, F_7787, F_9033, GAMMA_TAB_SIZE, invGammaSplineTab, lab8Tables, labInputCode, LUT_DIM, MIN_AB,
@@ -64,11 +64,19 @@ export function rgbFloatToLab(rgb: ArrayLike<number>, n: number, interleaved = f
 /** Per byte value: its table cell (code >> 9) as an offset along each axis, and its 1/16 step in the cell. */
 const CELL_U8 = Int32Array.from(CODE_U8, (c) => c >> 9), FRAC_U8 = Int32Array.from(CODE_U8, (c) => (c >> 5) & 15);
 
-/** RGBA bytes -> Lab [1,3,H,W]: each byte / 255 in float32, then OpenCV's float RGB2Lab (labFromCodes, inlined). */
-export function rgbToLabImage(image: ImageValue): CpuTensor {
+/**
+ * RGBA bytes -> Lab [1,3,H,W]: each byte / 255 in float32, then OpenCV's float RGB2Lab (labFromCodes,
+ * inlined). `wasm`: the WebAssembly version of the loop below (default: where WebAssembly runs; null
+ * for the loop).
+ */
+export function rgbToLabImage(image: ImageValue, wasm: LabKernels | null = wasmLabKernels()): CpuTensor {
   const { width: W, height: H, data } = image;
   const n = W * H, lut = rgb2LabLut(), last = LUT_DIM - 1;
   const out = new Float32Array(3 * n);
+  if (wasm) {
+    wasm.rgbaToLab(data, n, out);
+    return cpuTensor([1, 3, H, W], out);
+  }
   for (let p = 0; p < n; p++) {
     const r = data[4 * p], g = data[4 * p + 1], b = data[4 * p + 2];
     const tb = CELL_U8[b], tg = CELL_U8[g], tr = CELL_U8[r];

@@ -3,6 +3,8 @@ import { loadVector } from '../../../../test/helpers/vectors.ts';
 import { cpuTensor } from '../../values/tensor.ts';
 import { fitFrame, workingPlan } from '../shared/resize-plan.ts';
 import { resizeFloat, resizeImageU8 } from './resize.ts';
+import { wasmLabKernels } from './simd/lab-wasm.ts';
+import { mulberry32 } from '../../../../test/helpers/prng.ts';
 
 /** HWC -> [1,C,H,W]. */
 export function hwcToNchw(hwc: ArrayLike<number>, H: number, W: number, C: number): Float32Array {
@@ -18,17 +20,35 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 };
 
 describe('float INTER_LINEAR resize (CPU reference)', () => {
-  it('downscales Lab 64x48 -> 32x32 like OpenCV (1e-5)', () => {
+  const paths = [['WebAssembly', wasmLabKernels()], ['TypeScript loops', null]] as const;
+
+  it.each(paths)('downscales Lab 64x48 -> 32x32 like OpenCV (1e-5; %s)', (path, wasm) => {
+    if (path === 'WebAssembly') expect(wasm, 'loads in Node').not.toBeNull();
     const lab = cpuTensor([1, 3, 48, 64], hwcToNchw(loadVector('resize', 'lab_in').data, 48, 64, 3));
-    const out = resizeFloat(lab, { width: 32, height: 32 });
+    const out = resizeFloat(lab, { width: 32, height: 32 }, {}, wasm);
     expect(out.shape).toEqual([1, 3, 32, 32]);
     expect(maxAbs(out.data, hwcToNchw(loadVector('resize', 'lab_out').data, 32, 32, 3))).toBeLessThanOrEqual(1e-5);
   });
 
-  it('upscales ab 32x32 -> 64x48 like OpenCV (1e-5)', () => {
+  it.each(paths)('upscales ab 32x32 -> 64x48 like OpenCV (1e-5; %s)', (_, wasm) => {
     const ab = cpuTensor([1, 2, 32, 32], hwcToNchw(loadVector('resize', 'ab_in').data, 32, 32, 2));
-    const out = resizeFloat(ab, { width: 64, height: 48 });
+    const out = resizeFloat(ab, { width: 64, height: 48 }, {}, wasm);
     expect(maxAbs(out.data, hwcToNchw(loadVector('resize', 'ab_out').data, 48, 64, 2))).toBeLessThanOrEqual(1e-5);
+  });
+
+  it.each([
+    ['a 1100x1000 photo to 256x256 (the source rows come in several strips)', 1100, 1000, { width: 256, height: 256 }, {}],
+    ['its 700x600 corner fitted to 256x219, padded to 256x256', 1100, 1000, { width: 256, height: 219 }, { from: { width: 700, height: 600 }, padTo: { width: 256, height: 256 } }],
+    ['a 100x60 ab up to 1000x500', 100, 60, { width: 1000, height: 500 }, {}],
+  ])('WebAssembly and the loops give the same bits: %s', (_, W, H, size, opts) => {
+    const r = mulberry32(W + H);
+    const t = cpuTensor([1, 2, H, W], Float32Array.from({ length: 2 * W * H }, () => r() * 200 - 100));
+    const want = resizeFloat(t, size, opts, null);
+    const got = resizeFloat(t, size, opts, wasmLabKernels());
+    expect(got.shape).toEqual(want.shape);
+    const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+    const [g, w] = [bits(got.data as Float32Array), bits(want.data as Float32Array)];
+    expect(g.findIndex((v, i) => v !== w[i]), 'first index that differs').toBe(-1);
   });
 
   it('resizes a tensor to its own size into a copy of the same values', () => {

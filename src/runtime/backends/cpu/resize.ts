@@ -7,9 +7,14 @@ import { cpuTensor, type CpuTensor } from '../../values/tensor.ts';
 import type { Frame, ImageValue } from '../../values/types.ts';
 import type { ResizeOptions } from '../ops/color-ops.ts';
 import { checkResizeArgs, taps } from '../shared/resize-plan.ts';
+import { wasmLabKernels, type LabKernels } from './simd/lab-wasm.ts';
 
-/** Float bilinear resize of [N,C,H,W]; see ResizeOptions for `from` (crop) and `padTo` (edge pad). */
-export function resizeFloat(t: CpuTensor, size: Frame, opts: ResizeOptions = {}): CpuTensor {
+/**
+ * Float bilinear resize of [N,C,H,W]; see ResizeOptions for `from` (crop) and `padTo` (edge pad).
+ * `wasm`: the WebAssembly version of the loops (the same values; default: where WebAssembly runs and
+ * the data is float32; null for the loops).
+ */
+export function resizeFloat(t: CpuTensor, size: Frame, opts: ResizeOptions = {}, wasm: LabKernels | null = wasmLabKernels()): CpuTensor {
   const { from, out } = checkResizeArgs(t.shape, size, opts);
   const [N, C, H, W] = t.shape;
   // The whole tensor to its own size: every tap has weight 0 on its second pixel, so this is a copy
@@ -19,7 +24,7 @@ export function resizeFloat(t: CpuTensor, size: Frame, opts: ResizeOptions = {})
     return cpuTensor(t.shape, t.data.slice());
   }
   const res = new Float32Array(N * C * out.height * out.width);
-  resizeRowsInto(t, size, opts, 0, out.height, res);
+  resizeRowsInto(t, size, opts, 0, out.height, res, wasm);
   return cpuTensor([N, C, out.height, out.width], res);
 }
 
@@ -27,10 +32,19 @@ export function resizeFloat(t: CpuTensor, size: Frame, opts: ResizeOptions = {})
  * Output rows y0..y1 of resizeFloat(t, size, opts), every plane, into `res` (plane by plane, each
  * (y1 - y0) rows of the output width): the same values, for callers that work in strips.
  */
-export function resizeRowsInto(t: CpuTensor, size: Frame, opts: ResizeOptions, y0: number, y1: number, res: Float32Array): void {
+export function resizeRowsInto(
+  t: CpuTensor, size: Frame, opts: ResizeOptions, y0: number, y1: number, res: Float32Array, wasm: LabKernels | null = wasmLabKernels(),
+): void {
   const { from, out } = checkResizeArgs(t.shape, size, opts);
   const [N, C, H, W] = t.shape;
   const tx = taps(from.width, size.width), ty = taps(from.height, size.height);
+  if (wasm && t.data instanceof Float32Array) {
+    for (let plane = 0; plane < N * C; plane++) {
+      const rows = (y1 - y0) * out.width;
+      wasm.resizeRows(t.data.subarray(plane * H * W, (plane + 1) * H * W), W, { tx, ty, ow: out.width }, y0, y1, res.subarray(plane * rows, (plane + 1) * rows));
+    }
+    return;
+  }
   const data = t.data, { i0: xi0, i1: xi1, f: xf } = tx, sw = size.width, ow = out.width;
   const hrow = (base: number, dst: Float32Array) => {
     for (let x = 0; x < sw; x++) {

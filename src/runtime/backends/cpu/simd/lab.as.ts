@@ -1,9 +1,14 @@
 /**
- * AssemblyScript source of OpenCV's float Lab -> RGB (compiled by `npm run build:wasm` into
- * lab.wasm.ts; loaded by lab-wasm.ts), written straight to RGBA bytes. The same float32 steps as
- * cpu/lab.ts (rgbFromLabSimd / rgbFromLabScalar, gammaSpline, toU8): every f32 operation here rounds
- * like Math.fround there, and WebAssembly fuses no multiply-add, so the bytes are the same.
- * Pointers are byte offsets into the imported memory.
+ * AssemblyScript source (compiled by `npm run build:wasm` into lab.wasm.ts; loaded by lab-wasm.ts)
+ * of the colour steps on whole images, the same arithmetic as their TypeScript loops, so the same bits:
+ * - OpenCV's float RGB -> Lab of RGBA bytes (cpu/lab.ts rgbToLabImage): integer sums, as exact there;
+ * - OpenCV's float Lab -> RGB written straight to RGBA bytes (rgbFromLabSimd / rgbFromLabScalar,
+ *   gammaSpline, toU8): every f32 operation here rounds like Math.fround there;
+ * - the bilinear resize of a float plane (cpu/resize.ts resizeRowsInto): float64 blends rounded to
+ *   float32 once, as there.
+ * WebAssembly fuses no multiply-add, so nothing rounds differently. Pointers are byte offsets into
+ * the imported memory. TypeScript runs these loops cold on a page's first run (interpreted until the
+ * JIT catches up); WebAssembly is compiled before the first call.
  */
 
 // The constants block written by lab-wasm.ts, in this order (float32).
@@ -79,5 +84,85 @@ export function labToRgba(L: usize, a: usize, b: usize, out: usize, n: i32, widt
     store<u8>(o, <u8>gammaByte(clip01(bl), tab, size), 2);
     store<u8>(o, 255, 3);
     col = col + 1 == width ? 0 : col + 1;
+  }
+}
+
+/**
+ * n RGBA pixels at `src` -> L, a, b float32 planes at outL, outA, outB. `lut`: the 33^3 x 3 int16
+ * table; per byte value v (int32 each): `cell` its table offset along one axis (in entries, red's
+ * step 3), `next` the step to the next node (0 on the last), `frac` its 1/16 position in the cell.
+ * `green` and `blue` scale red's cell offsets and steps to their axes (33 and 33^2).
+ */
+export function rgbaToLab(src: usize, n: i32, lut: usize, cell: usize, next: usize, frac: usize, green: i32, blue: i32, outL: usize, outA: usize, outB: usize): void {
+  for (let p = 0; p < n; p++) {
+    const s = src + (<usize>p << 2);
+    const r = <usize>load<u8>(s) << 2, g = <usize>load<u8>(s, 1) << 2, b = <usize>load<u8>(s, 2) << 2;
+    const k = load<i32>(cell + b) * blue + load<i32>(cell + g) * green + load<i32>(cell + r);
+    const db = load<i32>(next + b) * blue, dg = load<i32>(next + g) * green, dr = load<i32>(next + r);
+    const xb = load<i32>(frac + b), xg = load<i32>(frac + g), xr = load<i32>(frac + r);
+    const b0 = 16 - xb, g0 = 16 - xg, r0 = 16 - xr;
+    const w000 = b0 * g0 * r0, w001 = b0 * g0 * xr, w010 = b0 * xg * r0, w011 = b0 * xg * xr;
+    const w100 = xb * g0 * r0, w101 = xb * g0 * xr, w110 = xb * xg * r0, w111 = xb * xg * xr;
+    // byte offsets of the 8 nodes (int16 entries)
+    const e0 = lut + (<usize>k << 1), e1 = e0 + (<usize>dr << 1), e2 = e0 + (<usize>dg << 1), e3 = e2 + (<usize>dr << 1);
+    const e4 = e0 + (<usize>db << 1), e5 = e4 + (<usize>dr << 1), e6 = e4 + (<usize>dg << 1), e7 = e6 + (<usize>dr << 1);
+    const sL = <i32>load<i16>(e0) * w000 + <i32>load<i16>(e1) * w001 + <i32>load<i16>(e2) * w010 + <i32>load<i16>(e3) * w011
+      + <i32>load<i16>(e4) * w100 + <i32>load<i16>(e5) * w101 + <i32>load<i16>(e6) * w110 + <i32>load<i16>(e7) * w111;
+    const sa = <i32>load<i16>(e0, 2) * w000 + <i32>load<i16>(e1, 2) * w001 + <i32>load<i16>(e2, 2) * w010 + <i32>load<i16>(e3, 2) * w011
+      + <i32>load<i16>(e4, 2) * w100 + <i32>load<i16>(e5, 2) * w101 + <i32>load<i16>(e6, 2) * w110 + <i32>load<i16>(e7, 2) * w111;
+    const sb = <i32>load<i16>(e0, 4) * w000 + <i32>load<i16>(e1, 4) * w001 + <i32>load<i16>(e2, 4) * w010 + <i32>load<i16>(e3, 4) * w011
+      + <i32>load<i16>(e4, 4) * w100 + <i32>load<i16>(e5, 4) * w101 + <i32>load<i16>(e6, 4) * w110 + <i32>load<i16>(e7, 4) * w111;
+    const o = <usize>p << 2;
+    store<f32>(outL + o, <f32>(<f64>((sL + 2048) >> 12) * (100.0 / 16384.0)));
+    store<f32>(outA + o, <f32>(<f64>((sa + 2048) >> 12) / 64.0 - 128.0));
+    store<f32>(outB + o, <f32>(<f64>((sb + 2048) >> 12) / 64.0 - 128.0));
+  }
+}
+
+/** dst[x] = src[i0[x]] (1 - f[x]) + src[i1[x]] f[x] for x < sw, in float64, rounded to float32. */
+// @ts-ignore: decorator
+@inline function blendRow(src: usize, i0: usize, i1: usize, fr: usize, sw: i32, dst: usize): void {
+  for (let x = 0; x < sw; x++) {
+    const o = <usize>x << 2;
+    const f = <f64>load<f32>(fr + o);
+    const v0 = <f64>load<f32>(src + (<usize>load<i32>(i0 + o) << 2)), v1 = <f64>load<f32>(src + (<usize>load<i32>(i1 + o) << 2));
+    store<f32>(dst + o, <f32>(v0 * (1 - f) + v1 * f));
+  }
+}
+
+/**
+ * Output rows y0..y1 (ow wide) of a bilinear resize of one float32 plane `W` wide, whose row `first`
+ * is at `src`: taps xi0/xi1/xf for the sw columns of the resized size, yi0/yi1/yf for its sh rows;
+ * columns from sw and rows from sh on repeat the last (edge padding). row0 and row1: sw floats each,
+ * for the horizontal passes of the two source rows (kept while the next output row uses them).
+ */
+export function resizeRows(
+  src: usize, W: i32, first: i32, xi0: usize, xi1: usize, xf: usize, sw: i32,
+  yi0: usize, yi1: usize, yf: usize, sh: i32, y0: i32, y1: i32, ow: i32, out: usize, row0: usize, row1: usize,
+): void {
+  let k0 = -1, k1 = -1;
+  for (let oy = y0; oy < y1; oy++) {
+    const y = oy < sh ? oy : sh - 1;
+    const ya = load<i32>(yi0 + (<usize>y << 2)), yb = load<i32>(yi1 + (<usize>y << 2));
+    if (k0 != ya) {
+      if (k1 == ya) {
+        const t = row0; row0 = row1; row1 = t;
+        k1 = k0;
+        k0 = ya;
+      } else {
+        blendRow(src + (<usize>(ya - first) * <usize>W << 2), xi0, xi1, xf, sw, row0);
+        k0 = ya;
+      }
+    }
+    if (k1 != yb) {
+      blendRow(src + (<usize>(yb - first) * <usize>W << 2), xi0, xi1, xf, sw, row1);
+      k1 = yb;
+    }
+    const f = <f64>load<f32>(yf + (<usize>y << 2));
+    const o = out + (<usize>(oy - y0) * <usize>ow << 2);
+    for (let ox = 0; ox < ow; ox++) {
+      const x = <usize>(ox < sw ? ox : sw - 1) << 2;
+      store<f32>(o + (<usize>ox << 2), <f32>(<f64>load<f32>(row0 + x) * (1 - f) + <f64>load<f32>(row1 + x) * f));
+    }
   }
 }
