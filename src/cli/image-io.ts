@@ -1,5 +1,6 @@
 /**
- * Image decoding and encoding for the CLI (Node), through sharp (libvips, prebuilt from npm).
+ * Image decoding and encoding for the CLI (Node), through sharp (libvips, prebuilt from npm), and
+ * for plain 8-bit PNGs through png-decode.ts (the same pixels, faster).
  * In: PNG, JPEG, WebP (first frame of an animation), any bit depth, gray, palette, CMYK, alpha,
  * with EXIF orientation applied. Out: 8-bit RGBA pixels; PNG out.
  * Alpha rule: transparent pixels are composited over white, since a colourised photo has no use
@@ -11,6 +12,7 @@ import sharp, { type Metadata } from 'sharp';
 import { memoryBudgetProblem } from '../runtime/image-budget.ts';
 import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../runtime/read-regular-file.ts';
 import type { ImageValue } from '../runtime/values/types.ts';
+import { decodeSimplePng, simplePng } from './png-decode.ts';
 
 /** Largest accepted input, in pixels (width × height), checked before any pixel is decoded. */
 export const DEFAULT_PIXEL_LIMIT = 50_000_000;
@@ -37,7 +39,17 @@ export interface DecodeOptions {
 
 export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): Promise<ImageValue> {
   const name = opts.name ?? 'image';
-  const limit = opts.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
+  const png = simplePng(bytes);
+  if (png) {
+    checkSize(name, png.width, png.height, opts);
+    const rgba = decodeSimplePng(png);
+    if (rgba) return imageValue(name, png.width, png.height, rgba, { hadAlpha: png.channels % 2 === 0, format: 'png', bitDepth: 'uchar' });
+  }
+  return decodeWithSharp(bytes, name, opts);
+}
+
+/** Any format sharp reads; exported for the test that holds the PNG fast path to the same pixels. */
+export async function decodeWithSharp(bytes: Uint8Array, name: string, opts: DecodeOptions = {}): Promise<ImageValue> {
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -46,16 +58,9 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
     if (header && (!header.width || !header.height)) throw new ImageInputError(`${name}: the image has no pixels (${header.width}x${header.height})`);
     throw new ImageInputError(`${name}: not a readable image (${shortSharpMessage(e)})`);
   }
-  if (!meta.width || !meta.height) throw new ImageInputError(`${name}: the image has no pixels (${meta.width ?? 0}x${meta.height ?? 0})`);
-  const pixels = meta.width * meta.height;
-  if (pixels > limit) {
-    throw new ImageInputError(
-      `${name}: ${meta.width}x${meta.height} is ${(pixels / 1e6).toFixed(1)} megapixels, above the limit of ${(limit / 1e6).toFixed(1)}; downscale it first or raise --max-pixels`);
-  }
-  const tooBig = memoryBudgetProblem(name, meta.width, meta.height, opts.memoryBudget ?? defaultMemoryBudget());
-  if (tooBig) throw new ImageInputError(tooBig);
+  checkSize(name, meta.width, meta.height, opts);
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: limit, failOn: 'error', pages: 1 })
+    const { data, info } = await sharp(bytes, { limitInputPixels: opts.pixelLimit ?? DEFAULT_PIXEL_LIMIT, failOn: 'error', pages: 1 })
       .autoOrient()
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
@@ -64,14 +69,27 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 4) throw new Error(`expected 4 channels after conversion, got ${info.channels}`);
     const rgba = new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength);
-    const hadColor = hasChroma(rgba);
-    return {
-      width: info.width, height: info.height, data: rgba,
-      meta: { source: name, hadColor, hadAlpha: Boolean(meta.hasAlpha), format: meta.format, bitDepth: meta.depth },
-    };
+    return imageValue(name, info.width, info.height, rgba, { hadAlpha: Boolean(meta.hasAlpha), format: meta.format, bitDepth: meta.depth });
   } catch (e) {
     throw new ImageInputError(`${name}: could not decode (${shortSharpMessage(e)})`);
   }
+}
+
+/** Refuses an image with no pixels, over the pixel limit or over the memory budget, before decoding it. */
+function checkSize(name: string, width: number | undefined, height: number | undefined, opts: DecodeOptions): void {
+  if (!width || !height) throw new ImageInputError(`${name}: the image has no pixels (${width ?? 0}x${height ?? 0})`);
+  const limit = opts.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
+  const pixels = width * height;
+  if (pixels > limit) {
+    throw new ImageInputError(
+      `${name}: ${width}x${height} is ${(pixels / 1e6).toFixed(1)} megapixels, above the limit of ${(limit / 1e6).toFixed(1)}; downscale it first or raise --max-pixels`);
+  }
+  const tooBig = memoryBudgetProblem(name, width, height, opts.memoryBudget ?? defaultMemoryBudget());
+  if (tooBig) throw new ImageInputError(tooBig);
+}
+
+function imageValue(name: string, width: number, height: number, rgba: Uint8ClampedArray, facts: Record<string, unknown>): ImageValue {
+  return { width, height, data: rgba, meta: { source: name, hadColor: hasChroma(rgba), ...facts } };
 }
 
 export async function decodeImageFile(path: string, opts: DecodeOptions = {}): Promise<ImageValue> {

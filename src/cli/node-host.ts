@@ -11,7 +11,7 @@ import { classifyAdapter } from '../runtime/backends/adapter-kind.ts';
 import { createCpuBackend } from '../runtime/backends/cpu/cpu-backend.ts';
 import { WebGpuUnavailable } from '../runtime/backends/webgpu/device.ts';
 import type { HostIO, ModelHost } from '../runtime/engine/context.ts';
-import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../runtime/read-regular-file.ts';
+import { MAX_IMAGE_FILE_BYTES, readRegularFileSync } from '../runtime/read-regular-file.ts';
 import { decodeImage, ImageInputError, sha256Hex } from './image-io.ts';
 
 export interface NodeIOOptions {
@@ -23,11 +23,13 @@ export interface NodeIOOptions {
 }
 
 export function createNodeIO(opts: NodeIOOptions): HostIO {
-  const bytesOf = async (ref: string): Promise<{ path: string; bytes: Buffer }> => {
+  // Read synchronously: a photo takes well under a millisecond to read, less than the thread-pool
+  // hand-offs of an asynchronous read (read-regular-file.ts).
+  const bytesOf = (ref: string): { path: string; bytes: Buffer } => {
     if (!ref) throw new ImageInputError('no image given: pass --input <image> or set the Load Image node\'s "image" parameter');
     const path = isAbsolute(ref) ? ref : resolve(opts.baseDir, ref);
     try {
-      return { path, bytes: await readRegularFile(path, { what: 'image file', name: ref, maxBytes: MAX_IMAGE_FILE_BYTES }) };
+      return { path, bytes: readRegularFileSync(path, { what: 'image file', name: ref, maxBytes: MAX_IMAGE_FILE_BYTES }) };
     } catch (e) {
       throw new ImageInputError((e as Error).message);
     }
@@ -37,12 +39,12 @@ export function createNodeIO(opts: NodeIOOptions): HostIO {
   let hashed: { ref: string; bytes: Buffer } | undefined;
   return {
     async loadImage(ref) {
-      const bytes = hashed?.ref === ref ? hashed.bytes : (await bytesOf(ref)).bytes;
+      const bytes = hashed?.ref === ref ? hashed.bytes : bytesOf(ref).bytes;
       hashed = undefined;
       return decodeImage(bytes, { name: ref, pixelLimit: opts.pixelLimit, memoryBudget: opts.memoryBudget });
     },
     async fingerprint(ref) {
-      const { bytes } = await bytesOf(ref);
+      const { bytes } = bytesOf(ref);
       hashed = { ref, bytes };
       return sha256Hex(bytes);
     },

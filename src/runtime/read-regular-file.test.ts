@@ -3,11 +3,17 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRegularFile } from './read-regular-file.ts';
+import { readRegularFile, readRegularFileSync, type ReadOptions } from './read-regular-file.ts';
 
-describe('readRegularFile', () => {
+// The synchronous reader must behave as the asynchronous one: same checks, same messages.
+const readers: [string, (path: string, opts: ReadOptions) => Promise<Buffer>][] = [
+  ['readRegularFile', readRegularFile],
+  ['readRegularFileSync', async (path, opts) => readRegularFileSync(path, opts)],
+];
+
+describe.each(readers)('%s', (_name, readFile) => {
   const dir = mkdtempSync(join(tmpdir(), 'disco-read-'));
-  const read = (path: string, maxBytes = 1024) => readRegularFile(path, { what: 'image file', maxBytes });
+  const read = (path: string, maxBytes = 1024) => readFile(path, { what: 'image file', maxBytes });
 
   it('reads a regular file, also through a symlink', async () => {
     writeFileSync(join(dir, 'a.txt'), 'hello');
@@ -33,6 +39,6 @@ describe('readRegularFile', () => {
   });
 
   it('names the file and the errno of a missing one', async () => {
-    await expect(readRegularFile(join(dir, 'nope'), { what: 'workflow', maxBytes: 10, name: 'nope' })).rejects.toThrow(/^nope: cannot read the workflow \(ENOENT\)$/);
+    await expect(readFile(join(dir, 'nope'), { what: 'workflow', maxBytes: 10, name: 'nope' })).rejects.toThrow(/^nope: cannot read the workflow \(ENOENT\)$/);
   });
 });

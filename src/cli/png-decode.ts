@@ -1,0 +1,123 @@
+/**
+ * A fast path for the PNGs most photos are: 8-bit, not interlaced, gray, gray+alpha, RGB or RGBA,
+ * with no colour profile, EXIF or transparency chunk. It decodes on the calling thread with
+ * node:zlib, in about a third of sharp's CPU time and without the hand-offs to libvips' threads,
+ * which made most of Load Image's time in a run (bench/README.md, "Load Image").
+ *
+ * It gives the same pixels as image-io's sharp pipeline (alpha composited over white, 8-bit RGBA;
+ * test/cli/png-decode.test.ts compares them). Anything else (16-bit, palette, interlaced, iCCP,
+ * eXIf, tRNS or an unknown chunk, a bad CRC, damaged data) gets undefined, and the caller hands the
+ * file to sharp, which decodes it or says what is wrong.
+ */
+import { crc32, inflateSync } from 'node:zlib';
+
+export interface SimplePng {
+  readonly width: number;
+  readonly height: number;
+  /** 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA. */
+  readonly channels: number;
+  /** The IDAT chunks' data, in order. */
+  readonly idat: readonly Uint8Array[];
+}
+
+const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** PNG colour type → channels, for the types the fast path takes (palette, type 3, is left to sharp). */
+const CHANNELS: Record<number, number> = { 0: 1, 4: 2, 2: 3, 6: 4 };
+/** Ancillary chunks that do not change sharp's pixels (checked in the test); any other goes to sharp. */
+const HARMLESS = new Set(['tEXt', 'zTXt', 'iTXt', 'pHYs', 'tIME', 'gAMA', 'cHRM', 'sRGB', 'sBIT', 'bKGD']);
+
+/** The header and pixel data of a PNG the fast path can decode, or undefined. Reads no pixel. */
+export function simplePng(bytes: Uint8Array): SimplePng | undefined {
+  if (bytes.length < 8 || SIGNATURE.some((v, i) => bytes[i] !== v)) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let header: Omit<SimplePng, 'idat'> | undefined;
+  const idat: Uint8Array[] = [];
+  for (let at = 8; at + 12 <= bytes.length;) {
+    const length = view.getUint32(at);
+    const end = at + 12 + length;
+    if (end > bytes.length) return undefined;
+    const type = String.fromCharCode(bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]);
+    if (crc32(bytes.subarray(at + 4, end - 4)) !== view.getUint32(end - 4)) return undefined;
+    const data = bytes.subarray(at + 8, end - 4);
+    at = end;
+    if (!header) {
+      if (type !== 'IHDR' || length !== 13) return undefined;
+      const width = view.getUint32(16), height = view.getUint32(20);
+      const [depth, colourType, compression, filter, interlace] = data.subarray(8);
+      const channels = CHANNELS[colourType];
+      if (!width || !height || depth !== 8 || !channels || compression || filter || interlace) return undefined;
+      header = { width, height, channels };
+    } else if (type === 'IDAT') idat.push(data);
+    else if (type === 'IEND') return idat.length ? { ...header, idat } : undefined;
+    else if (!HARMLESS.has(type)) return undefined;
+  }
+  return undefined; // no IEND: truncated
+}
+
+/** 8-bit RGBA pixels, alpha composited over white, or undefined if the pixel data is damaged. */
+export function decodeSimplePng(png: SimplePng): Uint8ClampedArray | undefined {
+  const { width, height, channels } = png;
+  const rowBytes = width * channels, stride = rowBytes + 1;
+  let raw: Buffer;
+  try {
+    raw = inflateSync(Buffer.concat(png.idat), { maxOutputLength: stride * height + 1 });
+  } catch {
+    return undefined;
+  }
+  if (raw.length !== stride * height) return undefined;
+  let prev: Uint8Array = new Uint8Array(rowBytes); // the row above the first is zeros
+  for (let y = 0; y < height; y++) {
+    const row = raw.subarray(y * stride + 1, (y + 1) * stride);
+    if (!unfilter(raw[y * stride], row, prev, channels)) return undefined;
+    prev = row;
+  }
+  return toRgba(raw, width, height, channels);
+}
+
+/** Undoes a row's filter in place (PNG spec §9); false for an unknown filter type. */
+function unfilter(filter: number, row: Uint8Array, prev: Uint8Array, bpp: number): boolean {
+  const n = row.length;
+  switch (filter) {
+    case 0:
+      return true;
+    case 1:
+      for (let i = bpp; i < n; i++) row[i] += row[i - bpp];
+      return true;
+    case 2:
+      for (let i = 0; i < n; i++) row[i] += prev[i];
+      return true;
+    case 3:
+      for (let i = 0; i < bpp; i++) row[i] += prev[i] >> 1;
+      for (let i = bpp; i < n; i++) row[i] += (row[i - bpp] + prev[i]) >> 1;
+      return true;
+    case 4:
+      for (let i = 0; i < bpp; i++) row[i] += prev[i]; // Paeth with left = upper-left = 0 picks the one above
+      for (let i = bpp; i < n; i++) row[i] += paeth(row[i - bpp], prev[i], prev[i - bpp]);
+      return true;
+    default:
+      return false;
+  }
+}
+
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/** Unfiltered rows (each after its filter byte) to RGBA; alpha over white as libvips' flatten rounds it (down). */
+function toRgba(raw: Uint8Array, width: number, height: number, channels: number): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(width * height * 4);
+  const over = (v: number, a: number) => ((v * a + 255 * (255 - a)) / 255) | 0;
+  for (let y = 0, o = 0; y < height; y++) {
+    let i = y * (width * channels + 1) + 1;
+    for (let x = 0; x < width; x++, o += 4, i += channels) {
+      if (channels === 1) out[o] = out[o + 1] = out[o + 2] = raw[i];
+      else if (channels === 3) { out[o] = raw[i]; out[o + 1] = raw[i + 1]; out[o + 2] = raw[i + 2]; }
+      else if (channels === 2) out[o] = out[o + 1] = out[o + 2] = over(raw[i], raw[i + 1]);
+      else { const a = raw[i + 3]; out[o] = over(raw[i], a); out[o + 1] = over(raw[i + 1], a); out[o + 2] = over(raw[i + 2], a); }
+      out[o + 3] = 255;
+    }
+  }
+  return out;
+}
