@@ -5,8 +5,10 @@ import { tinyModelsCopy, tinyModelsDir } from '../../../test/helpers/tiny-models
 import { cpuTensor, type CpuTensor, type GpuTensor } from '../values/tensor.ts';
 import { fsModelSource } from './fs-model-source.ts';
 import { OnnxModelHost } from './model-host.ts';
+import type { OrtGateway } from './ort-gateway.ts';
 import { createNodeGateway } from './ort-node.ts';
 import { createWebGateway } from './ort-web.ts';
+import { STAGE_CONTRACT, type Dim, type StageName } from './stage-contract.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -74,6 +76,36 @@ describe('OnnxModelHost', () => {
     stop.abort();
     await cold.prepare('tiny', stop.signal);
     expect([cold.sessionsCreated, runs.length]).toEqual([5, 0]);
+  });
+
+  it('lets the event loop in between the steps of a prepare: a run arriving meanwhile stops the warm-ups not yet begun', async () => {
+    // A gateway whose calls settle in microtasks only, as onnxruntime-web's WASM calls do.
+    const warmed: string[] = [];
+    const stop = new AbortController();
+    const { workingSize: S, cell } = await host().describeSet('tiny');
+    const size = (d: Dim) => (typeof d === 'number' ? d : d === 'H' || d === 'W' ? S : d === 'h' || d === 'w' ? S / cell : 1);
+    const microtasksOnly: OrtGateway = {
+      description: 'microtasks only', acceptsGpuTensors: false,
+      async createSession(_bytes, label) {
+        const stage = label.match(/stage "(\w+)"/)![1] as StageName;
+        const { inputs, outputs } = STAGE_CONTRACT[stage];
+        return {
+          inputNames: inputs.map((p) => p.name), outputNames: outputs.map((p) => p.name), shapes: {},
+          async run() {
+            // The run message comes as a task while the first warm-up is computing.
+            if (!warmed.length) setImmediate(() => stop.abort());
+            warmed.push(stage);
+            return Object.fromEntries(outputs.map((p) => [p.name, cpuTensor(p.shape.map(size))]));
+          },
+          release: async () => undefined,
+        };
+      },
+    };
+    const h = new OnnxModelHost({ source: fsModelSource(dir), gateway: microtasksOnly });
+    await h.prepare('tiny', stop.signal);
+    expect(h.sessionsCreated).toBe(5);
+    expect(warmed[0]).toBe('spixelnet');
+    expect(warmed.length).toBeLessThanOrEqual(2); // all five, were the run seen only at the end
   });
 
   it('runs a stage: softmax association sums to 1 over the 9 channels', async () => {

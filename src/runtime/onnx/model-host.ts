@@ -14,6 +14,7 @@ import { cpuTensor, type CpuTensor, type GpuTensor, type Tensor } from '../value
 import type { ModelValue } from '../values/types.ts';
 import { parseManifest, stageEntryOf, verifySha256, type ModelSetManifest } from './manifest.ts';
 import type { ModelSource } from './model-source.ts';
+import { nextTask } from './next-task.ts';
 import type { OrtGateway, OrtSession } from './ort-gateway.ts';
 import {
   STAGE_CONTRACT, STAGE_NAMES, assertStageName, checkShapes, nameDiff, shapeConflict, showShape,
@@ -126,8 +127,9 @@ export class OnnxModelHost implements ModelHost {
    * session then runs once on zeros at the set's working size, because a session's first inference
    * costs several times the next one in onnxruntime-web (its WASM functions are compiled on first
    * call, its buffers allocated); a warm-up not yet started when `warmUp` aborts (a run wants the
-   * runtime) is skipped. Only on a gateway that gives CPU tensors: on WebGPU, outputs would be GPU
-   * buffers to free, and the first inference pays for shader compilation instead (not measured).
+   * runtime) is skipped; every step is a task of its own, so such a run is seen between any two.
+   * Only on a gateway that gives CPU tensors: on WebGPU, outputs would be GPU buffers to free, and
+   * the first inference pays for shader compilation instead (not measured).
    */
   async prepare(set: string, warmUp?: AbortSignal): Promise<ModelValue[]> {
     const m = await this.manifest(set);
@@ -135,6 +137,7 @@ export class OnnxModelHost implements ModelHost {
     const loaded = await Promise.all(stages.map((s) => this.load(set, s)));
     if (!warmUp || (await this.opts.gateway).acceptsGpuTensors) return loaded;
     for (const model of loaded) {
+      await nextTask(); // a run that arrived meanwhile aborts `warmUp` before the next one starts
       if (warmUp!.aborted) break;
       const { inputs } = model.handle as Loaded;
       const feeds = Object.fromEntries(inputs.map((p) => [p.name, cpuTensor(zeroShape(p.shape, m.workingSize, m.cell))]));

@@ -24,6 +24,7 @@
  */
 import type * as Ort from 'onnxruntime-web';
 import type { GpuTensor, Tensor } from '../values/tensor.ts';
+import { nextTask } from './next-task.ts';
 import { shapesFromMetadata, toCpuTensor, type OrtGateway, type OrtSession } from './ort-gateway.ts';
 
 export interface WebGatewayOptions {
@@ -35,6 +36,36 @@ export interface WebGatewayOptions {
   readonly wasmPaths?: string;
   /** WASM threads (default: ORT's choice; multi-threading needs a cross-origin isolated page). */
   readonly threads?: number;
+  /**
+   * Start the runtime now (fetch, compile and instantiate its WASM, about 1 s of a core for the 14 MB
+   * build) instead of at the first session, so that models loaded later do not wait for it.
+   */
+  readonly startNow?: boolean;
+}
+
+/**
+ * The smallest ONNX model: y = Identity(x), x a float32 [1]. Creating a session from it is how the
+ * runtime is started ahead of the real models (onnxruntime-web starts its backend at the first
+ * session and has no call to start it alone). Protocol-buffer fields of onnx.proto's ModelProto.
+ */
+function identityModel(): Uint8Array {
+  const varint = (n: number): number[] => {
+    const out: number[] = [];
+    do {
+      out.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
+      n >>>= 7;
+    } while (n);
+    return out;
+  };
+  const int = (field: number, n: number) => [...varint(field << 3), ...varint(n)];
+  const bytes = (field: number, content: number[]) => [...varint((field << 3) | 2), ...varint(content.length), ...content];
+  const str = (field: number, s: string) => bytes(field, [...new TextEncoder().encode(s)]);
+  // ValueInfoProto: name, TypeProto.tensor_type { elem_type FLOAT, shape [1] }.
+  const tensor = (name: string) => [...str(1, name), ...bytes(2, bytes(1, [...int(1, 1), ...bytes(2, bytes(1, int(1, 1)))]))];
+  // GraphProto: node { input, output, op_type }, name, input, output.
+  const graph = [...bytes(1, [...str(1, 'x'), ...str(2, 'y'), ...str(4, 'Identity')]), ...str(2, 'start'), ...bytes(11, tensor('x')), ...bytes(12, tensor('y'))];
+  // ModelProto: ir_version 7, graph, opset_import { version 13 }.
+  return new Uint8Array([...int(1, 7), ...bytes(7, graph), ...bytes(8, int(2, 13))]);
 }
 
 async function webGpuUsable(): Promise<boolean> {
@@ -77,12 +108,15 @@ export async function createWebGateway(opts: WebGatewayOptions = {}): Promise<Or
   const options: Ort.InferenceSession.SessionOptions = webgpu
     ? { executionProviders: ['webgpu', 'wasm'], graphOptimizationLevel: 'all', ...(shared ? { preferredOutputLocation: 'gpu-buffer' } : {}) }
     : { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
+  // One call at a time, each in its own task (see next-task.ts), so the worker handles messages between them.
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(f: () => Promise<T>): Promise<T> => {
-    const next = chain.then(f, f);
+    const next = chain.then(nextTask, nextTask).then(f);
     chain = next.catch(() => undefined);
     return next;
   };
+  // A failed start is not reported here: ORT keeps the error and the first real session reports it.
+  if (opts.startNow) void serial(() => ort.InferenceSession.create(identityModel(), options)).then((s) => s.release(), () => undefined);
   return {
     description: `onnxruntime-web (${shared ? 'webgpu on the shared device' : webgpu ? 'webgpu, CPU tensors' : 'wasm'})`,
     acceptsGpuTensors: shared,
