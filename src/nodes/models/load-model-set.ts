@@ -25,13 +25,14 @@ export const loadModelSet = defineNode({
     refiner: stagePort('Refiner (HourGlass2)'),
   },
   validate: (p) => (typeof p.set === 'string' && p.set.trim() ? undefined : 'set must name a model set'),
-  // The sha256 of every stage file, so a changed set misses the cache.
+  // The sha256 of every stage file, so a changed set misses the cache. The run's signal makes the
+  // fingerprint and the five loads share one read of the manifest.
   async fingerprint(ctx, { set }) {
     if (ctx.models.describeSet) {
-      const info = await ctx.models.describeSet(set);
+      const info = await ctx.models.describeSet(set, ctx.signal);
       return STAGE_NAMES.map((s) => `${s}=${info.stages[s]?.sha256 ?? 'missing'}`).join(';');
     }
-    const models = await Promise.all(STAGE_NAMES.map((s) => ctx.models.load(set, s)));
+    const models = await Promise.all(STAGE_NAMES.map((s) => ctx.models.load(set, s, ctx.signal)));
     return models.map((m) => `${m.stage}=${m.sha256}`).join(';');
   },
   async execute(ctx, _inputs, { set }) {
@@ -39,7 +40,7 @@ export const loadModelSet = defineNode({
     for (const [i, stage] of STAGE_NAMES.entries()) {
       ctx.signal.throwIfAborted();
       ctx.progress(i, STAGE_NAMES.length);
-      out[stage] = await ctx.models.load(set, stage);
+      out[stage] = await ctx.models.load(set, stage, ctx.signal);
     }
     ctx.progress(STAGE_NAMES.length, STAGE_NAMES.length);
     return out;

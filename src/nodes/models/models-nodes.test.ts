@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyModelsCopy, tinyModelsDir } from '../../../test/helpers/tiny-models.ts';
 import { createCpuBackend } from '../../runtime/backends/cpu/cpu-backend.ts';
 import type { ExecContext } from '../../runtime/engine/context.ts';
+import { Executor } from '../../runtime/engine/executor.ts';
+import { NodeRegistry } from '../../runtime/engine/registry.ts';
 import type { NodeDef, Values } from '../../runtime/engine/node-def.ts';
 import { fsModelSource } from '../../runtime/onnx/fs-model-source.ts';
 import { OnnxModelHost } from '../../runtime/onnx/model-host.ts';
@@ -73,6 +75,19 @@ describe('model nodes', () => {
     expect(after).not.toBe(before);
     expect(after).toContain(`refiner=${'f'.repeat(64)}`);
     expect(h.sessionsCreated).toBe(0); // fingerprinting reads manifests only
+  });
+
+  it('load-model-set reads the manifest once per run (fingerprint and five loads)', async () => {
+    const fs = fsModelSource(await tinyModelsDir());
+    let reads = 0;
+    const h = new OnnxModelHost({ source: { ...fs, readManifest: (set) => (reads++, fs.readManifest(set)) }, gateway: createNodeGateway() });
+    const graph = { 1: { type: loadModelSet.id, inputs: { set: 'tiny' } } };
+    const executor = new Executor({ registry: new NodeRegistry([loadModelSet]) });
+    const run = () => executor.run(graph, { targets: ['1'], backend, models: h, io: ctxFor('x').io });
+    expect((await run()).executed).toEqual(['1']);
+    expect(reads).toBe(1);
+    expect((await run()).cached).toEqual(['1']);
+    expect(reads).toBe(2);
   });
 
   it('load-model-set stops on an aborted run', async () => {

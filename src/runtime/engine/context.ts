@@ -16,17 +16,21 @@ export interface HostIO {
 
 /** The learned stages: model sets on disk (CLI) or fetched (browser), run by onnxruntime. */
 export interface ModelHost {
-  /** Loads (once) one stage of a model set and returns a handle for it. */
-  load(set: string, stage: string): Promise<ModelValue>;
+  /**
+   * Loads (once) one stage of a model set and returns a handle for it. Pass the run's signal as `run`:
+   * the calls of one run then read the set's manifest once.
+   */
+  load(set: string, stage: string, run?: AbortSignal): Promise<ModelValue>;
   /** Runs a loaded stage. Inputs and outputs are named as in the set's manifest. */
   run(model: ModelValue, feeds: Record<string, Tensor>, signal?: AbortSignal): Promise<Record<string, Tensor>>;
   /** Names of the model sets this host can load. */
   listSets(): Promise<string[]>;
   /**
    * Facts about a set read from its manifest alone (no model file is read): per-stage file and
-   * sha256, e.g. for cache fingerprints. Optional: hosts without manifests may leave it out.
+   * sha256, e.g. for cache fingerprints. Optional: hosts without manifests may leave it out. `run`
+   * as for `load`.
    */
-  describeSet?(set: string): Promise<ModelSetInfo>;
+  describeSet?(set: string, run?: AbortSignal): Promise<ModelSetInfo>;
 }
 
 export interface ModelSetInfo {

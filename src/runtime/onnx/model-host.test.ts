@@ -78,6 +78,23 @@ describe('OnnxModelHost', () => {
     expect([cold.sessionsCreated, runs.length]).toEqual([5, 0]);
   });
 
+  it('reads a set\'s manifest once per run (its signal) and once per prepare; the next run reads it again', async () => {
+    const fs = fsModelSource(dir);
+    let reads = 0;
+    const counting = { ...fs, readManifest: (set: string) => (reads++, fs.readManifest(set)) };
+    const h = new OnnxModelHost({ source: counting, gateway: createNodeGateway() });
+    await h.prepare('tiny');
+    expect(reads).toBe(1);
+    for (const expected of [2, 3]) {
+      const run = new AbortController().signal;
+      await h.describeSet('tiny', run);
+      await Promise.all(['spixelnet', 'backbone', 'color_modeler', 'color_generator', 'refiner'].map((s) => h.load('tiny', s, run)));
+      expect(reads).toBe(expected);
+    }
+    await h.load('tiny', 'spixelnet');
+    expect(reads).toBe(4); // without a run, every call reads
+  });
+
   it('lets the event loop in between the steps of a prepare: a run arriving meanwhile stops the warm-ups not yet begun', async () => {
     // A gateway whose calls settle in microtasks only, as onnxruntime-web's WASM calls do.
     const warmed: string[] = [];

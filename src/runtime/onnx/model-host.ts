@@ -51,6 +51,8 @@ export class OnnxModelHost implements ModelHost {
   private readonly sessions = new Map<string, Promise<OrtSession>>();
   /** Handles this host made, so a MODEL value from another host (or a released one) is reloaded. */
   private readonly handles = new WeakSet<object>();
+  /** Manifests being read or read for a run (see `manifest`). */
+  private readonly manifestsOfRun = new WeakMap<object, Map<string, Promise<ModelSetManifest>>>();
   /** How many ORT sessions this host created (for tests and `disco models`). */
   sessionsCreated = 0;
 
@@ -60,20 +62,39 @@ export class OnnxModelHost implements ModelHost {
     return this.opts.source.listSets();
   }
 
-  async manifest(set: string): Promise<ModelSetManifest> {
+  /**
+   * A set's manifest, read and checked. Calls with the same `run` (a run's signal, or any object that
+   * stands for one unit of work) share one read, so a run that fingerprints and loads all five stages
+   * reads the manifest once; the next run reads it again and sees a set changed meanwhile.
+   */
+  manifest(set: string, run?: object): Promise<ModelSetManifest> {
+    if (!run) return this.readManifest(set);
+    let byRun = this.manifestsOfRun.get(run);
+    if (!byRun) this.manifestsOfRun.set(run, (byRun = new Map()));
+    let m = byRun.get(set);
+    if (!m) {
+      m = this.readManifest(set);
+      byRun.set(set, m);
+      const mine = byRun;
+      m.catch(() => mine.delete(set));
+    }
+    return m;
+  }
+
+  private async readManifest(set: string): Promise<ModelSetManifest> {
     return parseManifest(await this.opts.source.readManifest(set), this.opts.source.where(set, 'manifest.json'));
   }
 
-  async describeSet(set: string): Promise<ModelSetInfo> {
-    const m = await this.manifest(set);
+  async describeSet(set: string, run?: object): Promise<ModelSetInfo> {
+    const m = await this.manifest(set, run);
     const stages = Object.fromEntries(Object.entries(m.stages).map(([k, e]) => [k, { file: e.file, sha256: e.sha256 }]));
     return { name: m.name, cell: m.cell, workingSize: m.workingSize, stages };
   }
 
-  async load(set: string, stageName: string): Promise<ModelValue> {
+  async load(set: string, stageName: string, run?: object): Promise<ModelValue> {
     const stage = assertStageName(stageName);
     const where = this.opts.source.where(set, 'manifest.json');
-    const m = await this.manifest(set);
+    const m = await this.manifest(set, run);
     const entry = stageEntryOf(m, stage, where);
     const label = labelOf(set, stage, entry.file);
     const session = await this.session(set, entry.file, entry.sha256, entry.bytes, label);
@@ -132,9 +153,10 @@ export class OnnxModelHost implements ModelHost {
    * the first inference pays for shader compilation instead (not measured).
    */
   async prepare(set: string, warmUp?: AbortSignal): Promise<ModelValue[]> {
-    const m = await this.manifest(set);
+    const run = {};
+    const m = await this.manifest(set, run);
     const stages = STAGE_NAMES.filter((s) => m.stages[s]);
-    const loaded = await Promise.all(stages.map((s) => this.load(set, s)));
+    const loaded = await Promise.all(stages.map((s) => this.load(set, s, run)));
     if (!warmUp || (await this.opts.gateway).acceptsGpuTensors) return loaded;
     for (const model of loaded) {
       await nextTask(); // a run that arrived meanwhile aborts `warmUp` before the next one starts
