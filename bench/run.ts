@@ -9,6 +9,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { workerEnv } from '../src/cli/batch/pool.ts';
 import { defaultWorkers } from '../src/cli/commands/colorize.ts';
 import { runBatchBench } from './batch.ts';
 import type { BrowserJob, BrowserResult, OursJob, OursResult, PipelineResult, SkippedResult, TorchJob, Working } from './jobs.ts';
@@ -47,9 +48,9 @@ export interface BenchOptions {
 
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
-function runChild(cmd: string, args: string[], out: string): Promise<unknown> {
+function runChild(cmd: string, args: string[], out: string, env: NodeJS.ProcessEnv = process.env): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (code !== 0) reject(new Error(`${args[args.length - 2] ?? cmd} exited with code ${code}${signal ? ` (${signal})` : ''}`));
@@ -176,7 +177,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
           c.torch = await (runChild(PYTHON, [join(ROOT, 'bench', 'torch_reference.py'), JSON.stringify(job)], out) as Promise<PipelineResult>).catch(failed);
         } else {
           const job: OursJob = { ...base, runtime: engine, out };
-          const r = await (runChild(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'ours.ts'), JSON.stringify(job)], out) as Promise<OursResult | SkippedResult>).catch(failed);
+          // The CLI rows' timed runs are a warm process running photo after photo: in the CLI that is
+          // a batch worker, so they get its malloc settings (bench/README.md, "What is measured").
+          const env = engine === 'cpu' ? workerEnv() : process.env;
+          const r = await (runChild(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'ours.ts'), JSON.stringify(job)], out, env) as Promise<OursResult | SkippedResult>).catch(failed);
           c[engine] = r;
           if (engine === 'webgpu' && 'skipped' in r) webgpuSkip = r;
         }
