@@ -8,7 +8,7 @@ import {
   dropChromaImage, imageHasColor, lab8ToRgb, labPlanesToImage, labToRgbFloat, labToRgbPixel, rgbFloatToLab, rgbPlanesToImage, rgbToLab8, rgbToLabImage, rgbToLabPixel,
   toU8,
 } from './lab.ts';
-import { simdColumns } from '../shared/opencv-lab-tables.ts';
+import { rgb2LabLut, simdColumns } from '../shared/opencv-lab-tables.ts';
 import { wasmLabKernels, wasmLabToRgba } from './simd/lab-wasm.ts';
 import { resizeFloat } from './resize.ts';
 import { cpuTensor } from '../../values/tensor.ts';
@@ -44,6 +44,12 @@ describe('RGB -> Lab on float32 input, as OpenCV (33^3 table, fixed-point trilin
     const lab = rgbToLabImage(rgbHwcToImage(u8, 128, 64), wasm);
     expect(lab.shape).toEqual([1, 3, 64, 128]);
     expect(mismatches(lab.data as Float32Array, ref, n)).toEqual([]);
+  });
+
+  it('the WebAssembly module builds the same 33^3 table as the TypeScript', () => {
+    const built = wasmLabKernels()!.rgb2LabLut(), want = rgb2LabLut();
+    expect(built.length).toBe(33 ** 3 * 3);
+    expect(firstDiff(built, want)).toBe(-1);
   });
 
   it('RGBA images: the WebAssembly conversion gives the bits of the loop, across its strips (alpha ignored)', () => {

@@ -71,12 +71,13 @@ const CELL_U8 = Int32Array.from(CODE_U8, (c) => c >> 9), FRAC_U8 = Int32Array.fr
  */
 export function rgbToLabImage(image: ImageValue, wasm: LabKernels | null = wasmLabKernels()): CpuTensor {
   const { width: W, height: H, data } = image;
-  const n = W * H, lut = rgb2LabLut(), last = LUT_DIM - 1;
+  const n = W * H;
   const out = new Float32Array(3 * n);
   if (wasm) {
     wasm.rgbaToLab(data, n, out);
     return cpuTensor([1, 3, H, W], out);
   }
+  const lut = rgb2LabLut(), last = LUT_DIM - 1;
   for (let p = 0; p < n; p++) {
     const r = data[4 * p], g = data[4 * p + 1], b = data[4 * p + 2];
     const tb = CELL_U8[b], tg = CELL_U8[g], tr = CELL_U8[r];

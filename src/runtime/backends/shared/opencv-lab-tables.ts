@@ -86,14 +86,22 @@ function labF(x: number): number {
 export const LUT_DIM = 33;
 
 /**
+ * What the table is built from (float32 values): the X, Y, Z rows of RGB -> XYZ times 1/white,
+ * ordered (blue, green, red) as OpenCV sums them, and the linear value of each node i/32.
+ * simd/lab.as.ts builds the same table from these.
+ */
+export function rgb2LabLutInputs(): { S: Float32Array; lin: Float32Array } {
+  const s = [1 / WHITE[0], 1, 1 / WHITE[2]];
+  const S = Float32Array.from([0, 1, 2].flatMap((i) => [RGB2XYZ[3 * i + 2] * s[i], RGB2XYZ[3 * i + 1] * s[i], RGB2XYZ[3 * i] * s[i]]));
+  return { S, lin: Float32Array.from({ length: LUT_DIM }, (_, i) => gamma(f(i / 32))) };
+}
+
+/**
  * Int16Array [33*33*33*3]: node (b, g, r) (each 0..32, value i/32) at ((b*33 + g)*33 + r)*3 holds the
  * codes L*16384/100, (a+128)*64, (b+128)*64. OpenCV indexes its table blue-first; so does this.
  */
 function buildRgb2LabLut(): Int16Array {
-  const s = [1 / WHITE[0], 1, 1 / WHITE[2]];
-  // X, Y, Z rows times 1/white, ordered (blue, green, red) as OpenCV sums them
-  const S = [0, 1, 2].flatMap((i) => [f(RGB2XYZ[3 * i + 2] * s[i]), f(RGB2XYZ[3 * i + 1] * s[i]), f(RGB2XYZ[3 * i] * s[i])]);
-  const lin = Float64Array.from({ length: LUT_DIM }, (_, i) => gamma(f(i / 32)));
+  const { S, lin } = rgb2LabLutInputs();
   const lut = new Int16Array(LUT_DIM ** 3 * 3);
   for (let pb = 0; pb < LUT_DIM; pb++) for (let pg = 0; pg < LUT_DIM; pg++) for (let pr = 0; pr < LUT_DIM; pr++) {
     const B = lin[pb], G = lin[pg], R = lin[pr];

@@ -6,13 +6,14 @@
  * copied in, results copied out), so the memory stays a few MB whatever the image size.
  */
 import {
-  CODE_U8, F_16_116, F_6_29, F_7787, F_9033, GAMMA_TAB_SIZE, invGammaSplineTab, LUT_DIM, rgb2LabLut, XYZ2RGB_F,
+  CODE_U8, F_16_116, F_6_29, F_7787, F_9033, GAMMA_TAB_SIZE, invGammaSplineTab, LUT_DIM, rgb2LabLutInputs, XYZ2RGB_F,
 } from '../../shared/opencv-lab-tables.ts';
 import type { Taps } from '../../shared/resize-plan.ts';
 import { WASM_BASE64 } from './lab.wasm.ts';
 
 interface Exports {
   labToRgba(L: number, a: number, b: number, out: number, n: number, width: number, simdCols: number, abScale: number, k: number, tab: number, size: number): void;
+  rgb2LabLut(S: number, lin: number, out: number): void;
   rgbaToLab(src: number, n: number, lut: number, cell: number, next: number, frac: number, green: number, blue: number, outL: number, outA: number, outB: number): void;
   resizeRows(
     src: number, W: number, first: number, xi0: number, xi1: number, xf: number, sw: number,
@@ -33,6 +34,8 @@ export interface PlaneResize {
 }
 
 export interface LabKernels {
+  /** The RGB -> Lab table the module built (opencv-lab-tables.ts rgb2LabLut, from the same inputs): a copy. */
+  rgb2LabLut(): Int16Array;
   /** OpenCV's float RGB -> Lab of n RGBA pixels: L, a, b planes into out (3n floats). */
   rgbaToLab(rgba: ArrayLike<number>, n: number, out: Float32Array): void;
   labToRgba: LabToRgbaKernel;
@@ -71,7 +74,8 @@ function load(): LabKernels | null {
   const wasm = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Exports;
   const tab = invGammaSplineTab();
   // Fixed part: Lab -> RGB constants (the order lab.as.ts reads them), the gamma spline, the RGB -> Lab
-  // table (filled on first use) and its per-byte cell, next and fraction tables; then the scratch.
+  // table (built by the module on first use: the TypeScript build takes 40-120 ms cold) and its
+  // per-byte cell, next and fraction tables; then the scratch.
   const consts = [F_9033, F_7787, F_16_116, F_6_29, f(1 / F_9033), f(1 / 116), f(1 / 500), f(-1 / 200), f(1 / F_7787), ...XYZ2RGB_F];
   const kAt = 0, tabAt = 4 * 32, lutAt = tabAt + 4 * tab.length, lutLength = LUT_DIM ** 3 * 3;
   const cellAt = align(lutAt + 2 * lutLength), nextAt = cellAt + 4 * 256, fracAt = nextAt + 4 * 256, scratchAt = fracAt + 4 * 256;
@@ -135,16 +139,29 @@ function load(): LabKernels | null {
     wasm.resizeRows(src, W, s0, t.x[0], t.x[1], t.x[2], r.tx.f.length, t.y[0], t.y[1], t.y[2], r.ty.f.length, y0, y1, r.ow, out, t.row0, t.row1);
   };
 
+  const buildLut = () => {
+    if (lutReady) return;
+    top = scratchAt;
+    const { S, lin } = rgb2LabLutInputs();
+    const sAt = alloc(4 * S.length), linAt = alloc(4 * lin.length);
+    f32(sAt, S.length).set(S);
+    f32(linAt, lin.length).set(lin);
+    wasm.rgb2LabLut(sAt, linAt, lutAt);
+    const last = LUT_DIM - 1;
+    i32(cellAt, 256).set(CODE_U8.map((c) => 3 * (c >> 9)));
+    i32(nextAt, 256).set(CODE_U8.map((c) => ((c >> 9) < last ? 3 : 0)));
+    i32(fracAt, 256).set(CODE_U8.map((c) => (c >> 5) & 15));
+    lutReady = true;
+  };
+
   return {
+    rgb2LabLut() {
+      buildLut();
+      return new Int16Array(memory.buffer, lutAt, lutLength).slice();
+    },
+
     rgbaToLab(rgba, n, out) {
-      if (!lutReady) {
-        new Int16Array(memory.buffer, lutAt, lutLength).set(rgb2LabLut());
-        const last = LUT_DIM - 1;
-        i32(cellAt, 256).set(CODE_U8.map((c) => 3 * (c >> 9)));
-        i32(nextAt, 256).set(CODE_U8.map((c) => ((c >> 9) < last ? 3 : 0)));
-        i32(fracAt, 256).set(CODE_U8.map((c) => (c >> 5) & 15));
-        lutReady = true;
-      }
+      buildLut();
       const bytes = rgba instanceof Uint8Array || rgba instanceof Uint8ClampedArray ? rgba : Uint8Array.from(rgba);
       for (let p0 = 0; p0 < n; p0 += CHUNK_PIXELS) {
         const m = Math.min(CHUNK_PIXELS, n - p0);

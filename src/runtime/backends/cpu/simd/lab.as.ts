@@ -166,3 +166,72 @@ export function resizeRows(
     }
   }
 }
+
+// ------------------------------------------------------------------ the RGB -> Lab table (opencv-lab-tables.ts)
+// float32 operations here are the Math.fround(f64 op) of the TypeScript: for + - * / of float32
+// values, rounding the float64 result to float32 is rounding the exact result.
+
+const LTHRESH: f32 = <f32>(216.0 / 24389.0);
+const LSCALE: f32 = <f32>(841.0 / 108.0);
+const F16_116: f32 = <f32>(16.0 / 116.0);
+
+/** fmaf: float32 x*y+z with one rounding, as the TypeScript fmaf (TwoSum on float64). */
+function fmaf(x: f64, y: f64, z: f64): f64 {
+  const p = x * y, s = p + z;
+  const t = s - p, err = (p - (s - t)) + (z - t);
+  const r = <f64><f32>s;
+  if (err == 0 || r == s) return r;
+  const other = <f64><f32>(2 * s - r);
+  if (other == r || 2 * s - r != other) return r;
+  return (err > 0) == (other > r) ? other : r;
+}
+
+/** OpenCV's software cube root of a positive normal float32, as the TypeScript cbrtf. */
+function cbrtf(x: f32): f32 {
+  const bits = reinterpret<u32>(x);
+  let ex = <i32>((bits >>> 23) & 0xff) - 127;
+  let shx = ex % 3;
+  shx -= shx >= 0 ? 3 : 0;
+  ex = (ex - shx) / 3 - 1;
+  const hi = (<u32>(shx + 1023) << 20) | ((bits & 0x7fffff) >>> 3), lo = (bits & 7) << 29;
+  const fr0 = reinterpret<f64>((<u64>hi << 32) | <u64>lo);
+  const r = ((((45.2548339756803022511987494 * fr0 + 192.2798368355061050458134625) * fr0 + 119.1654824285581628956914143) * fr0
+    + 13.43250139086239872172837314) * fr0 + 0.1636161226585754240958355063)
+    / ((((14.80884093219134573786480845 * fr0 + 151.9714051044435648658557668) * fr0 + 168.5254414101568283957668343) * fr0
+    + 33.9905941350215598754191872) * fr0 + 1.0);
+  const rb = reinterpret<u64>(r), rhi = <u32>(rb >>> 32), rlo = <u32>rb;
+  return reinterpret<f32>((<u32>(ex + 127) << 23) | ((rhi & 0xfffff) << 3) | (rlo >>> 29));
+}
+
+// @ts-ignore: decorator
+@inline function labF(x: f32): f32 {
+  return x > LTHRESH ? cbrtf(x) : <f32>fmaf(<f64>x, <f64>LSCALE, <f64>F16_116);
+}
+
+/** cvRound of a finite value: to nearest, ties to even. */
+// @ts-ignore: decorator
+@inline function roundEven(v: f32): i16 { return <i16><i32>nearest<f64>(<f64>v); }
+
+/**
+ * The 33^3 x 3 int16 table at `out` from S (9 float32: X, Y, Z rows times 1/white, blue first) and
+ * lin (33 float32: the linear value of node i/32), as buildRgb2LabLut in opencv-lab-tables.ts.
+ */
+export function rgb2LabLut(S: usize, lin: usize, out: usize): void {
+  const s0 = load<f32>(S), s1 = load<f32>(S, 4), s2 = load<f32>(S, 8), s3 = load<f32>(S, 12), s4 = load<f32>(S, 16);
+  const s5 = load<f32>(S, 20), s6 = load<f32>(S, 24), s7 = load<f32>(S, 28), s8 = load<f32>(S, 32);
+  const k24389: f32 = <f32>(24389.0 / 27.0);
+  let o = out;
+  for (let pb = 0; pb < 33; pb++) for (let pg = 0; pg < 33; pg++) for (let pr = 0; pr < 33; pr++) {
+    const B = load<f32>(lin + (<usize>pb << 2)), G = load<f32>(lin + (<usize>pg << 2)), R = load<f32>(lin + (<usize>pr << 2));
+    const X = (B * s0 + G * s1) + R * s2;
+    const Y = (B * s3 + G * s4) + R * s5;
+    const Z = (B * s6 + G * s7) + R * s8;
+    const FX = labF(X), FY = labF(Y), FZ = labF(Z);
+    const L: f32 = Y > LTHRESH ? <f32>116 * FY - <f32>16 : k24389 * Y;
+    const a: f32 = <f32>500 * (FX - FY), b: f32 = <f32>200 * (FY - FZ);
+    store<i16>(o, roundEven(<f32>16384 * L / <f32>100));
+    store<i16>(o, roundEven(<f32>16384 * (a + <f32>128) / <f32>256), 2);
+    store<i16>(o, roundEven(<f32>16384 * (b + <f32>128) / <f32>256), 4);
+    o += 6;
+  }
+}
