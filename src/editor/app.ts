@@ -98,10 +98,9 @@ export class EditorApp {
       stage.dispatchEvent(new Event(SHOW_GRAPH, { bubbles: true }));
       this.view.showNode(node);
     });
-    this.status.onChange = () => {
-      this.view.redraw();
-      const p = this.status.runProgress();
-      this.topbar.setProgress(p.done, p.total);
+    this.status.onChange = (nodeId) => {
+      this.view.redrawNode(nodeId);
+      this.topbar.showProgress(() => this.status.runProgress());
     };
     this.engine = new EngineClient({
       ready: (backend, why, info) => {

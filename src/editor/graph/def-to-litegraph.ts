@@ -102,7 +102,7 @@ function makeNodeClass(def: NodeDef, hooks: NodeUiHooks) {
       const w = this.widgets?.find((x) => x.name === name);
       if (w) w.value = value as never;
       hooks.paramChanged(this, name);
-      this.setDirtyCanvas(true, true);
+      this.setDirtyCanvas(true, false); // the node's widgets; links and the grid are as they were
     }
 
     override computeSize(out?: [number, number]): [number, number] {

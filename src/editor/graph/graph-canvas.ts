@@ -1,7 +1,8 @@
 /**
  * The litegraph canvas and its settings: search box on double-click and on releasing a dragged link
  * (filtered by the link's type), a toast that says why a connection was refused, sizing to the
- * container, and helpers to add nodes at screen positions. The only file that configures litegraph.
+ * container, drawing only when something changed, and helpers to add nodes at screen positions.
+ * The only file that configures litegraph.
  */
 import { LGraph, LGraphCanvas, LiteGraph, type LGraphNode } from '@comfyorg/litegraph';
 import '@comfyorg/litegraph/style.css';
@@ -12,6 +13,8 @@ export const NODE_SMALL_TEXT = 13;
 export const MIN_FIT_SCALE = 11 / NODE_SMALL_TEXT;
 /** Space fitAll leaves around the graph, in element pixels. */
 const FIT_MARGIN = 8;
+/** Room below a node for the message it pins there (node-draw.ts: at most 5 lines), in graph units. */
+const PINNED_ROOM = 110;
 
 export interface GraphCanvasHooks {
   /** A short message for the user (refused connections). */
@@ -42,7 +45,8 @@ export class GraphCanvas {
   private searchSlot: { type: string; wantsInput: boolean } | undefined;
 
   constructor(readonly el: HTMLCanvasElement, hooks: GraphCanvasHooks) {
-    this.canvas = new LGraphCanvas(el, this.graph);
+    this.canvas = new LGraphCanvas(el, this.graph, { skip_render: true });
+    drawOnDemand(this.canvas);
     this.canvas.allow_searchbox = true;
     this.canvas.show_info = false;
     // What nodes pin below themselves (errors) is drawn after every node, so that no node covers it.
@@ -87,6 +91,25 @@ export class GraphCanvas {
 
   redraw(): void {
     this.canvas.setDirty(true, true);
+  }
+
+  /**
+   * Node `id` (undefined: any node) looks different (run state, time, preview): the nodes are drawn
+   * again in the next frame if it is in view, with the message it may pin below it. Links and the
+   * grid stay as they are.
+   */
+  redrawNode(id?: string): void {
+    const node = id === undefined ? undefined : this.graph.getNodeById(Number(id));
+    const seen = id === undefined ? this.graph._nodes.some((n) => this.inView(n)) : !!node && this.inView(node);
+    if (seen) this.canvas.setDirty(true, false);
+  }
+
+  /** Whether any of the node, its title or a message pinned below it was in view at the last draw. */
+  private inView(node: LGraphNode): boolean {
+    const [vx, vy, vw, vh] = this.canvas.visible_area;
+    const title = LiteGraph.NODE_TITLE_HEIGHT;
+    const x = node.pos[0], y = node.pos[1] - title, w = node.size[0], h = node.size[1] + title + PINNED_ROOM;
+    return x < vx + vw && x + w > vx && y < vy + vh && y + h > vy;
   }
 
   /**
@@ -250,4 +273,33 @@ export class GraphCanvas {
       });
     }, true);
   }
+}
+
+/**
+ * litegraph's own render loop calls `draw()` in every animation frame, idle or not (~60 main-thread
+ * frames a second, each a style, layout and commit pass, competing with the engine's threads on a
+ * small machine). Instead, setting one of its dirty flags asks for one frame, in which it draws.
+ * litegraph sets those flags itself wherever the picture changes (pointer moves, drags, zoom).
+ */
+function drawOnDemand(canvas: LGraphCanvas): void {
+  let frameAsked = false;
+  const frame = () => {
+    frameAsked = false;
+    canvas.draw();
+  };
+  for (const flag of ['dirty_canvas', 'dirty_bgcanvas'] as const) {
+    let dirty = canvas[flag];
+    Object.defineProperty(canvas, flag, {
+      configurable: true,
+      get: () => dirty,
+      set: (value: boolean) => {
+        dirty = value;
+        if (value && !frameAsked) {
+          frameAsked = true;
+          requestAnimationFrame(frame);
+        }
+      },
+    });
+  }
+  if (canvas.dirty_canvas || canvas.dirty_bgcanvas) canvas.setDirty(true, true); // the first picture
 }

@@ -18,8 +18,8 @@ export interface NodeStatus {
 
 export class StatusBoard {
   private readonly byId = new Map<string, NodeStatus>();
-  /** Called after any change, so the canvas can redraw. */
-  onChange: () => void = () => {};
+  /** Called after any change, with the node's id when one node changed, so the canvas can redraw. */
+  onChange: (nodeId?: string) => void = () => {};
 
   get(id: string | number): NodeStatus | undefined {
     return this.byId.get(String(id));
@@ -35,14 +35,14 @@ export class StatusBoard {
     if (e.ms !== undefined) s.ms = e.ms;
     if (e.error) s.error = e.error;
     if (e.reason) s.reason = e.reason;
-    this.onChange();
+    this.onChange(e.nodeId);
   }
 
   setThumb(id: string, bitmap: ImageBitmap): void {
     const s = this.entry(id);
     s.thumb?.close();
     s.thumb = bitmap;
-    this.onChange();
+    this.onChange(id);
   }
 
   /** Forgets run states (not thumbnails) before a new run. */

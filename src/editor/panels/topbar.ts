@@ -30,6 +30,8 @@ export class Topbar {
   private readonly runBtn: HTMLButtonElement;
   private readonly cancelBtn: HTMLButtonElement;
   private readonly bar: HTMLDivElement;
+  /** What the progress bar shows at the next frame; set while one is asked for. */
+  private nextProgress: (() => { done: number; total: number }) | undefined;
   private readonly status: HTMLSpanElement;
   /** Where the app mounts the BackendPicker. */
   readonly backendSlot: HTMLDivElement;
@@ -104,8 +106,19 @@ export class Topbar {
     document.body.classList.toggle('running', running);
   }
 
-  setProgress(done: number, total: number): void {
-    this.bar.style.width = `${total ? Math.min(100, (100 * done) / total) : 0}%`;
+  /**
+   * The bar shows `progress()` at the next frame: a run reports many changes a frame, the bar is
+   * drawn once. It scales (a transform) rather than resizing, so it needs no layout pass.
+   */
+  showProgress(progress: () => { done: number; total: number }): void {
+    const asked = this.nextProgress !== undefined;
+    this.nextProgress = progress;
+    if (asked) return;
+    requestAnimationFrame(() => {
+      const { done, total } = this.nextProgress!();
+      this.nextProgress = undefined;
+      this.bar.style.transform = `scaleX(${total ? Math.min(1, done / total) : 0})`;
+    });
   }
 
   setStatus(text: string, kind: 'info' | 'ok' | 'error' = 'info'): void {

@@ -23,6 +23,9 @@ const RADIUS = 8;
 /** Ring colours; an automatic anchor coloured from the reference photo has its own (violet). */
 const RING = { user: '#ffffff', auto: '#d0d4da', reference: '#c79bff', locked: '#ffd54f', selected: '#4f9cf5' };
 
+/** Automatic anchors' dashed ring (one array: fabric redraws a marker whose dash array is a new one). */
+const DASHED = [3, 2];
+
 type Marker = Circle & { anchor?: ViewAnchor };
 
 export class AnchorLayer {
@@ -30,6 +33,8 @@ export class AnchorLayer {
   private size = { w: 1, h: 1 };
   private anchors: readonly ViewAnchor[] = [];
   private selectedId: string | undefined;
+  /** Whether markers show (the viewer's Anchors toggle); markers added later follow it. */
+  private visible = true;
   private down: { x: number; y: number; target?: FabricObject } | undefined;
 
   constructor(host: HTMLElement, private readonly hooks: AnchorLayerHooks) {
@@ -53,6 +58,7 @@ export class AnchorLayer {
     this.size = { w: Math.max(1, w), h: Math.max(1, h) };
     this.canvas.setDimensions({ width: this.size.w, height: this.size.h });
     this.draw();
+    this.canvas.requestRenderAll(); // a resized canvas starts blank
   }
 
   setAnchors(anchors: readonly ViewAnchor[], selectedId?: string): void {
@@ -62,6 +68,7 @@ export class AnchorLayer {
   }
 
   setVisible(visible: boolean): void {
+    this.visible = visible;
     for (const o of this.canvas.getObjects()) o.visible = visible;
     this.canvas.requestRenderAll();
   }
@@ -79,22 +86,44 @@ export class AnchorLayer {
     void this.canvas.dispose();
   }
 
+  /**
+   * Brings the markers in line with the anchors: a marker per anchor id, changed in place, so a
+   * recolour or a selection redraws one marker's cache, not every one (each has a blurred shadow).
+   */
   private draw(): void {
-    this.canvas.remove(...this.canvas.getObjects());
+    const byId = new Map((this.canvas.getObjects() as Marker[]).map((m) => [m.anchor!.id, m]));
+    const keep = new Set<Marker>();
+    let changed = false;
     for (const a of this.anchors) {
       const selected = a.id === this.selectedId;
-      const m: Marker = new Circle({
+      const look = {
         left: a.x * this.size.w, top: a.y * this.size.h, radius: selected ? RADIUS + 2 : RADIUS,
         fill: a.color ?? 'rgba(0,0,0,0.25)',
         stroke: selected ? RING.selected : a.locked ? RING.locked : a.source === 'user' ? RING.user : a.colourBy === 'reference' ? RING.reference : RING.auto,
-        strokeWidth: selected ? 3 : 2, strokeDashArray: a.source === 'auto' ? [3, 2] : undefined,
-        hasControls: false, hasBorders: false, lockScalingX: true, lockScalingY: true, lockRotation: true,
-        hoverCursor: 'grab', moveCursor: 'grabbing', shadow: new Shadow({ color: 'rgba(0,0,0,0.9)', blur: 4 }),
-      });
+        strokeWidth: selected ? 3 : 2, strokeDashArray: a.source === 'auto' ? DASHED : null,
+      };
+      let m = byId.get(a.id);
+      if (m && !keep.has(m)) {
+        const marker = m;
+        if (Object.entries(look).some(([k, v]) => marker.get(k) !== v)) {
+          marker.set(look);
+          marker.setCoords();
+          changed = true;
+        }
+      } else {
+        changed = true;
+        m = new Circle({
+          ...look, visible: this.visible, hasControls: false, hasBorders: false, lockScalingX: true, lockScalingY: true, lockRotation: true,
+          hoverCursor: 'grab', moveCursor: 'grabbing', shadow: new Shadow({ color: 'rgba(0,0,0,0.9)', blur: 4 }),
+        });
+        this.canvas.add(m);
+      }
       m.anchor = a;
-      this.canvas.add(m);
+      keep.add(m);
     }
-    this.canvas.requestRenderAll();
+    const gone = (this.canvas.getObjects() as Marker[]).filter((m) => !keep.has(m));
+    if (gone.length) this.canvas.remove(...gone);
+    if (changed || gone.length) this.canvas.requestRenderAll();
   }
 
   private clamp(o: FabricObject | undefined): void {
