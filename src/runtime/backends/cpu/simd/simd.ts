@@ -14,7 +14,7 @@ import { WASM_BASE64 } from './sp-kernels.wasm.ts';
 
 interface Exports {
   diffuseBand(assoc: number, tok: number, out: number, C: number, W: number, cell: number): void;
-  poolBand(assoc: number, x: number, sums: number, C: number, W: number, cell: number): void;
+  poolBand(assoc: number, x: number, sums: number, wide: number, C: number, W: number, cell: number): void;
   sizesBand(assoc: number, counts: number, W: number, cell: number): void;
 }
 
@@ -87,10 +87,11 @@ function load(): SimdKernels | null {
       const { H, W, w, cell } = g;
       const hw = H * W, plane = cell * W;
       const xAt = 9 * plane, sumsAt = 4 * (xAt + C * plane); // bytes; a multiple of 16
-      const { f32, f64 } = reserve(sumsAt + 8 * w * (C + 1) * 9);
+      const wideAt = sumsAt + ((8 * w * (C + 1) * 9 + 15) & ~15); // bytes: one cell's A as float64 (scratch)
+      const { f32, f64 } = reserve(wideAt + 72 * cell * cell);
       copyAssoc(f32, assoc, g, cy);
       for (let c = 0; c < C; c++) f32.set(x.subarray(c * hw + cy * plane, c * hw + (cy + 1) * plane), xAt + c * plane);
-      wasm.poolBand(0, 4 * xAt, sumsAt, C, W, cell);
+      wasm.poolBand(0, 4 * xAt, sumsAt, wideAt, C, W, cell);
       return f64.subarray(sumsAt / 8, sumsAt / 8 + w * (C + 1) * 9);
     },
 

@@ -52,43 +52,56 @@ export function diffuseBand(assoc: usize, tok: usize, out: usize, C: i32, W: i32
  * SP-Pooling partial sums of one band, in float64: sums[cx][j][k] = sum over the pixels p of cell
  * cx of A_k(p) * x_j(p), where j = 0 is the mass (x = 1) and j = 1..C the channels of `x` (C planes).
  * Products of two float32 are exact in float64; each sum is kept in two lanes and added at the end.
- * cell % 4 == 0.
+ * `wide` is scratch for one cell's association values as float64 (72 * cell^2 bytes): widened once
+ * per cell instead of once per channel. cell % 4 == 0.
  */
-export function poolBand(assoc: usize, x: usize, sums: usize, C: i32, W: i32, cell: i32): void {
+export function poolBand(assoc: usize, x: usize, sums: usize, wide: usize, C: i32, W: i32, cell: i32): void {
   const plane = <usize>(cell * W) << 2;
   const w = W / cell;
   for (let cx = 0; cx < w; cx++) {
+    // Per 4 pixels, the 9 values of A as float64 pairs: low lanes of k at 32k, high lanes at 32k + 16.
+    let q = wide;
+    for (let y = 0; y < cell; y++) {
+      const p0 = <usize>(y * W + cx * cell) << 2, p1 = p0 + (<usize>cell << 2);
+      for (let p = p0; p < p1; p += 16, q += 288) {
+        for (let k: usize = 0; k < 9; k++) {
+          const a = v128.load(assoc + p + k * plane);
+          v128.store(q + 32 * k, lo(a));
+          v128.store(q + 32 * k + 16, hi(a));
+        }
+      }
+    }
+    const end = q;
     for (let j = 0; j <= C; j++) {
       let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0, s8 = s0;
-      const xp = x + <usize>(j - 1) * plane;
-      for (let y = 0; y < cell; y++) {
-        const p0 = <usize>(y * W + cx * cell) << 2, p1 = p0 + (<usize>cell << 2);
-        for (let p = p0; p < p1; p += 16) {
-          const a = assoc + p;
-          let a0 = v128.load(a), a1 = v128.load(a + plane), a2 = v128.load(a + 2 * plane);
-          let a3 = v128.load(a + 3 * plane), a4 = v128.load(a + 4 * plane), a5 = v128.load(a + 5 * plane);
-          let a6 = v128.load(a + 6 * plane), a7 = v128.load(a + 7 * plane), a8 = v128.load(a + 8 * plane);
-          if (j > 0) {
+      if (j === 0) {
+        for (q = wide; q < end; q += 288) {
+          s0 = f64x2.add(f64x2.add(s0, v128.load(q)), v128.load(q + 16));
+          s1 = f64x2.add(f64x2.add(s1, v128.load(q + 32)), v128.load(q + 48));
+          s2 = f64x2.add(f64x2.add(s2, v128.load(q + 64)), v128.load(q + 80));
+          s3 = f64x2.add(f64x2.add(s3, v128.load(q + 96)), v128.load(q + 112));
+          s4 = f64x2.add(f64x2.add(s4, v128.load(q + 128)), v128.load(q + 144));
+          s5 = f64x2.add(f64x2.add(s5, v128.load(q + 160)), v128.load(q + 176));
+          s6 = f64x2.add(f64x2.add(s6, v128.load(q + 192)), v128.load(q + 208));
+          s7 = f64x2.add(f64x2.add(s7, v128.load(q + 224)), v128.load(q + 240));
+          s8 = f64x2.add(f64x2.add(s8, v128.load(q + 256)), v128.load(q + 272));
+        }
+      } else {
+        const xp = x + <usize>(j - 1) * plane;
+        q = wide;
+        for (let y = 0; y < cell; y++) {
+          const p0 = <usize>(y * W + cx * cell) << 2, p1 = p0 + (<usize>cell << 2);
+          for (let p = p0; p < p1; p += 16, q += 288) {
             const v = v128.load(xp + p), vl = lo(v), vh = hi(v);
-            s0 = f64x2.add(f64x2.add(s0, f64x2.mul(lo(a0), vl)), f64x2.mul(hi(a0), vh));
-            s1 = f64x2.add(f64x2.add(s1, f64x2.mul(lo(a1), vl)), f64x2.mul(hi(a1), vh));
-            s2 = f64x2.add(f64x2.add(s2, f64x2.mul(lo(a2), vl)), f64x2.mul(hi(a2), vh));
-            s3 = f64x2.add(f64x2.add(s3, f64x2.mul(lo(a3), vl)), f64x2.mul(hi(a3), vh));
-            s4 = f64x2.add(f64x2.add(s4, f64x2.mul(lo(a4), vl)), f64x2.mul(hi(a4), vh));
-            s5 = f64x2.add(f64x2.add(s5, f64x2.mul(lo(a5), vl)), f64x2.mul(hi(a5), vh));
-            s6 = f64x2.add(f64x2.add(s6, f64x2.mul(lo(a6), vl)), f64x2.mul(hi(a6), vh));
-            s7 = f64x2.add(f64x2.add(s7, f64x2.mul(lo(a7), vl)), f64x2.mul(hi(a7), vh));
-            s8 = f64x2.add(f64x2.add(s8, f64x2.mul(lo(a8), vl)), f64x2.mul(hi(a8), vh));
-          } else {
-            s0 = f64x2.add(f64x2.add(s0, lo(a0)), hi(a0));
-            s1 = f64x2.add(f64x2.add(s1, lo(a1)), hi(a1));
-            s2 = f64x2.add(f64x2.add(s2, lo(a2)), hi(a2));
-            s3 = f64x2.add(f64x2.add(s3, lo(a3)), hi(a3));
-            s4 = f64x2.add(f64x2.add(s4, lo(a4)), hi(a4));
-            s5 = f64x2.add(f64x2.add(s5, lo(a5)), hi(a5));
-            s6 = f64x2.add(f64x2.add(s6, lo(a6)), hi(a6));
-            s7 = f64x2.add(f64x2.add(s7, lo(a7)), hi(a7));
-            s8 = f64x2.add(f64x2.add(s8, lo(a8)), hi(a8));
+            s0 = f64x2.add(f64x2.add(s0, f64x2.mul(v128.load(q), vl)), f64x2.mul(v128.load(q + 16), vh));
+            s1 = f64x2.add(f64x2.add(s1, f64x2.mul(v128.load(q + 32), vl)), f64x2.mul(v128.load(q + 48), vh));
+            s2 = f64x2.add(f64x2.add(s2, f64x2.mul(v128.load(q + 64), vl)), f64x2.mul(v128.load(q + 80), vh));
+            s3 = f64x2.add(f64x2.add(s3, f64x2.mul(v128.load(q + 96), vl)), f64x2.mul(v128.load(q + 112), vh));
+            s4 = f64x2.add(f64x2.add(s4, f64x2.mul(v128.load(q + 128), vl)), f64x2.mul(v128.load(q + 144), vh));
+            s5 = f64x2.add(f64x2.add(s5, f64x2.mul(v128.load(q + 160), vl)), f64x2.mul(v128.load(q + 176), vh));
+            s6 = f64x2.add(f64x2.add(s6, f64x2.mul(v128.load(q + 192), vl)), f64x2.mul(v128.load(q + 208), vh));
+            s7 = f64x2.add(f64x2.add(s7, f64x2.mul(v128.load(q + 224), vl)), f64x2.mul(v128.load(q + 240), vh));
+            s8 = f64x2.add(f64x2.add(s8, f64x2.mul(v128.load(q + 256), vl)), f64x2.mul(v128.load(q + 272), vh));
           }
         }
       }
