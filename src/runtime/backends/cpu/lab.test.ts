@@ -115,6 +115,15 @@ describe('Lab -> RGB on float32, as OpenCV (float formulas, gamma spline; SIMD a
     expect(firstDiff(labPlanesToImage(ramp, zero, zero, 320, 1, wasm).data, rgbPlanesToImage(labToRgbFloat(ramp, zero, zero, 320), 320, 410).data)).toBe(-1);
   });
 
+  it.each([13, 37, 256, 1001])('WebAssembly (four pixels a lane) and the loops give the same bytes on rows of %i, odd values too', (width) => {
+    const r = mulberry32(width), n = width * 9;
+    const odd = [Number.NaN, Infinity, -Infinity, -0, 0, 8, 1e30, -1e30];
+    const values = (lo: number, hi: number) => Float32Array.from({ length: n }, (_, i) => (i % 17 === 5 ? odd[(i >> 4) % odd.length] : lo + r() * (hi - lo)));
+    const [L, a, b] = [values(-20, 120), values(-1.5, 1.5), values(-1.5, 1.5)];
+    const want = labPlanesToImage(L, a, b, width, 110, null);
+    expect(firstDiff(labPlanesToImage(L, a, b, width, 110, wasmLabToRgba()).data, want.data)).toBe(-1);
+  });
+
   it('the SIMD and scalar codes do differ somewhere (so the column rule matters)', () => {
     const all = labToRgbFloat(plane(0), plane(1), plane(2), 13);
     const scalarOnly = labToRgbFloat(plane(0), plane(1), plane(2), 5); // rows of 5: no SIMD columns

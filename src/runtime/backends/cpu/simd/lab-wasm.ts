@@ -53,7 +53,7 @@ const f = Math.fround;
 /** Pixels per strip (a few hundred KB of module memory). */
 const CHUNK_PIXELS = 65536;
 /** Source floats copied in per strip of a resize, at most (unless one output row needs more). */
-const SOURCE_FLOATS = 1 << 20;
+const SOURCE_FLOATS = 1 << 16;
 
 let loaded: LabKernels | null | undefined;
 

@@ -35,19 +35,89 @@ const K_9033 = 0, K_7787 = 1, K_16_116 = 2, K_6_29 = 3, K_INV_903 = 4, K_INV_116
 
 /**
  * n pixels of rows `width` wide from the L, a, b float32 planes (a and b times abScale first) to RGBA
- * bytes at `out` (alpha 255). Columns below simdCols take OpenCV's SIMD steps, the rest its scalar ones.
+ * bytes at `out` (alpha 255); the first pixel starts a row. Columns below simdCols take OpenCV's SIMD
+ * steps (four pixels at a time here, each lane the same float32 operations as the scalar code), the
+ * rest its scalar ones.
  */
 export function labToRgba(L: usize, a: usize, b: usize, out: usize, n: i32, width: i32, simdCols: i32, abScale: f32, k: usize, tab: usize, size: i32): void {
+  for (let row = 0; row < n; row += width) {
+    const end = min(row + width, n), vecEnd = min(row + (simdCols & ~3), end);
+    let p = row;
+    if (vecEnd > p) {
+      labToRgba4(L, a, b, out, p, vecEnd, abScale, k, tab, size);
+      p = vecEnd;
+    }
+    const simdEnd = min(row + simdCols, end);
+    if (simdEnd > p) labToRgbaScalar(L, a, b, out, p, simdEnd, true, abScale, k, tab, size);
+    if (end > max(p, simdEnd)) labToRgbaScalar(L, a, b, out, max(p, simdEnd), end, false, abScale, k, tab, size);
+  }
+}
+
+/** Pixels p0..p1 (a multiple of 4 apart) by OpenCV's SIMD steps, four at a time in float32x4. */
+function labToRgba4(L: usize, a: usize, b: usize, out: usize, p0: i32, p1: i32, abScale: f32, k: usize, tab: usize, size: i32): void {
+  const c0 = f32x4.splat(kf(k, K_C)), c1 = f32x4.splat(kf(k, K_C + 1)), c2 = f32x4.splat(kf(k, K_C + 2));
+  const c3 = f32x4.splat(kf(k, K_C + 3)), c4 = f32x4.splat(kf(k, K_C + 4)), c5 = f32x4.splat(kf(k, K_C + 5));
+  const c6 = f32x4.splat(kf(k, K_C + 6)), c7 = f32x4.splat(kf(k, K_C + 7)), c8 = f32x4.splat(kf(k, K_C + 8));
+  const f7787 = f32x4.splat(kf(k, K_7787)), f16 = f32x4.splat(kf(k, K_16_116)), f629 = f32x4.splat(kf(k, K_6_29));
+  const inv903 = f32x4.splat(kf(k, K_INV_903)), inv116 = f32x4.splat(kf(k, K_INV_116)), inv500 = f32x4.splat(kf(k, K_INV_500));
+  const ninv200 = f32x4.splat(kf(k, K_NEG_INV_200)), inv7787 = f32x4.splat(kf(k, K_INV_7787));
+  const scale = f32x4.splat(abScale), eight = f32x4.splat(8), sixteen = f32x4.splat(16);
+  for (let p = p0; p < p1; p += 4) {
+    const off = <usize>p << 2;
+    const l = v128.load(L + off), av = f32x4.mul(v128.load(a + off), scale), bv = f32x4.mul(v128.load(b + off), scale);
+    const dark = f32x4.le(l, eight);
+    const yd = f32x4.mul(l, inv903);
+    const fyl = f32x4.mul(f32x4.add(l, sixteen), inv116);
+    const fy = v128.bitselect(f32x4.add(f32x4.mul(f7787, yd), f16), fyl, dark);
+    const y = v128.bitselect(yd, f32x4.mul(f32x4.mul(fyl, fyl), fyl), dark);
+    const x = cubeOrLinear(f32x4.add(f32x4.mul(av, inv500), fy), f629, f16, inv7787);
+    const z = cubeOrLinear(f32x4.add(f32x4.mul(bv, ninv200), fy), f629, f16, inv7787);
+    const r = f32x4.add(f32x4.mul(c0, x), f32x4.add(f32x4.mul(c1, y), f32x4.mul(c2, z)));
+    const g = f32x4.add(f32x4.mul(c3, x), f32x4.add(f32x4.mul(c4, y), f32x4.mul(c5, z)));
+    const bl = f32x4.add(f32x4.mul(c6, x), f32x4.add(f32x4.mul(c7, y), f32x4.mul(c8, z)));
+    const rg = i16x8.narrow_i32x4_s(gammaBytes4(r, tab, size), gammaBytes4(g, tab, size));
+    const ba = i16x8.narrow_i32x4_s(gammaBytes4(bl, tab, size), i32x4.splat(255));
+    const planar = i8x16.narrow_i16x8_u(rg, ba); // r0..r3 g0..g3 b0..b3 a0..a3
+    v128.store(out + off, i8x16.shuffle(planar, planar, 0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
+  }
+}
+
+/** v <= 6/29 ? (v - 16/116) / 7.787 (as a reciprocal multiply) : v^3, per lane. */
+// @ts-ignore: decorator
+@inline function cubeOrLinear(v: v128, f629: v128, f16: v128, inv7787: v128): v128 {
+  return v128.bitselect(f32x4.mul(f32x4.sub(v, f16), inv7787), f32x4.mul(f32x4.mul(v, v), v), f32x4.le(v, f629));
+}
+
+/** gammaByte(clip01(v)) per lane: NaN gives 0 here too (its index and byte truncate to 0). */
+// @ts-ignore: decorator
+@inline function gammaBytes4(v: v128, tab: usize, size: i32): v128 {
+  const zero = f32x4.splat(0), one = f32x4.splat(1);
+  const c = v128.bitselect(zero, v128.bitselect(one, v, f32x4.gt(v, one)), f32x4.lt(v, zero));
+  const x = f32x4.mul(c, f32x4.splat(<f32>size));
+  const ix = i32x4.min_s(i32x4.max_s(i32x4.trunc_sat_f32x4_s(x), i32x4.splat(0)), i32x4.splat(size - 1));
+  const t = f32x4.sub(x, f32x4.convert_i32x4_s(ix));
+  // each lane's [f, b, c, d], then transposed to one vector per coefficient
+  const r0 = v128.load(tab + (<usize>i32x4.extract_lane(ix, 0) << 4)), r1 = v128.load(tab + (<usize>i32x4.extract_lane(ix, 1) << 4));
+  const r2 = v128.load(tab + (<usize>i32x4.extract_lane(ix, 2) << 4)), r3 = v128.load(tab + (<usize>i32x4.extract_lane(ix, 3) << 4));
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  const cf = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), cb = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+  const cc = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), cd = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+  const gv = f32x4.add(f32x4.mul(f32x4.add(f32x4.mul(f32x4.add(f32x4.mul(cd, t), cc), t), cb), t), cf);
+  return i32x4.min_s(i32x4.max_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(gv, f32x4.splat(255))), i32x4.splat(0)), i32x4.splat(255));
+}
+
+/** Pixels p0..p1, one at a time, by OpenCV's SIMD steps (simdSteps) or its scalar ones. */
+function labToRgbaScalar(L: usize, a: usize, b: usize, out: usize, p0: i32, p1: i32, simdSteps: bool, abScale: f32, k: usize, tab: usize, size: i32): void {
   const c0 = kf(k, K_C), c1 = kf(k, K_C + 1), c2 = kf(k, K_C + 2), c3 = kf(k, K_C + 3), c4 = kf(k, K_C + 4);
   const c5 = kf(k, K_C + 5), c6 = kf(k, K_C + 6), c7 = kf(k, K_C + 7), c8 = kf(k, K_C + 8);
   const f9033 = kf(k, K_9033), f7787 = kf(k, K_7787), f16 = kf(k, K_16_116), f629 = kf(k, K_6_29);
   const inv903 = kf(k, K_INV_903), inv116 = kf(k, K_INV_116), inv500 = kf(k, K_INV_500), ninv200 = kf(k, K_NEG_INV_200), inv7787 = kf(k, K_INV_7787);
-  let col = 0;
-  for (let p = 0; p < n; p++) {
+  for (let p = p0; p < p1; p++) {
     const off = <usize>p << 2;
     const l = load<f32>(L + off), av = load<f32>(a + off) * abScale, bv = load<f32>(b + off) * abScale;
     let x: f32, y: f32, z: f32, fy: f32, r: f32, g: f32, bl: f32;
-    if (col < simdCols) {
+    if (simdSteps) {
       if (l <= 8) {
         y = l * inv903;
         fy = f7787 * y + f16;
@@ -83,7 +153,6 @@ export function labToRgba(L: usize, a: usize, b: usize, out: usize, n: i32, widt
     store<u8>(o, <u8>gammaByte(clip01(g), tab, size), 1);
     store<u8>(o, <u8>gammaByte(clip01(bl), tab, size), 2);
     store<u8>(o, 255, 3);
-    col = col + 1 == width ? 0 : col + 1;
   }
 }
 
