@@ -1,8 +1,8 @@
 /**
- * A fast path for the PNGs most photos are: 8-bit, not interlaced, gray, gray+alpha, RGB or RGBA,
- * with no colour profile, EXIF or transparency chunk. It decodes on the calling thread with
- * node:zlib, in about a third of sharp's CPU time and without the hand-offs to libvips' threads,
- * which made most of Load Image's time in a run (bench/README.md, "Load Image").
+ * A fast path for plain PNGs: 8-bit, not interlaced, gray, gray+alpha, RGB or RGBA, with no colour
+ * profile, EXIF or transparency chunk. It decodes on the calling thread with node:zlib, in about a
+ * third of sharp's CPU time and without the hand-offs to libvips' threads, which made most of Load
+ * Image's time in a run (bench/README.md, "Parameter-free stages, evening pass").
  *
  * It gives the same pixels as image-io's sharp pipeline (alpha composited over white, 8-bit RGBA;
  * test/cli/png-decode.test.ts compares them). Anything else (16-bit, palette, interlaced, iCCP,

@@ -61,7 +61,7 @@ export async function readRegularFile(path: string, opts: ReadOptions): Promise<
 /**
  * The same, synchronously: for the CLI's images, where the four hand-offs to libuv's thread pool
  * (open, stat, read, close) cost more than reading a photo (1-10 ms of waiting in a pipeline run
- * against about 0.1 ms of work; bench/README.md, "Load Image").
+ * against about 0.1 ms of work; bench/README.md, "Parameter-free stages, evening pass").
  */
 export function readRegularFileSync(path: string, opts: ReadOptions): Buffer {
   const fail = failing(path, opts);
