@@ -15,6 +15,12 @@ export const MIN_FIT_SCALE = 11 / NODE_SMALL_TEXT;
 const FIT_MARGIN = 8;
 /** Room below a node for the message it pins there (node-draw.ts: at most 5 lines), in graph units. */
 const PINNED_ROOM = 110;
+/**
+ * Run states are drawn at most this often (ms). A run reports a node's states a few ms apart, and
+ * each draw of the whole graph costs the main thread several ms that the engine's threads want;
+ * ten pictures a second still show each state that lasts long enough to be read.
+ */
+const STATUS_DRAW_MS = 100;
 
 export interface GraphCanvasHooks {
   /** A short message for the user (refused connections). */
@@ -41,6 +47,9 @@ interface OverNodes {
 export class GraphCanvas {
   readonly graph = new LGraph();
   readonly canvas: LGraphCanvas;
+  /** When run states were last drawn (performance.now), and whether a later draw is waiting. */
+  private statusDrawnAt = -Infinity;
+  private statusDrawQueued = false;
   /** Set while the search box was opened by releasing a link: only node types that can take it. */
   private searchSlot: { type: string; wantsInput: boolean } | undefined;
 
@@ -95,13 +104,25 @@ export class GraphCanvas {
 
   /**
    * Node `id` (undefined: any node) looks different (run state, time, preview): the nodes are drawn
-   * again in the next frame if it is in view, with the message it may pin below it. Links and the
-   * grid stay as they are.
+   * again if it is in view, with the message it may pin below it, at once or, within STATUS_DRAW_MS
+   * of the last such draw, when that time is up. Links and the grid stay as they are.
    */
   redrawNode(id?: string): void {
     const node = id === undefined ? undefined : this.graph.getNodeById(Number(id));
     const seen = id === undefined ? this.graph._nodes.some((n) => this.inView(n)) : !!node && this.inView(node);
-    if (seen) this.canvas.setDirty(true, false);
+    if (!seen || this.statusDrawQueued) return;
+    const wait = this.statusDrawnAt + STATUS_DRAW_MS - performance.now();
+    if (wait <= 0) return this.drawStatus();
+    this.statusDrawQueued = true;
+    setTimeout(() => {
+      this.statusDrawQueued = false;
+      this.drawStatus();
+    }, wait);
+  }
+
+  private drawStatus(): void {
+    this.statusDrawnAt = performance.now();
+    this.canvas.setDirty(true, false);
   }
 
   /** Whether any of the node, its title or a message pinned below it was in view at the last draw. */

@@ -146,8 +146,10 @@ export class ViewerController {
   setAnchors(list: edits.UserAnchorSpec[]): void {
     const node = this.userNode();
     if (!node) return this.app.toast('This workflow has no User Anchors node to edit.', 'error');
-    node.setParam('anchors', list);
+    // The rerun is asked for first: both wait for the end of this task, and then the run (which reads
+    // the graph as this task leaves it) goes to the worker before the history check serialises it.
     this.app.editedAnchors();
+    node.setParam('anchors', list);
   }
 
   /** The anchors a run of Anchor Colors used, as user entries (the diverse gallery's pick). */
