@@ -43,7 +43,8 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
   if (png) {
     checkSize(name, png.width, png.height, opts);
     const rgba = decodeSimplePng(png);
-    if (rgba) return imageValue(name, png.width, png.height, rgba, { hadAlpha: png.channels % 2 === 0, format: 'png', bitDepth: 'uchar' });
+    const hadAlpha = png.channels === 2 || png.channels === 4; // gray+alpha, RGBA
+    if (rgba) return imageValue(name, png.width, png.height, rgba, { hadAlpha, format: 'png', bitDepth: 'uchar' });
   }
   return decodeWithSharp(bytes, name, opts);
 }
