@@ -24,6 +24,8 @@ export interface Case {
   /** The size the networks run at, e.g. "256×256" or "1024×1024 (1024×768 padded)". */
   readonly networksAt: string;
   readonly runs: number;
+  /** Untimed runs before them (older result files lack it). */
+  readonly warmups?: number;
   readonly cpu?: OursResult | SkippedResult;
   readonly torch?: PipelineResult | SkippedResult;
   readonly wasm?: OursResult | SkippedResult;
@@ -135,7 +137,7 @@ export function renderMarkdown(full: BenchReport, defaultSet: string, officialSe
     `# Benchmark results (${m.date})`,
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${m.node}.`,
-    report.cases.length ? `Pipeline times are medians of ${[...new Set(report.cases.map((c) => c.runs))].join(' or ')} runs after one warm-up run; memory is each configuration's peak resident set (its own process).` : '',
+    report.cases.length ? `Pipeline times are medians of ${[...new Set(report.cases.map((c) => c.runs))].join(' or ')} runs after ${[...new Set(report.cases.map((c) => c.warmups ?? 1))].join(' or ')} untimed warm-up runs; memory is each configuration's peak resident set (its own process).` : '',
     '',
     '## Summary (ratios first)',
     '',

@@ -146,7 +146,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     for (const input of inputs) {
       const base = { modelsDir: set.modelsDir, set: set.name, photo: input.photo, working: input.working, runs: input.runs, warmups: input.warmups };
       const tag = `${set.name}-${input.label}-${input.working.size}`;
-      const c: { -readonly [K in keyof Case]: Case[K] } = { set: set.name, setNote: set.note, photo: input.label, networksAt: input.networksAt, runs: input.runs };
+      const c: { -readonly [K in keyof Case]: Case[K] } = { set: set.name, setNote: set.note, photo: input.label, networksAt: input.networksAt, runs: input.runs, warmups: input.warmups };
       for (const engine of opts.engines) {
         if (engine === 'browser' || engine === 'batch') continue;
         if (engine === 'webgpu' && webgpuSkip) {
