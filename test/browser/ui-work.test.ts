@@ -1,9 +1,9 @@
 /**
  * What the editor's main thread does around a run (issue 14: on a machine without a GPU it shares two
  * cores with the engine's threads). Idle, it asks for no animation frame at all. During a run the
- * graph is drawn at most once per status message (a node's state or preview), never its links and
- * grid, and not at all for nodes out of view; the viewer does not update until the run is done; the
- * progress bar ends full. A recolour changes the anchor markers in place. Counts are of calls, tied to
+ * graph is drawn at most once per status message (a node's state or preview), only the changed
+ * nodes' pixels (the picture the same as a whole redraw), never its links and grid, and not at all
+ * for nodes out of view; the viewer does not update until the run is done; the progress bar ends full. A recolour changes the anchor markers in place. Counts are of calls, tied to
  * the worker's messages, never to time. User-guided example (no models), CPU backend.
  */
 import { join } from 'node:path';
@@ -23,8 +23,9 @@ const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, 
 interface Counts {
   /** Animation-frame callbacks run (anyone's: litegraph, fabric, ours). */
   frames: number;
-  /** litegraph draws of the nodes layer, and of the links-and-grid layer. */
+  /** litegraph draws of the nodes layer (`clipped`: of the changed nodes' pixels only), and of the links-and-grid layer. */
   nodes: number;
+  clipped: number;
   links: number;
   /** Status messages from the worker (node events and previews). */
   status: number;
@@ -39,7 +40,11 @@ async function installCounters(): Promise<void> {
     const c = app.view.canvas;
     for (const [method, key] of [['drawFrontCanvas', 'nodes'], ['drawBackCanvas', 'links']]) {
       const draw = c[method];
-      c[method] = function (...a) { k[key]++; return draw.apply(this, a); };
+      c[method] = function (...a) {
+        k[key]++;
+        if (key === 'nodes' && this.dirty_area) k.clipped++;
+        return draw.apply(this, a);
+      };
     }
     const v = app.viewer.el, update = v.update;
     v.update = function (...a) { if (app.engine.running) k.viewerDuringRun++; return update.apply(this, a); };
@@ -84,7 +89,7 @@ describe('the main thread around a run', () => {
   it('idles without frames, draws the graph per status message at most, and only what is in view', async () => {
     const { page } = h;
     await page.addInitScript(() => {
-      const counts = ((window as any).__counts = { frames: 0, nodes: 0, links: 0, status: 0, viewerDuringRun: 0 });
+      const counts = ((window as any).__counts = { frames: 0, nodes: 0, clipped: 0, links: 0, status: 0, viewerDuringRun: 0 });
       const ask = window.requestAnimationFrame.bind(window);
       window.requestAnimationFrame = (f) => ask((t) => {
         counts.frames++;
@@ -114,6 +119,26 @@ describe('the main thread around a run', () => {
     expect(inView.viewerDuringRun).toBe(0);
     expect(await page.$eval('.progress-fill', (el) => (el as HTMLElement).style.transform)).toBe('scaleX(1)');
     await page.screenshot({ path: join(SHOTS, 'ui-work-after-run.png') });
+    // Only the changed nodes' pixels were painted again, and the picture is what a whole redraw paints.
+    expect(inView.clipped).toBeGreaterThan(0);
+    const differing = await editor<number[]>(`return (async () => {
+      const c = app.view.canvas;
+      const pixels = async () => {
+        const shot = await createImageBitmap(c.canvas);
+        const g = new OffscreenCanvas(shot.width, shot.height).getContext('2d', { willReadFrequently: true });
+        g.drawImage(shot, 0, 0);
+        return g.getImageData(0, 0, shot.width, shot.height).data;
+      };
+      const before = await pixels();
+      c.draw(true, true);
+      const after = await pixels();
+      const out = [];
+      for (let i = 0; i < before.length; i += 4) {
+        if (before[i] !== after[i] || before[i + 1] !== after[i + 1] || before[i + 2] !== after[i + 2]) out.push((i / 4) % c.canvas.width, Math.floor(i / 4 / c.canvas.width));
+      }
+      return out;
+    })()`);
+    expect(differing, 'x, y of pixels a whole redraw changes').toEqual([]);
 
     // The view away from every node: its states change, nothing of the graph is drawn for them.
     await editor('app.view.canvas.ds.offset[0] -= 100000; app.view.redraw()');

@@ -1,11 +1,12 @@
 /**
  * The litegraph canvas and its settings: search box on double-click and on releasing a dragged link
  * (filtered by the link's type), a toast that says why a connection was refused, sizing to the
- * container, drawing only when something changed, and helpers to add nodes at screen positions.
- * The only file that configures litegraph.
+ * container, drawing only when something changed (canvas-frames.ts), and helpers to add nodes at
+ * screen positions. The only file that configures litegraph.
  */
 import { LGraph, LGraphCanvas, LiteGraph, type LGraphNode } from '@comfyorg/litegraph';
 import '@comfyorg/litegraph/style.css';
+import { CanvasFrames } from './canvas-frames.ts';
 
 /** The smallest text on a node (slot labels, widgets, our badges), in graph units. */
 export const NODE_SMALL_TEXT = 13;
@@ -13,14 +14,6 @@ export const NODE_SMALL_TEXT = 13;
 export const MIN_FIT_SCALE = 11 / NODE_SMALL_TEXT;
 /** Space fitAll leaves around the graph, in element pixels. */
 const FIT_MARGIN = 8;
-/** Room below a node for the message it pins there (node-draw.ts: at most 5 lines), in graph units. */
-const PINNED_ROOM = 110;
-/**
- * Run states are drawn at most this often (ms). A run reports a node's states a few ms apart, and
- * each draw of the whole graph costs the main thread several ms that the engine's threads want;
- * ten pictures a second still show each state that lasts long enough to be read.
- */
-const STATUS_DRAW_MS = 100;
 
 export interface GraphCanvasHooks {
   /** A short message for the user (refused connections). */
@@ -47,15 +40,13 @@ interface OverNodes {
 export class GraphCanvas {
   readonly graph = new LGraph();
   readonly canvas: LGraphCanvas;
-  /** When run states were last drawn (performance.now), and whether a later draw is waiting. */
-  private statusDrawnAt = -Infinity;
-  private statusDrawQueued = false;
+  private readonly frames: CanvasFrames;
   /** Set while the search box was opened by releasing a link: only node types that can take it. */
   private searchSlot: { type: string; wantsInput: boolean } | undefined;
 
   constructor(readonly el: HTMLCanvasElement, hooks: GraphCanvasHooks) {
     this.canvas = new LGraphCanvas(el, this.graph, { skip_render: true });
-    drawOnDemand(this.canvas);
+    this.frames = new CanvasFrames(this.canvas);
     this.canvas.allow_searchbox = true;
     this.canvas.show_info = false;
     // What nodes pin below themselves (errors) is drawn after every node, so that no node covers it.
@@ -103,34 +94,12 @@ export class GraphCanvas {
   }
 
   /**
-   * Node `id` (undefined: any node) looks different (run state, time, preview): the nodes are drawn
-   * again if it is in view, with the message it may pin below it, at once or, within STATUS_DRAW_MS
-   * of the last such draw, when that time is up. Links and the grid stay as they are.
+   * Node `id` (undefined: every node) looks different (run state, time, preview): drawn again if it
+   * is in view, with the message it may pin below it (see CanvasFrames). Links and grid stay as they are.
    */
   redrawNode(id?: string): void {
     const node = id === undefined ? undefined : this.graph.getNodeById(Number(id));
-    const seen = id === undefined ? this.graph._nodes.some((n) => this.inView(n)) : !!node && this.inView(node);
-    if (!seen || this.statusDrawQueued) return;
-    const wait = this.statusDrawnAt + STATUS_DRAW_MS - performance.now();
-    if (wait <= 0) return this.drawStatus();
-    this.statusDrawQueued = true;
-    setTimeout(() => {
-      this.statusDrawQueued = false;
-      this.drawStatus();
-    }, wait);
-  }
-
-  private drawStatus(): void {
-    this.statusDrawnAt = performance.now();
-    this.canvas.setDirty(true, false);
-  }
-
-  /** Whether any of the node, its title or a message pinned below it was in view at the last draw. */
-  private inView(node: LGraphNode): boolean {
-    const [vx, vy, vw, vh] = this.canvas.visible_area;
-    const title = LiteGraph.NODE_TITLE_HEIGHT;
-    const x = node.pos[0], y = node.pos[1] - title, w = node.size[0], h = node.size[1] + title + PINNED_ROOM;
-    return x < vx + vw && x + w > vx && y < vy + vh && y + h > vy;
+    this.frames.nodesChanged(id === undefined ? this.graph._nodes : node ? [node] : []);
   }
 
   /**
@@ -294,33 +263,4 @@ export class GraphCanvas {
       });
     }, true);
   }
-}
-
-/**
- * litegraph's own render loop calls `draw()` in every animation frame, idle or not (~60 main-thread
- * frames a second, each a style, layout and commit pass, competing with the engine's threads on a
- * small machine). Instead, setting one of its dirty flags asks for one frame, in which it draws.
- * litegraph sets those flags itself wherever the picture changes (pointer moves, drags, zoom).
- */
-function drawOnDemand(canvas: LGraphCanvas): void {
-  let frameAsked = false;
-  const frame = () => {
-    frameAsked = false;
-    canvas.draw();
-  };
-  for (const flag of ['dirty_canvas', 'dirty_bgcanvas'] as const) {
-    let dirty = canvas[flag];
-    Object.defineProperty(canvas, flag, {
-      configurable: true,
-      get: () => dirty,
-      set: (value: boolean) => {
-        dirty = value;
-        if (value && !frameAsked) {
-          frameAsked = true;
-          requestAnimationFrame(frame);
-        }
-      },
-    });
-  }
-  if (canvas.dirty_canvas || canvas.dirty_bgcanvas) canvas.setDirty(true, true); // the first picture
 }
