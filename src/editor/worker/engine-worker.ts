@@ -121,7 +121,7 @@ function watchDevice(backend: Backend): void {
     backendReady = Promise.resolve(cpu);
     executor = new Executor({ registry });
     last = undefined;
-    const gateway = createWebGateway({ prefer: 'wasm', threads: wasmThreads(env), startNow: true });
+    const gateway = createWebGateway({ prefer: 'wasm', threads: wasmThreads(env) });
     models = modelHost(gateway);
     const now = cpuInfo(choice, lostReason, env);
     post({ type: 'ready', backend: now.label, fallbackReason: lostReason, info: now });
@@ -234,9 +234,10 @@ function prepareModels(set: string): void {
 /**
  * Model sets fetched from `<page>/models/<set>/manifest.json`. On the WebGPU backend onnxruntime-web
  * shares its device, so GPU tensors pass between our kernels and ORT without copies; on the CPU
- * backend ORT runs on WASM, one thread per core when the page is cross-origin isolated, and starts at
- * once (the editor nearly always opens a workflow with models, and a photo's first result should not
- * wait for the runtime's 14 MB of WASM).
+ * backend ORT runs on WASM, one thread per core when the page is cross-origin isolated. Preparing a
+ * model set (when a workflow opens) starts ORT while the set's files download (OnnxModelHost.prepare):
+ * starting it at init instead blocked this worker for 0.8-1.6 s (under load) just as the workflow
+ * opened, delaying those downloads by as much.
  */
 function modelHost(gateway?: Promise<OrtGateway>): OnnxModelHost {
   const threads = wasmThreads(env);
@@ -244,7 +245,7 @@ function modelHost(gateway?: Promise<OrtGateway>): OnnxModelHost {
     source: fetchModelSource({ baseUrl: modelsUrl }),
     gateway: gateway ?? backendReady.then((b) => {
       const device = gpuDeviceOf(b);
-      return device ? createWebGateway({ device, threads }) : createWebGateway({ prefer: 'wasm', threads, startNow: true });
+      return device ? createWebGateway({ device, threads }) : createWebGateway({ prefer: 'wasm', threads });
     }),
     readback: async (t) => (await backendReady).download(t),
   });

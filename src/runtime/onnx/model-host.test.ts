@@ -1,6 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { tinyModelsCopy, tinyModelsDir } from '../../../test/helpers/tiny-models.ts';
 import { cpuTensor, type CpuTensor, type GpuTensor } from '../values/tensor.ts';
 import { fsModelSource } from './fs-model-source.ts';
@@ -93,6 +93,22 @@ describe('OnnxModelHost', () => {
     }
     await h.load('tiny', 'spixelnet');
     expect(reads).toBe(4); // without a run, every call reads
+  });
+
+  it('a prepare starts the runtime once the model files are downloading, not after the first one', async () => {
+    const fs = fsModelSource(dir);
+    const reads: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    const slow = { ...fs, readFile: async (set: string, file: string) => (reads.push(file), await held, fs.readFile(set, file)) };
+    const g = createNodeGateway();
+    const startedWith: number[] = [];
+    const h = new OnnxModelHost({ source: slow, gateway: { ...g, start: () => startedWith.push(reads.length) } });
+    const prepared = h.prepare('tiny');
+    await vi.waitFor(() => expect(startedWith).toEqual([5]));
+    release();
+    await prepared;
+    expect(h.sessionsCreated).toBe(5);
   });
 
   it('lets the event loop in between the steps of a prepare: a run arriving meanwhile stops the warm-ups not yet begun', async () => {

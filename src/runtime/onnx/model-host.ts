@@ -156,8 +156,14 @@ export class OnnxModelHost implements ModelHost {
     const run = {};
     const m = await this.manifest(set, run);
     const stages = STAGE_NAMES.filter((s) => m.stages[s]);
-    const loaded = await Promise.all(stages.map((s) => this.load(set, s, run)));
-    if (!warmUp || (await this.opts.gateway).acceptsGpuTensors) return loaded;
+    const loading = Promise.all(stages.map((s) => this.load(set, s, run)));
+    // The files' downloads are under way (each load's fetch starts before its first await): start the
+    // runtime meanwhile, not after the first file arrives, and not before the downloads start
+    // (onnxruntime-web's start blocks its thread for a while, which would hold them back).
+    const gateway = await this.opts.gateway;
+    gateway.start?.();
+    const loaded = await loading;
+    if (!warmUp || gateway.acceptsGpuTensors) return loaded;
     for (const model of loaded) {
       await nextTask(); // a run that arrived meanwhile aborts `warmUp` before the next one starts
       if (warmUp!.aborted) break;

@@ -21,6 +21,11 @@ export interface OrtGateway {
   /** True when `run` takes GpuTensor feeds as they are (ORT-web on WebGPU); otherwise feed CPU tensors. */
   readonly acceptsGpuTensors: boolean;
   createSession(bytes: Uint8Array, label: string): Promise<OrtSession>;
+  /**
+   * Starts the runtime ahead of the first session, if it starts lazily (onnxruntime-web fetches,
+   * compiles and first runs its 14 MB of WASM then), so that it starts while model files download.
+   */
+  start?(): void;
 }
 
 /** The parts of an ORT tensor we read; both ORT builds' Tensor classes have them. */

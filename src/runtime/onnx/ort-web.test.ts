@@ -7,9 +7,11 @@ afterEach(() => {
 });
 
 describe('createWebGateway (onnxruntime-web WASM)', () => {
-  it('with startNow, starts the runtime before any model is asked for, on a model it can load', async () => {
+  it('start() starts the runtime before any model is asked for, once, on a model it can load', async () => {
     const create = vi.spyOn(ort.InferenceSession, 'create');
-    await createWebGateway({ prefer: 'wasm', startNow: true });
+    const gateway = await createWebGateway({ prefer: 'wasm' });
+    gateway.start!();
+    gateway.start!();
     await vi.waitFor(() => expect(create).toHaveBeenCalledTimes(1));
     const started = await create.mock.results[0].value;
     expect([started.inputNames, started.outputNames]).toEqual([['x'], ['y']]);
@@ -24,7 +26,8 @@ describe('createWebGateway (onnxruntime-web WASM)', () => {
 
   it('lets the event loop in between two calls into the runtime (a message waiting is handled between them)', async () => {
     const create = vi.spyOn(ort.InferenceSession, 'create');
-    const gateway = await createWebGateway({ prefer: 'wasm', startNow: true });
+    const gateway = await createWebGateway({ prefer: 'wasm' });
+    gateway.start!();
     await vi.waitFor(() => expect(create).toHaveBeenCalledTimes(1));
     const order: string[] = [];
     const bytes = create.mock.calls[0][0] as Uint8Array;

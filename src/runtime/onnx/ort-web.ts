@@ -36,11 +36,6 @@ export interface WebGatewayOptions {
   readonly wasmPaths?: string;
   /** WASM threads (default: ORT's choice; multi-threading needs a cross-origin isolated page). */
   readonly threads?: number;
-  /**
-   * Start the runtime now (fetch, compile and instantiate its WASM, about 1 s of a core for the 14 MB
-   * build) instead of at the first session, so that models loaded later do not wait for it.
-   */
-  readonly startNow?: boolean;
 }
 
 /**
@@ -115,11 +110,17 @@ export async function createWebGateway(opts: WebGatewayOptions = {}): Promise<Or
     chain = next.catch(() => undefined);
     return next;
   };
-  // A failed start is not reported here: ORT keeps the error and the first real session reports it.
-  if (opts.startNow) void serial(() => ort.InferenceSession.create(identityModel(), options)).then((s) => s.release(), () => undefined);
+  let started = false;
   return {
     description: `onnxruntime-web (${shared ? 'webgpu on the shared device' : webgpu ? 'webgpu, CPU tensors' : 'wasm'})`,
     acceptsGpuTensors: shared,
+    // WASM only: on WebGPU the first session also sets up the device, kept where it was (not measured).
+    start: webgpu ? undefined : () => {
+      if (started) return;
+      started = true;
+      // A failed start is not reported here: ORT keeps the error and the first real session reports it.
+      void serial(() => ort.InferenceSession.create(identityModel(), options)).then((s) => s.release(), () => undefined);
+    },
     async createSession(bytes, label) {
       let session: Ort.InferenceSession;
       try {
