@@ -89,8 +89,10 @@ export interface BatchResult {
 export interface BrowserJob {
   /** The 1024×768 photo. */
   readonly photo: string;
-  /** Anchor recolours to time. */
+  /** Anchor recolours to time (in the first visit). */
   readonly edits: number;
+  /** Visits, each in a fresh browser, whose first results are timed. */
+  readonly visits: number;
   readonly out: string;
 }
 
@@ -100,8 +102,10 @@ export interface BrowserResult {
   /** What the top bar says about the backend. */
   readonly backendLabel: string;
   readonly crossOriginIsolated: boolean;
-  /** Run clicked (page and photo loaded) to the first result drawn in the viewer, ms. */
+  /** Run clicked (page and photo loaded) to the first result drawn in the viewer, ms: the median of the visits. */
   readonly firstResultMs: number;
+  /** Each visit's first result, ms (older result files lack it: one visit). */
+  readonly firstResultsMs?: readonly number[];
   /** Each anchor recolour: click on the anchor to the new result drawn, ms (the rerun starts when the colour is picked: no delay). */
   readonly editMs: readonly number[];
   /** The run time the editor reports for each edit's rerun, ms. */
