@@ -106,6 +106,8 @@ export interface BrowserResult {
   readonly firstResultMs: number;
   /** Each visit's first result, ms (older result files lack it: one visit). */
   readonly firstResultsMs?: readonly number[];
+  /** The first result in a second tab of the first visit's browser (its HTTP cache warm), ms. */
+  readonly returningFirstResultMs?: number;
   /** Each anchor recolour: click on the anchor to the new result drawn, ms (the rerun starts when the colour is picked: no delay). */
   readonly editMs: readonly number[];
   /** The run time the editor reports for each edit's rerun, ms. */

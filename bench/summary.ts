@@ -114,6 +114,7 @@ export function renderBrowserAndBatch(report: BenchReport): string[] {
       '| measure | ms |', '|---|--:|',
       `| first result: Run clicked to the result drawn (model loading included), median of ${browser.firstResultsMs?.length ?? 1} first visits | ${browser.firstResultMs.toFixed(0)} |`,
       ...(browser.firstResultsMs ? [`| first result: each visit (a fresh browser each) | ${browser.firstResultsMs.map((v) => v.toFixed(0)).join(', ')} |`] : []),
+      ...(browser.returningFirstResultMs !== undefined ? [`| first result of a returning visit (a second tab of the first browser: its caches warm, its own worker and onnxruntime) | ${browser.returningFirstResultMs.toFixed(0)} |`] : []),
       `| anchor recolour: click to new result drawn, median of ${browser.editMs.length} | ${median(browser.editMs).toFixed(0)} |`,
       `| anchor recolour: each | ${browser.editMs.map((v) => v.toFixed(0)).join(', ')} |`,
       `| anchor recolour: the rerun alone (the editor's run time), median | ${browser.editRunMs.length ? median(browser.editRunMs).toFixed(0) : '–'} |`, '');
