@@ -9,22 +9,17 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hexToAb } from '../../src/nodes/anchors/user-anchors.ts';
 import { allNodes } from '../../src/nodes/index.ts';
 import { NodeRegistry } from '../../src/runtime/engine/registry.ts';
 import { buildWorkflow } from '../../src/runtime/workflow/build.ts';
 import { serializeWorkflow } from '../../src/runtime/workflow/load.ts';
 import { loadWorkflowFromPng } from '../../src/runtime/workflow/png-chunks.ts';
-import { inEditor, meanChroma, ourWarnings, ROOT, runsDone, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, meanChroma, ourWarnings, ROOT, runsDone, SHOTS, useHarness, waitForEditor, type Harness } from './harness.ts';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started));
 
 const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
 

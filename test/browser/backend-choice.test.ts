@@ -6,17 +6,12 @@
  * thread per core; inside a frame of a page that is not isolated it runs on one and says so.
  * Every page opens with `?example=none`: nothing here needs a run, so none starts by itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import { startHarness, waitForEditor, type Harness } from './harness.ts';
+import { useHarness, waitForEditor, type Harness } from './harness.ts';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started));
 
 /** The top bar's backend label and reason once the engine has reported (not "starting…"/"switching…"). */
 async function shown(p: Page | Frame, label: RegExp): Promise<{ label: string; why: string; choice: string }> {

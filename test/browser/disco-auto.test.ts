@@ -12,9 +12,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hexToAb } from '../../src/nodes/anchors/user-anchors.ts';
-import { inEditor, meanChroma, nextRun, ourWarnings, ROOT, runsDone, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, meanChroma, nextRun, ourWarnings, ROOT, runsDone, SHOTS, useHarness, waitForEditor, type Harness } from './harness.ts';
 
 const HAVE_MODELS = existsSync(join(ROOT, 'models/disco-lite/manifest.json'));
 /** Working size for the test (the workflow says 256; SwiftShader and WASM are slow). */
@@ -23,12 +23,7 @@ const SIZE = Number(process.env.DISCO_AUTO_SIZE ?? 128);
 const WEBGPU = process.env.DISCO_AUTO_BACKEND === 'webgpu';
 
 let h: Harness;
-beforeAll(async () => {
-  if (HAVE_MODELS) h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started), { start: HAVE_MODELS });
 
 const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
 

@@ -11,17 +11,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allNodes } from '../../src/nodes/index.ts';
-import { inEditor, meanChroma, ROOT, SHOTS, slotScreenPos, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, meanChroma, ROOT, SHOTS, slotScreenPos, useHarness, waitForEditor, type Harness } from './harness.ts';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started));
 
 const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
 const runsDone = () => editor<number>('return window.__runs ?? 0');

@@ -5,16 +5,11 @@
  */
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { SHOTS, useHarness, waitForEditor, type Harness } from './harness.ts';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started));
 
 const ANCHORS = [{ x: 0.25, y: 0.3, color: '#c0392b' }, { x: 0.7, y: 0.6, color: '#2e86c1', locked: true }];
 

@@ -6,16 +6,11 @@
  */
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inEditor, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { inEditor, SHOTS, useHarness, waitForEditor, type Harness } from './harness.ts';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started));
 
 const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
 

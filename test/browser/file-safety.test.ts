@@ -7,16 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, SHOTS, startHarness, waitForEditor, widgetScreenPos, type Harness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { ROOT, SHOTS, useHarness, waitForEditor, widgetScreenPos, type Harness } from './harness.ts';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started));
 
 function hostileWorkflow(): string {
   const wf = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/bad/workflows/valid.json'), 'utf8'));

@@ -11,18 +11,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inEditor, meanChroma, ROOT, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { inEditor, meanChroma, ROOT, SHOTS, useHarness, waitForEditor, type Harness } from './harness.ts';
 
 const HAVE_MODELS = existsSync(join(ROOT, 'models/disco-lite/manifest.json'));
 
 let h: Harness;
-beforeAll(async () => {
-  if (HAVE_MODELS) h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started), { start: HAVE_MODELS });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `first-open-${name}.png`) });
 /** Waits until the top bar reports the end of a run; resolves with its text. */

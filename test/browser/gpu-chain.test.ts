@@ -10,9 +10,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tinyModelsDir } from '../helpers/tiny-models.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { useHarness, type Harness } from './harness.ts';
 
 interface Counts { ours: number; mapReads: number }
 interface BrowserResult {
@@ -27,12 +27,7 @@ interface BrowserResult {
 const STAGES = ['spixelnet', 'backbone', 'color_modeler'] as const;
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started));
 
 describe('GPU stage chain in Chromium', () => {
   it('passes ORT -> WGSL -> ORT data on the GPU with no readback, matching the CPU chain', async () => {

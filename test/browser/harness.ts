@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createServer, type PluginOption, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -60,6 +61,22 @@ export async function startHarness(opts: { plugins?: PluginOption[] } = {}): Pro
       await rm(userDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts one harness before a file's tests and closes it after them, handing it to `set` (so the
+ * tests keep a plain `h`). `start: false` starts none (e.g. the models are missing and the tests skip).
+ */
+export function useHarness(set: (h: Harness) => void, opts: { start?: boolean } = {}): void {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    if (opts.start === false) return;
+    started = await startHarness();
+    set(started);
+  }, 120_000);
+  afterAll(async () => {
+    await started?.close();
+  });
 }
 
 /** Warnings from our code: all but the dev server's Lit dev-mode notice (the production build has none; csp.test.ts). */

@@ -11,8 +11,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inEditor, nextRun, nodeIdOfType, ROOT, runsDone, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { inEditor, nextRun, nodeIdOfType, ROOT, runsDone, SHOTS, useHarness, waitForEditor, type Harness } from './harness.ts';
 
 const HAVE_MODELS = existsSync(join(ROOT, 'models/disco-lite/manifest.json'));
 /** Working size (the workflow says 256; the models on WASM are slow on 2 cores). 8 x 8 tokens of 16 px. */
@@ -21,12 +21,7 @@ const SIZE = 128;
 const CONTENT_H = Math.round((SIZE * 300) / 451);
 
 let h: Harness;
-beforeAll(async () => {
-  if (HAVE_MODELS) h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started), { start: HAVE_MODELS });
 
 const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
 

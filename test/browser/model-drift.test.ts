@@ -4,16 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ROOT, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { expect, it } from 'vitest';
+import { ROOT, useHarness, waitForEditor, type Harness } from './harness.ts';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started));
 
 it('a toast names the stage whose loaded weights differ from the recorded ones', async () => {
   const { page } = h;

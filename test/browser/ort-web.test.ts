@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tinyModelsDir } from '../helpers/tiny-models.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { useHarness, type Harness } from './harness.ts';
 
 interface BrowserResult {
   gpuDesc: string; accepts: boolean; location: string; shape: number[]; gpuData: number[]; refData: number[];
@@ -15,12 +15,7 @@ interface BrowserResult {
 }
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started));
 
 describe('onnxruntime-web gateway in Chromium', () => {
   it('takes and gives GPU tensors on our device with WebGPU, matching WASM', async () => {

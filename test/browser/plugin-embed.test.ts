@@ -5,17 +5,12 @@
  * user-guided workflow, so no model is needed.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHOTS, startHarness, type Harness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { SHOTS, useHarness, type Harness } from './harness.ts';
 import { pngFacts } from './plugin-helpers.ts';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started));
 
 interface Outcome {
   badWorkflow: string;

@@ -11,21 +11,16 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hexToAb } from '../../src/nodes/anchors/user-anchors.ts';
-import { inEditor, meanChroma, nextRun, nodeIdOfType, ourWarnings, ROOT, runsDone, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { inEditor, meanChroma, nextRun, nodeIdOfType, ourWarnings, ROOT, runsDone, SHOTS, useHarness, waitForEditor, type Harness } from './harness.ts';
 
 const HAVE_MODELS = existsSync(join(ROOT, 'models/disco-lite/manifest.json'));
 /** Working size of both the photo and the reference (the workflow says 256; WASM on 2 cores is slow). */
 const SIZE = 128;
 
 let h: Harness;
-beforeAll(async () => {
-  if (HAVE_MODELS) h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started), { start: HAVE_MODELS });
 
 const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
 const imageKey = (id: number) => editor<string>(`return app.view.graph.getNodeById(arg).params().image`, id);

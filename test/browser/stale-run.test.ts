@@ -9,16 +9,11 @@
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inEditor, ourWarnings, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { inEditor, ourWarnings, SHOTS, useHarness, waitForEditor, type Harness } from './harness.ts';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started));
 
 const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `stale-run-${name}.png`) });

@@ -7,16 +7,11 @@
  * the worker's messages, never to time. User-guided example (no models), CPU backend.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inEditor, ourWarnings, SHOTS, startHarness, waitForEditor, type Harness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { inEditor, ourWarnings, SHOTS, useHarness, waitForEditor, type Harness } from './harness.ts';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
+useHarness((started) => (h = started));
 
 const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
 
