@@ -34,13 +34,15 @@ describe('workflow library', () => {
     // Save to library: the name prompt, then a toast.
     page.once('dialog', (d) => void d.accept(NAME));
     await page.click('#save-library');
-    await expect.poll(() => page.locator('.toast').allTextContents()).toContainEqual(`Saved "${NAME}" to the library`);
+    // Saving encodes a thumbnail and writes IndexedDB: more than expect.poll's 1 s default when the
+    // suite's other files load both cores (seen once in a full run).
+    await expect.poll(() => page.locator('.toast').allTextContents(), { timeout: 10_000 }).toContainEqual(`Saved "${NAME}" to the library`);
 
     // A second entry, of an empty graph: no thumbnail.
     await page.click('text=New');
     page.once('dialog', (d) => void d.accept('Empty'));
     await page.click('#save-library');
-    await expect.poll(() => page.locator('.toast').allTextContents()).toContainEqual('Saved "Empty" to the library (no result yet, so no thumbnail)');
+    await expect.poll(() => page.locator('.toast').allTextContents(), { timeout: 10_000 }).toContainEqual('Saved "Empty" to the library (no result yet, so no thumbnail)');
 
     // The dialog lists both, newest first; the first saved has a real thumbnail of the orange result.
     await page.click('#library-button');
