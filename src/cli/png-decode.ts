@@ -10,6 +10,7 @@
  * file to sharp, which decodes it or says what is wrong.
  */
 import { crc32, inflateSync } from 'node:zlib';
+import { readPngChunks, type PngChunk } from '../runtime/workflow/png-chunks.ts';
 
 export interface SimplePng {
   readonly width: number;
@@ -20,7 +21,6 @@ export interface SimplePng {
   readonly idat: readonly Uint8Array[];
 }
 
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** PNG colour type → channels, for the types the fast path takes (palette, type 3, is left to sharp). */
 const CHANNELS: Record<number, number> = { 0: 1, 4: 2, 2: 3, 6: 4 };
 /** Ancillary chunks that do not change sharp's pixels (checked in the test); any other goes to sharp. */
@@ -28,30 +28,25 @@ const HARMLESS = new Set(['tEXt', 'zTXt', 'iTXt', 'pHYs', 'tIME', 'gAMA', 'cHRM'
 
 /** The header and pixel data of a PNG the fast path can decode, or undefined. Reads no pixel. */
 export function simplePng(bytes: Uint8Array): SimplePng | undefined {
-  if (bytes.length < 8 || SIGNATURE.some((v, i) => bytes[i] !== v)) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let header: Omit<SimplePng, 'idat'> | undefined;
-  const idat: Uint8Array[] = [];
-  for (let at = 8; at + 12 <= bytes.length;) {
-    const length = view.getUint32(at);
-    const end = at + 12 + length;
-    if (end > bytes.length) return undefined;
-    const type = String.fromCharCode(bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]);
-    if (crc32(bytes.subarray(at + 4, end - 4)) !== view.getUint32(end - 4)) return undefined;
-    const data = bytes.subarray(at + 8, end - 4);
-    at = end;
-    if (!header) {
-      if (type !== 'IHDR' || length !== 13) return undefined;
-      const width = view.getUint32(16), height = view.getUint32(20);
-      const [depth, colourType, compression, filter, interlace] = data.subarray(8);
-      const channels = CHANNELS[colourType];
-      if (!width || !height || depth !== 8 || !channels || compression || filter || interlace) return undefined;
-      header = { width, height, channels };
-    } else if (type === 'IDAT') idat.push(data);
-    else if (type === 'IEND') return idat.length ? { ...header, idat } : undefined;
-    else if (!HARMLESS.has(type)) return undefined;
+  let chunks: PngChunk[];
+  try {
+    chunks = readPngChunks(bytes, crc32); // signature, lengths, CRCs, IEND
+  } catch {
+    return undefined;
   }
-  return undefined; // no IEND: truncated
+  const [ihdr, ...rest] = chunks;
+  if (ihdr?.type !== 'IHDR' || ihdr.data.length !== 13) return undefined;
+  const view = new DataView(ihdr.data.buffer, ihdr.data.byteOffset, 8);
+  const width = view.getUint32(0), height = view.getUint32(4);
+  const [depth, colourType, compression, filter, interlace] = ihdr.data.subarray(8);
+  const channels = CHANNELS[colourType];
+  if (!width || !height || depth !== 8 || !channels || compression || filter || interlace) return undefined;
+  const idat: Uint8Array[] = [];
+  for (const { type, data } of rest) {
+    if (type === 'IDAT') idat.push(data);
+    else if (type !== 'IEND' && !HARMLESS.has(type)) return undefined;
+  }
+  return idat.length ? { width, height, channels, idat } : undefined;
 }
 
 /** 8-bit RGBA pixels, alpha composited over white, or undefined if the pixel data is damaged. */

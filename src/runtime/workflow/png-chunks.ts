@@ -40,8 +40,11 @@ export interface PngChunk {
 const readU32 = (b: Uint8Array, at: number): number => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 const ascii = (b: Uint8Array): string => String.fromCharCode(...b);
 
-/** Splits a PNG into chunks, checking the signature, lengths, CRCs and the final IEND. */
-export function readPngChunks(png: Uint8Array): PngChunk[] {
+/**
+ * Splits a PNG into chunks, checking the signature, lengths, CRCs and the final IEND. `crc` computes
+ * the checksums (Node's native zlib.crc32 is faster where it exists; this file runs in browsers too).
+ */
+export function readPngChunks(png: Uint8Array, crc: (bytes: Uint8Array) => number = crc32): PngChunk[] {
   if (png.length < 8 || SIGNATURE.some((v, i) => png[i] !== v)) throw new WorkflowFormatError('not a PNG file: the PNG signature is missing');
   const chunks: PngChunk[] = [];
   let at = 8;
@@ -53,7 +56,7 @@ export function readPngChunks(png: Uint8Array): PngChunk[] {
     const end = at + 12 + length;
     if (end > png.length) throw new WorkflowFormatError(`PNG is truncated: chunk ${type} at byte ${at} needs ${length} bytes, ${png.length - at - 12} remain`);
     const expected = readU32(png, end - 4);
-    if (crc32(png.subarray(at + 4, end - 4)) !== expected) throw new WorkflowFormatError(`PNG is corrupt: CRC mismatch in chunk ${type} at byte ${at}`);
+    if (crc(png.subarray(at + 4, end - 4)) !== expected) throw new WorkflowFormatError(`PNG is corrupt: CRC mismatch in chunk ${type} at byte ${at}`);
     chunks.push({ type, data: png.subarray(at + 8, end - 4) });
     at = end;
     if (type === 'IEND') return chunks;
