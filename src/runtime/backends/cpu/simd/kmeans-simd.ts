@@ -3,6 +3,7 @@
  * per float32x4, every step rounded to float32 as in the scalar definition (cpu/kmeans.ts), so the
  * labels are the same. Null where WebAssembly SIMD is missing; the caller then uses the TypeScript loop.
  */
+import { instantiateModule } from './instantiate.ts';
 import { WASM_BASE64 } from './kmeans.wasm.ts';
 
 interface Exports {
@@ -20,11 +21,9 @@ export function simdAssign(): AssignKernel | null {
 }
 
 function load(): AssignKernel | null {
-  if (typeof WebAssembly !== 'object') return null;
-  const bytes = Uint8Array.from(atob(WASM_BASE64), (ch) => ch.charCodeAt(0));
-  if (!WebAssembly.validate(bytes)) return null; // no SIMD
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const wasm = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Exports;
+  const module = instantiateModule<Exports>(WASM_BASE64);
+  if (!module) return null;
+  const { memory, wasm } = module;
 
   // Every call copies its inputs in: calls never share state, whatever runs between them.
   return (x, n, c, centres, k) => {

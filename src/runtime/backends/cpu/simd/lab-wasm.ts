@@ -9,6 +9,7 @@ import {
   CODE_U8, F_16_116, F_6_29, F_7787, F_9033, GAMMA_TAB_SIZE, invGammaSplineTab, LUT_DIM, rgb2LabLutInputs, XYZ2RGB_F,
 } from '../../shared/opencv-lab-tables.ts';
 import type { Taps } from '../../shared/resize-plan.ts';
+import { instantiateModule } from './instantiate.ts';
 import { WASM_BASE64 } from './lab.wasm.ts';
 
 interface Exports {
@@ -67,11 +68,9 @@ export function wasmLabToRgba(): LabToRgbaKernel | null {
 }
 
 function load(): LabKernels | null {
-  if (typeof WebAssembly !== 'object') return null;
-  const bytes = Uint8Array.from(atob(WASM_BASE64), (ch) => ch.charCodeAt(0));
-  if (!WebAssembly.validate(bytes)) return null;
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const wasm = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Exports;
+  const module = instantiateModule<Exports>(WASM_BASE64);
+  if (!module) return null;
+  const { memory, wasm } = module;
   const tab = invGammaSplineTab();
   // Fixed part: Lab -> RGB constants (the order lab.as.ts reads them), the gamma spline, the RGB -> Lab
   // table (built by the module on first use: the TypeScript build takes 40-120 ms cold) and its

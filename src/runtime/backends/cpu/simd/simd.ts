@@ -10,6 +10,7 @@
  */
 import type { SpGrid } from '../../ops/superpixel-ops.ts';
 import { neighbourCells } from '../sp-neighbours.ts';
+import { instantiateModule } from './instantiate.ts';
 import { WASM_BASE64 } from './sp-kernels.wasm.ts';
 
 interface Exports {
@@ -42,11 +43,9 @@ export function simdKernels(): SimdKernels | null {
 }
 
 function load(): SimdKernels | null {
-  if (typeof WebAssembly !== 'object') return null;
-  const bytes = Uint8Array.from(atob(WASM_BASE64), (ch) => ch.charCodeAt(0));
-  if (!WebAssembly.validate(bytes)) return null; // no SIMD
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const wasm = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Exports;
+  const module = instantiateModule<Exports>(WASM_BASE64);
+  if (!module) return null;
+  const { memory, wasm } = module;
 
   /** Float32/Float64 views of the memory with at least `bytes` bytes (grows it when needed). */
   const reserve = (bytes: number) => {
