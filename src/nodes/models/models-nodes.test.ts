@@ -90,6 +90,21 @@ describe('model nodes', () => {
     expect(reads).toBe(2);
   });
 
+  it('load-model-set in a later run (fresh cache, same host) notices a model file corrupted since the first', async () => {
+    const d = await tinyModelsCopy();
+    const h = new OnnxModelHost({ source: fsModelSource(d), gateway: createNodeGateway() });
+    const graph = { 1: { type: loadModelSet.id, inputs: { set: 'tiny' } } };
+    const run = () => new Executor({ registry: new NodeRegistry([loadModelSet]) }).run(graph, { targets: ['1'], backend, models: h, io: ctxFor('x').io });
+    expect((await run()).executed).toEqual(['1']);
+    const path = join(d, 'tiny', 'color_modeler.onnx');
+    const bytes = await readFile(path);
+    bytes[bytes.length - 1] ^= 0xff;
+    await writeFile(path, bytes);
+    const second = await run();
+    expect(second.errors.map((e) => e.message).join('\n')).toMatch(/color_modeler\.onnx: SHA-256 mismatch/);
+    expect(h.sessionsCreated).toBe(5);
+  });
+
   it('load-model-set stops on an aborted run', async () => {
     const ac = new AbortController();
     ac.abort(new Error('cancelled'));

@@ -166,6 +166,64 @@ describe('OnnxModelHost', () => {
     expect(h.sessionsCreated).toBe(0);
   });
 
+  it('checks a model file again only when the source stamps it otherwise: a file corrupted after its session was made fails the next load', async () => {
+    const d = await tinyModelsCopy();
+    const fs = fsModelSource(d);
+    let version = 1;
+    const reads: string[] = [];
+    const stamped = { ...fs, stamp: (_set: string, file: string) => `${file}@${version}`, readFile: (set: string, file: string) => (reads.push(file), fs.readFile(set, file)) };
+    const h = new OnnxModelHost({ source: stamped, gateway: createNodeGateway() });
+    await h.load('tiny', 'refiner');
+    await h.load('tiny', 'refiner');
+    expect([reads, h.sessionsCreated]).toEqual([['refiner.onnx'], 1]);
+
+    const path = join(d, 'tiny', 'refiner.onnx');
+    const good = await readFile(path);
+    const bad = Buffer.from(good);
+    bad[bad.length - 1] ^= 0xff; // same size, different content
+    await writeFile(path, bad);
+    version++;
+    await expect(h.load('tiny', 'refiner')).rejects.toThrow(/refiner\.onnx: SHA-256 mismatch/);
+    await expect(h.load('tiny', 'refiner')).rejects.toThrow(/refiner\.onnx: SHA-256 mismatch/); // a failed check is not remembered
+
+    await writeFile(path, good);
+    version++;
+    await expect(h.load('tiny', 'refiner')).resolves.toMatchObject({ stage: 'refiner' });
+    await h.load('tiny', 'refiner');
+    expect([reads.length, h.sessionsCreated]).toEqual([4, 1]); // checked again, the session kept
+
+    // A stamp the source cannot give (e.g. a file changed just now): read and checked at every load.
+    const unsure = new OnnxModelHost({ source: { ...stamped, stamp: () => undefined }, gateway: createNodeGateway() });
+    reads.length = 0;
+    for (let i = 0; i < 3; i++) await unsure.load('tiny', 'refiner');
+    expect([reads.length, unsure.sessionsCreated]).toEqual([3, 1]);
+  });
+
+  it('on disk: a model file replaced after a load is noticed at the next one', async () => {
+    const d = await tinyModelsCopy();
+    const h = host(d);
+    await h.load('tiny', 'backbone');
+    const path = join(d, 'tiny', 'backbone.onnx');
+    const bytes = await readFile(path);
+    bytes[bytes.length - 1] ^= 0xff;
+    await writeFile(path, bytes);
+    await expect(h.load('tiny', 'backbone')).rejects.toThrow(/backbone\.onnx: SHA-256 mismatch/);
+  });
+
+  it('checks a manifest once while its text stays the same, and again when it changes', async () => {
+    const d = await tinyModelsCopy();
+    const h = host(d);
+    const first = await h.manifest('tiny');
+    expect(await h.manifest('tiny')).toBe(first);
+    const mpath = join(d, 'tiny', 'manifest.json');
+    const m = JSON.parse(await readFile(mpath, 'utf8'));
+    m.stages.refiner.sha256 = 'f'.repeat(64);
+    await writeFile(mpath, JSON.stringify(m));
+    expect((await h.manifest('tiny')).stages.refiner.sha256).toBe('f'.repeat(64));
+    await writeFile(mpath, JSON.stringify({ ...m, cell: 0 }));
+    await expect(h.manifest('tiny')).rejects.toThrow(/manifest\.json: not a valid model-set manifest/);
+  });
+
   it('refuses a file whose size does not match the manifest', async () => {
     const d = await tinyModelsCopy();
     const path = join(d, 'tiny', 'backbone.onnx');

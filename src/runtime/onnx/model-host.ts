@@ -53,6 +53,10 @@ export class OnnxModelHost implements ModelHost {
   private readonly handles = new WeakSet<object>();
   /** Manifests being read or read for a run (see `manifest`). */
   private readonly manifestsOfRun = new WeakMap<object, Map<string, Promise<ModelSetManifest>>>();
+  /** Checked manifests by the JSON they came from: a source that gives the same object for unchanged text is not parsed again. */
+  private readonly parsedManifests = new WeakMap<object, ModelSetManifest>();
+  /** Per model file path: the stamp of the bytes last checked against a sha256 (sources with `stamp`). */
+  private readonly checkedFiles = new Map<string, { stamp: string; sha256: string; done: Promise<unknown> }>();
   /** How many ORT sessions this host created (for tests and `disco models`). */
   sessionsCreated = 0;
 
@@ -82,7 +86,12 @@ export class OnnxModelHost implements ModelHost {
   }
 
   private async readManifest(set: string): Promise<ModelSetManifest> {
-    return parseManifest(await this.opts.source.readManifest(set), this.opts.source.where(set, 'manifest.json'));
+    const json = await this.opts.source.readManifest(set);
+    const known = typeof json === 'object' && json !== null ? this.parsedManifests.get(json) : undefined;
+    if (known) return known;
+    const manifest = parseManifest(json, this.opts.source.where(set, 'manifest.json'));
+    if (typeof json === 'object' && json !== null) this.parsedManifests.set(json, manifest);
+    return manifest;
   }
 
   async describeSet(set: string, run?: object): Promise<ModelSetInfo> {
@@ -182,26 +191,51 @@ export class OnnxModelHost implements ModelHost {
   }
 
   private session(set: string, file: string, sha256: string, bytes: number, label: string): Promise<OrtSession> {
-    let p = this.sessions.get(sha256);
-    if (!p) {
-      p = this.createSession(set, file, sha256, bytes, label);
+    const source = this.opts.source;
+    const path = source.where(set, file);
+    const stamp = source.stamp?.(set, file); // before reading: a change meanwhile gives a new stamp next time
+    const made = this.sessions.get(sha256);
+    if (!made) {
+      const data = this.readChecked(set, file, sha256, bytes);
+      this.noteChecked(path, stamp, sha256, data);
+      const p = this.createSession(data, label);
       this.sessions.set(sha256, p);
       p.catch(() => this.sessions.delete(sha256)); // a failed load may be retried
+      return p;
     }
-    return p;
+    if (!source.stamp) return made; // the source cannot tell whether the file changed: its first check stands
+    const known = this.checkedFiles.get(path);
+    if (stamp !== undefined && known?.stamp === stamp && known.sha256 === sha256) return known.done.then(() => made);
+    // Changed since its bytes were checked (or another file with the same sha256): read and check it
+    // again, so a replaced or corrupted file fails here as it would in a new process.
+    const done = this.readChecked(set, file, sha256, bytes);
+    this.noteChecked(path, stamp, sha256, done);
+    return done.then(() => made);
   }
 
-  private async createSession(set: string, file: string, sha256: string, bytes: number, label: string): Promise<OrtSession> {
+  private noteChecked(path: string, stamp: string | undefined, sha256: string, done: Promise<unknown>): void {
+    if (stamp === undefined) return;
+    this.checkedFiles.set(path, { stamp, sha256, done });
+    done.catch(() => { if (this.checkedFiles.get(path)?.done === done) this.checkedFiles.delete(path); });
+  }
+
+  private async createSession(data: Promise<Uint8Array>, label: string): Promise<OrtSession> {
+    const checked = await data;
+    const gateway = await this.opts.gateway;
+    const session = await gateway.createSession(checked, label);
+    this.sessionsCreated++;
+    return session;
+  }
+
+  /** A model file's bytes, refused unless their size and sha256 are the manifest's. */
+  private async readChecked(set: string, file: string, sha256: string, bytes: number): Promise<Uint8Array> {
     const data = await this.opts.source.readFile(set, file);
     const path = this.opts.source.where(set, file);
     if (data.byteLength !== bytes) {
       throw new Error(`${path}: the file has ${data.byteLength} bytes, the manifest says ${bytes}; it is truncated or replaced`);
     }
     await verifySha256(data, sha256, path);
-    const gateway = await this.opts.gateway;
-    const session = await gateway.createSession(data, label);
-    this.sessionsCreated++;
-    return session;
+    return data;
   }
 
   /** The loaded stage behind a MODEL value; a value made by another host (or before a release) is reloaded. */
