@@ -2,26 +2,33 @@
  * AssemblyScript source of the SIMD superpixel kernels (compiled by `npm run build:wasm` into
  * sp-kernels.wasm.ts; loaded by simd.ts). Each call works on one band: the `cell` pixel rows of one
  * row of superpixel cells, W pixels wide, with w = W / cell cells. Pointers are byte offsets into the
- * imported memory; planes are `cell * W` float32 values. The JavaScript side lays out the inputs and
- * handles the grid geometry (which neighbour is where, what is out of the grid).
+ * imported memory; planes are `cell * W` float32 values. The JavaScript side lays out the inputs
+ * (and, for the sizes, adds each cell's counts to its neighbours).
  */
 
+/** Token c of the cell (ny, nx) of an h x w grid in `tok` (C x h x w float32), 0 outside the grid. */
+// @ts-ignore: decorator
+@inline function token(tok: usize, c: i32, ny: i32, nx: i32, h: i32, w: i32): v128 {
+  if (ny < 0 || nx < 0 || ny >= h || nx >= w) return f32x4.splat(0);
+  return v128.load_splat<f32>(tok + (<usize>((c * h + ny) * w + nx) << 2));
+}
+
 /**
- * SP-Diffusion of one band: out[c][p] = sum over k = 0..8 of A_k(p) * t[cx][c][k], in float32, k in
- * order, starting from +0 (so the bits equal the scalar definition). `tok` holds the band's
- * neighbour tokens, w x C x 9 float32 (0 for neighbours outside the grid). cell % 4 == 0.
+ * SP-Diffusion of channels c0..c1-1 of band cy: out[c - c0][p] = sum over k = 0..8 of
+ * A_k(p) * t[c][cell(p) + offset_k], in float32, k in order, starting from +0 (so the bits equal
+ * the scalar definition; a neighbour outside the grid adds A_k(p) * 0 = +-0, which leaves a sum
+ * that started from +0 unchanged). `tok` holds all tokens, C x h x w float32. cell % 4 == 0.
  */
-export function diffuseBand(assoc: usize, tok: usize, out: usize, C: i32, W: i32, cell: i32): void {
+export function diffuseBand(assoc: usize, tok: usize, out: usize, c0: i32, c1: i32, W: i32, cell: i32, cy: i32, h: i32): void {
   const plane = <usize>(cell * W) << 2;
   const w = W / cell;
   const zero = f32x4.splat(0);
   for (let cx = 0; cx < w; cx++) {
-    for (let c = 0; c < C; c++) {
-      const t = tok + (<usize>((cx * C + c) * 9) << 2);
-      const t0 = v128.load_splat<f32>(t), t1 = v128.load_splat<f32>(t + 4), t2 = v128.load_splat<f32>(t + 8);
-      const t3 = v128.load_splat<f32>(t + 12), t4 = v128.load_splat<f32>(t + 16), t5 = v128.load_splat<f32>(t + 20);
-      const t6 = v128.load_splat<f32>(t + 24), t7 = v128.load_splat<f32>(t + 28), t8 = v128.load_splat<f32>(t + 32);
-      const o = out + <usize>c * plane;
+    for (let c = c0; c < c1; c++) {
+      const t0 = token(tok, c, cy - 1, cx - 1, h, w), t1 = token(tok, c, cy - 1, cx, h, w), t2 = token(tok, c, cy - 1, cx + 1, h, w);
+      const t3 = token(tok, c, cy, cx - 1, h, w), t4 = token(tok, c, cy, cx, h, w), t5 = token(tok, c, cy, cx + 1, h, w);
+      const t6 = token(tok, c, cy + 1, cx - 1, h, w), t7 = token(tok, c, cy + 1, cx, h, w), t8 = token(tok, c, cy + 1, cx + 1, h, w);
+      const o = out + <usize>(c - c0) * plane;
       for (let y = 0; y < cell; y++) {
         const p0 = <usize>(y * W + cx * cell) << 2, p1 = p0 + (<usize>cell << 2);
         for (let p = p0; p < p1; p += 16) {
@@ -42,81 +49,86 @@ export function diffuseBand(assoc: usize, tok: usize, out: usize, C: i32, W: i32
   }
 }
 
-/** The low two lanes and the high two lanes of a float32x4, each as float64x2 (exact). */
+/**
+ * Adds the partial sums of source cell (cy, cx), one per neighbour k (s_k, four float32 lanes each),
+ * to `sums` row j (float64, h x w per row) at the cells q + offset_k inside the grid.
+ */
 // @ts-ignore: decorator
-@inline function lo(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
+@inline function addToNeighbours(sums: usize, j: i32, cy: i32, cx: i32, h: i32, w: i32,
+  s0: v128, s1: v128, s2: v128, s3: v128, s4: v128, s5: v128, s6: v128, s7: v128, s8: v128): void {
+  const row = sums + (<usize>(j * h * w) << 3);
+  addAt(row, cy - 1, cx - 1, h, w, s0); addAt(row, cy - 1, cx, h, w, s1); addAt(row, cy - 1, cx + 1, h, w, s2);
+  addAt(row, cy, cx - 1, h, w, s3); addAt(row, cy, cx, h, w, s4); addAt(row, cy, cx + 1, h, w, s5);
+  addAt(row, cy + 1, cx - 1, h, w, s6); addAt(row, cy + 1, cx, h, w, s7); addAt(row, cy + 1, cx + 1, h, w, s8);
+}
+
 // @ts-ignore: decorator
-@inline function hi(v: v128): v128 { return f64x2.promote_low_f32x4(v128.shuffle<i64>(v, v, 1, 0)); }
+@inline function addAt(row: usize, ny: i32, nx: i32, h: i32, w: i32, s: v128): void {
+  if (ny < 0 || nx < 0 || ny >= h || nx >= w) return;
+  const at = row + (<usize>(ny * w + nx) << 3);
+  store<f64>(at, load<f64>(at) + <f64>sumLanes(s));
+}
 
 /**
- * SP-Pooling partial sums of one band, in float64: sums[cx][j][k] = sum over the pixels p of cell
- * cx of A_k(p) * x_j(p), where j = 0 is the mass (x = 1) and j = 1..C the channels of `x` (C planes).
- * Products of two float32 are exact in float64; each sum is kept in two lanes and added at the end.
- * `wide` is scratch for one cell's association values as float64 (72 * cell^2 bytes): widened once
- * per cell instead of once per channel. cell % 4 == 0.
+ * SP-Pooling of band cy, the mass: adds sum over the pixels p of cell (cy, cx) of A_k(p) to row 0
+ * of `sums` at cell (cy, cx) + offset_k, for every cell of the band.
  */
-export function poolBand(assoc: usize, x: usize, sums: usize, wide: usize, C: i32, W: i32, cell: i32): void {
+export function poolMassBand(assoc: usize, sums: usize, W: i32, cell: i32, cy: i32, h: i32): void {
   const plane = <usize>(cell * W) << 2;
   const w = W / cell;
   for (let cx = 0; cx < w; cx++) {
-    // Per 4 pixels, the 9 values of A as float64 pairs: low lanes of k at 32k, high lanes at 32k + 16.
-    let q = wide;
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0, s8 = s0;
     for (let y = 0; y < cell; y++) {
       const p0 = <usize>(y * W + cx * cell) << 2, p1 = p0 + (<usize>cell << 2);
-      for (let p = p0; p < p1; p += 16, q += 288) {
-        for (let k: usize = 0; k < 9; k++) {
-          const a = v128.load(assoc + p + k * plane);
-          v128.store(q + 32 * k, lo(a));
-          v128.store(q + 32 * k + 16, hi(a));
-        }
+      for (let p = p0; p < p1; p += 16) {
+        const a = assoc + p;
+        s0 = f32x4.add(s0, v128.load(a)); s1 = f32x4.add(s1, v128.load(a + plane)); s2 = f32x4.add(s2, v128.load(a + 2 * plane));
+        s3 = f32x4.add(s3, v128.load(a + 3 * plane)); s4 = f32x4.add(s4, v128.load(a + 4 * plane)); s5 = f32x4.add(s5, v128.load(a + 5 * plane));
+        s6 = f32x4.add(s6, v128.load(a + 6 * plane)); s7 = f32x4.add(s7, v128.load(a + 7 * plane)); s8 = f32x4.add(s8, v128.load(a + 8 * plane));
       }
     }
-    const end = q;
-    for (let j = 0; j <= C; j++) {
-      let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0, s8 = s0;
-      if (j === 0) {
-        for (q = wide; q < end; q += 288) {
-          s0 = f64x2.add(f64x2.add(s0, v128.load(q)), v128.load(q + 16));
-          s1 = f64x2.add(f64x2.add(s1, v128.load(q + 32)), v128.load(q + 48));
-          s2 = f64x2.add(f64x2.add(s2, v128.load(q + 64)), v128.load(q + 80));
-          s3 = f64x2.add(f64x2.add(s3, v128.load(q + 96)), v128.load(q + 112));
-          s4 = f64x2.add(f64x2.add(s4, v128.load(q + 128)), v128.load(q + 144));
-          s5 = f64x2.add(f64x2.add(s5, v128.load(q + 160)), v128.load(q + 176));
-          s6 = f64x2.add(f64x2.add(s6, v128.load(q + 192)), v128.load(q + 208));
-          s7 = f64x2.add(f64x2.add(s7, v128.load(q + 224)), v128.load(q + 240));
-          s8 = f64x2.add(f64x2.add(s8, v128.load(q + 256)), v128.load(q + 272));
-        }
-      } else {
-        const xp = x + <usize>(j - 1) * plane;
-        q = wide;
-        for (let y = 0; y < cell; y++) {
-          const p0 = <usize>(y * W + cx * cell) << 2, p1 = p0 + (<usize>cell << 2);
-          for (let p = p0; p < p1; p += 16, q += 288) {
-            const v = v128.load(xp + p), vl = lo(v), vh = hi(v);
-            s0 = f64x2.add(f64x2.add(s0, f64x2.mul(v128.load(q), vl)), f64x2.mul(v128.load(q + 16), vh));
-            s1 = f64x2.add(f64x2.add(s1, f64x2.mul(v128.load(q + 32), vl)), f64x2.mul(v128.load(q + 48), vh));
-            s2 = f64x2.add(f64x2.add(s2, f64x2.mul(v128.load(q + 64), vl)), f64x2.mul(v128.load(q + 80), vh));
-            s3 = f64x2.add(f64x2.add(s3, f64x2.mul(v128.load(q + 96), vl)), f64x2.mul(v128.load(q + 112), vh));
-            s4 = f64x2.add(f64x2.add(s4, f64x2.mul(v128.load(q + 128), vl)), f64x2.mul(v128.load(q + 144), vh));
-            s5 = f64x2.add(f64x2.add(s5, f64x2.mul(v128.load(q + 160), vl)), f64x2.mul(v128.load(q + 176), vh));
-            s6 = f64x2.add(f64x2.add(s6, f64x2.mul(v128.load(q + 192), vl)), f64x2.mul(v128.load(q + 208), vh));
-            s7 = f64x2.add(f64x2.add(s7, f64x2.mul(v128.load(q + 224), vl)), f64x2.mul(v128.load(q + 240), vh));
-            s8 = f64x2.add(f64x2.add(s8, f64x2.mul(v128.load(q + 256), vl)), f64x2.mul(v128.load(q + 272), vh));
-          }
+    addToNeighbours(sums, 0, cy, cx, h, w, s0, s1, s2, s3, s4, s5, s6, s7, s8);
+  }
+}
+
+/**
+ * SP-Pooling of band cy, channels j0..j1-1 (1-based: row j of `sums`; `x` holds their band planes
+ * from j0 on): adds sum over the pixels p of cell (cy, cx) of A_k(p) * x_j(p) to row j of `sums` at
+ * cell (cy, cx) + offset_k, for every cell of the band. Each partial sum runs in four float32 lanes
+ * (cell^2 / 4 terms each, in pixel order), added pairwise, then in float64: its error is at most
+ * (cell^2 / 4 + 3) float32 roundings of the sum of |A_k x_j| (sp-pool.ts). cell % 4 == 0.
+ */
+export function poolBand(assoc: usize, x: usize, sums: usize, j0: i32, j1: i32, W: i32, cell: i32, cy: i32, h: i32): void {
+  const plane = <usize>(cell * W) << 2;
+  const w = W / cell;
+  for (let cx = 0; cx < w; cx++) {
+    for (let j = j0; j < j1; j++) {
+      let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0, s8 = s0;
+      const xp = x + <usize>(j - j0) * plane;
+      for (let y = 0; y < cell; y++) {
+        const p0 = <usize>(y * W + cx * cell) << 2, p1 = p0 + (<usize>cell << 2);
+        for (let p = p0; p < p1; p += 16) {
+          const a = assoc + p, v = v128.load(xp + p);
+          s0 = f32x4.add(s0, f32x4.mul(v128.load(a), v));
+          s1 = f32x4.add(s1, f32x4.mul(v128.load(a + plane), v));
+          s2 = f32x4.add(s2, f32x4.mul(v128.load(a + 2 * plane), v));
+          s3 = f32x4.add(s3, f32x4.mul(v128.load(a + 3 * plane), v));
+          s4 = f32x4.add(s4, f32x4.mul(v128.load(a + 4 * plane), v));
+          s5 = f32x4.add(s5, f32x4.mul(v128.load(a + 5 * plane), v));
+          s6 = f32x4.add(s6, f32x4.mul(v128.load(a + 6 * plane), v));
+          s7 = f32x4.add(s7, f32x4.mul(v128.load(a + 7 * plane), v));
+          s8 = f32x4.add(s8, f32x4.mul(v128.load(a + 8 * plane), v));
         }
       }
-      const o = sums + (<usize>((cx * (C + 1) + j) * 9) << 3);
-      store<f64>(o, f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1));
-      store<f64>(o + 8, f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1));
-      store<f64>(o + 16, f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1));
-      store<f64>(o + 24, f64x2.extract_lane(s3, 0) + f64x2.extract_lane(s3, 1));
-      store<f64>(o + 32, f64x2.extract_lane(s4, 0) + f64x2.extract_lane(s4, 1));
-      store<f64>(o + 40, f64x2.extract_lane(s5, 0) + f64x2.extract_lane(s5, 1));
-      store<f64>(o + 48, f64x2.extract_lane(s6, 0) + f64x2.extract_lane(s6, 1));
-      store<f64>(o + 56, f64x2.extract_lane(s7, 0) + f64x2.extract_lane(s7, 1));
-      store<f64>(o + 64, f64x2.extract_lane(s8, 0) + f64x2.extract_lane(s8, 1));
+      addToNeighbours(sums, j, cy, cx, h, w, s0, s1, s2, s3, s4, s5, s6, s7, s8);
     }
   }
+}
+
+/** The four lanes of a float32x4 added pairwise. */
+// @ts-ignore: decorator
+@inline function sumLanes(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
 /**
