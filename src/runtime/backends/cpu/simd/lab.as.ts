@@ -163,6 +163,12 @@ function labToRgbaScalar(L: usize, a: usize, b: usize, out: usize, p0: i32, p1: 
  * `green` and `blue` scale red's cell offsets and steps to their axes (33 and 33^2).
  */
 export function rgbaToLab(src: usize, n: i32, lut: usize, cell: usize, next: usize, frac: usize, green: i32, blue: i32, outL: usize, outA: usize, outB: usize): void {
+  // A node's L, a, b (and the next node's L, unused) in the lanes of one int32x4, so the eight
+  // weighted sums of a pixel are eight multiply-adds; the integer sums and the conversions are exact,
+  // so the values are the scalar definition's (cpu/lab.ts) to the bit.
+  const round = i32x4.splat(2048);
+  const scale = f32x4(<f32>(100.0 / 16384.0), <f32>(1.0 / 64.0), <f32>(1.0 / 64.0), 0);
+  const shift = f32x4(0, 128, 128, 0);
   for (let p = 0; p < n; p++) {
     const s = src + (<usize>p << 2);
     const r = <usize>load<u8>(s) << 2, g = <usize>load<u8>(s, 1) << 2, b = <usize>load<u8>(s, 2) << 2;
@@ -170,21 +176,22 @@ export function rgbaToLab(src: usize, n: i32, lut: usize, cell: usize, next: usi
     const db = load<i32>(next + b) * blue, dg = load<i32>(next + g) * green, dr = load<i32>(next + r);
     const xb = load<i32>(frac + b), xg = load<i32>(frac + g), xr = load<i32>(frac + r);
     const b0 = 16 - xb, g0 = 16 - xg, r0 = 16 - xr;
-    const w000 = b0 * g0 * r0, w001 = b0 * g0 * xr, w010 = b0 * xg * r0, w011 = b0 * xg * xr;
-    const w100 = xb * g0 * r0, w101 = xb * g0 * xr, w110 = xb * xg * r0, w111 = xb * xg * xr;
     // byte offsets of the 8 nodes (int16 entries)
     const e0 = lut + (<usize>k << 1), e1 = e0 + (<usize>dr << 1), e2 = e0 + (<usize>dg << 1), e3 = e2 + (<usize>dr << 1);
     const e4 = e0 + (<usize>db << 1), e5 = e4 + (<usize>dr << 1), e6 = e4 + (<usize>dg << 1), e7 = e6 + (<usize>dr << 1);
-    const sL = <i32>load<i16>(e0) * w000 + <i32>load<i16>(e1) * w001 + <i32>load<i16>(e2) * w010 + <i32>load<i16>(e3) * w011
-      + <i32>load<i16>(e4) * w100 + <i32>load<i16>(e5) * w101 + <i32>load<i16>(e6) * w110 + <i32>load<i16>(e7) * w111;
-    const sa = <i32>load<i16>(e0, 2) * w000 + <i32>load<i16>(e1, 2) * w001 + <i32>load<i16>(e2, 2) * w010 + <i32>load<i16>(e3, 2) * w011
-      + <i32>load<i16>(e4, 2) * w100 + <i32>load<i16>(e5, 2) * w101 + <i32>load<i16>(e6, 2) * w110 + <i32>load<i16>(e7, 2) * w111;
-    const sb = <i32>load<i16>(e0, 4) * w000 + <i32>load<i16>(e1, 4) * w001 + <i32>load<i16>(e2, 4) * w010 + <i32>load<i16>(e3, 4) * w011
-      + <i32>load<i16>(e4, 4) * w100 + <i32>load<i16>(e5, 4) * w101 + <i32>load<i16>(e6, 4) * w110 + <i32>load<i16>(e7, 4) * w111;
+    let acc = i32x4.mul(v128.load16x4_s(e0), i32x4.splat(b0 * g0 * r0));
+    acc = i32x4.add(acc, i32x4.mul(v128.load16x4_s(e1), i32x4.splat(b0 * g0 * xr)));
+    acc = i32x4.add(acc, i32x4.mul(v128.load16x4_s(e2), i32x4.splat(b0 * xg * r0)));
+    acc = i32x4.add(acc, i32x4.mul(v128.load16x4_s(e3), i32x4.splat(b0 * xg * xr)));
+    acc = i32x4.add(acc, i32x4.mul(v128.load16x4_s(e4), i32x4.splat(xb * g0 * r0)));
+    acc = i32x4.add(acc, i32x4.mul(v128.load16x4_s(e5), i32x4.splat(xb * g0 * xr)));
+    acc = i32x4.add(acc, i32x4.mul(v128.load16x4_s(e6), i32x4.splat(xb * xg * r0)));
+    acc = i32x4.add(acc, i32x4.mul(v128.load16x4_s(e7), i32x4.splat(xb * xg * xr)));
+    const lab = f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_s(i32x4.add(acc, round), 12)), scale), shift);
     const o = <usize>p << 2;
-    store<f32>(outL + o, <f32>(<f64>((sL + 2048) >> 12) * (100.0 / 16384.0)));
-    store<f32>(outA + o, <f32>(<f64>((sa + 2048) >> 12) / 64.0 - 128.0));
-    store<f32>(outB + o, <f32>(<f64>((sb + 2048) >> 12) / 64.0 - 128.0));
+    store<f32>(outL + o, f32x4.extract_lane(lab, 0));
+    store<f32>(outA + o, f32x4.extract_lane(lab, 1));
+    store<f32>(outB + o, f32x4.extract_lane(lab, 2));
   }
 }
 
