@@ -44,7 +44,9 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
     checkSize(name, png.width, png.height, opts);
     const rgba = decodeSimplePng(png);
     const hadAlpha = png.channels === 2 || png.channels === 4; // gray+alpha, RGBA
-    if (rgba) return imageValue(name, png.width, png.height, rgba, { hadAlpha, format: 'png', bitDepth: 'uchar' });
+    const facts = { hadAlpha, format: 'png', bitDepth: 'uchar' };
+    // A gray PNG has no colour to look for (the scan takes a pass over every pixel of a gray photo).
+    if (rgba) return imageValue(name, png.width, png.height, rgba, png.channels < 3 ? { ...facts, hadColor: false } : facts);
   }
   return decodeWithSharp(bytes, name, opts);
 }

@@ -55,7 +55,9 @@ export function decodeSimplePng(png: SimplePng): Uint8ClampedArray | undefined {
   const rowBytes = width * channels, stride = rowBytes + 1;
   let raw: Buffer;
   try {
-    raw = inflateSync(Buffer.concat(png.idat), { maxOutputLength: stride * height + 1 });
+    // Output in one buffer of the expected size (zlib's default: 16 kB pieces joined at the end).
+    const size = stride * height + 1;
+    raw = inflateSync(Buffer.concat(png.idat), { chunkSize: Math.max(64, size), maxOutputLength: size });
   } catch {
     return undefined;
   }
@@ -103,16 +105,29 @@ function paeth(a: number, b: number, c: number): number {
 /** Unfiltered rows (each after its filter byte) to RGBA; alpha over white as libvips' flatten rounds it (down). */
 function toRgba(raw: Uint8Array, width: number, height: number, channels: number): Uint8ClampedArray {
   const out = new Uint8ClampedArray(width * height * 4);
-  const over = (v: number, a: number) => ((v * a + 255 * (255 - a)) / 255) | 0;
-  for (let y = 0, o = 0; y < height; y++) {
+  // One 32-bit store per pixel, and a loop per channel count (a test of `channels` per pixel, and four
+  // clamped byte stores, took 3 ns a pixel); the bytes' order in a word is the platform's.
+  const words = new Uint32Array(out.buffer);
+  const [r, g, b, a] = LITTLE_ENDIAN ? [0, 8, 16, 24] : [24, 16, 8, 0];
+  const opaque = (0xff << a) >>> 0;
+  const over = (v: number, alpha: number) => ((v * alpha + 255 * (255 - alpha)) / 255) | 0;
+  for (let y = 0, p = 0; y < height; y++) {
     let i = y * (width * channels + 1) + 1;
-    for (let x = 0; x < width; x++, o += 4, i += channels) {
-      if (channels === 1) out[o] = out[o + 1] = out[o + 2] = raw[i];
-      else if (channels === 3) { out[o] = raw[i]; out[o + 1] = raw[i + 1]; out[o + 2] = raw[i + 2]; }
-      else if (channels === 2) out[o] = out[o + 1] = out[o + 2] = over(raw[i], raw[i + 1]);
-      else { const a = raw[i + 3]; out[o] = over(raw[i], a); out[o + 1] = over(raw[i + 1], a); out[o + 2] = over(raw[i + 2], a); }
-      out[o + 3] = 255;
+    const end = p + width;
+    if (channels === 3) {
+      for (; p < end; p++, i += 3) words[p] = (opaque | (raw[i] << r) | (raw[i + 1] << g) | (raw[i + 2] << b)) >>> 0;
+    } else if (channels === 1) {
+      for (; p < end; p++, i++) { const v = raw[i]; words[p] = (opaque | (v << r) | (v << g) | (v << b)) >>> 0; }
+    } else if (channels === 4) {
+      for (; p < end; p++, i += 4) {
+        const al = raw[i + 3];
+        words[p] = (opaque | (over(raw[i], al) << r) | (over(raw[i + 1], al) << g) | (over(raw[i + 2], al) << b)) >>> 0;
+      }
+    } else {
+      for (; p < end; p++, i += 2) { const v = over(raw[i], raw[i + 1]); words[p] = (opaque | (v << r) | (v << g) | (v << b)) >>> 0; }
     }
   }
   return out;
 }
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
