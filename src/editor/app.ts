@@ -144,7 +144,7 @@ export class EditorApp {
       export: () => this.exportPng(),
       diverse: () => this.diverse.run(),
     });
-    this.photos = new PhotoImport(this);
+    this.photos = new PhotoImport({ ...this.parts(), arrived: (key, blob, pixels) => this.runner.offerPhoto(key, blob, pixels) });
     this.documents = new DocumentLifecycle({
       ...this.parts(), photos: this.photos, resultNode: () => this.viewer.roles.result,
       forget: () => {

@@ -14,6 +14,7 @@ import { toast } from './panels/toast.ts';
 import type { Topbar } from './panels/topbar.ts';
 import { loadPhoto } from './storage/idb.ts';
 import type { EngineClient } from './worker/engine-client.ts';
+import type { PhotoPixels } from './worker/photo-pixels.ts';
 import type { NodeImage, RunSummary } from './worker/protocol.ts';
 import type { NodeRegistry } from '../runtime/engine/registry.ts';
 import { imageParam } from '../runtime/engine/roles.ts';
@@ -80,6 +81,15 @@ export class Runner {
     if (summary.cancelled) image?.bitmap.close();
     else await this.ed.afterRun(graph, image);
     return summary;
+  }
+
+  /**
+   * A photo a node may run with, as soon as it is chosen, dropped or restored, with its pixels: kept
+   * here (a Run need not read it from storage) and handed to the engine (a Run need not decode it).
+   */
+  offerPhoto(key: string, blob: Blob, pixels: PhotoPixels): void {
+    this.photos.set(key, blob);
+    this.ed.engine.givePhoto(key, blob, pixels);
   }
 
   /**

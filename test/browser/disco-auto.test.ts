@@ -2,9 +2,10 @@
  * The automatic DISCO workflow with the real model set (models/disco-lite), end to end in headless
  * Chromium: open `disco-auto` from the Examples menu, drop a photo, run (CPU kernels + onnxruntime-web
  * on WASM: `?backend=cpu`, the fast pair on SwiftShader) at a working size the test can afford, see a
- * coloured result, with the model sessions made (and warmed up) when the workflow opened, so the first
- * Run creates none; recolour an automatic anchor in the viewer and check that only what is downstream
- * of User Anchors ran again; hover the image and see the top-10 colour swatches; pick a diverse
+ * coloured result, with the model sessions made (and warmed up) when the workflow opened and the
+ * photo decoded when it was dropped, so the first Run creates no session and decodes no photo;
+ * recolour an automatic anchor in the viewer and check that only what is downstream of User Anchors
+ * ran again; hover the image and see the top-10 colour swatches; pick a diverse
  * result with Auto-run off and find it in the viewer and in the exported PNG.
  * Skipped when the model set is not in the working tree.
  */
@@ -75,7 +76,7 @@ describe.skipIf(!HAVE_MODELS)('automatic DISCO with models/disco-lite', () => {
     let runs = await runsDone(h);
     await page.click('#run-button');
     await nextRun(h, runs);
-    expect(await editor<unknown>('return window.__summaries[0]')).toMatchObject({ ok: true, sessionsCreated: 0 });
+    expect(await editor<unknown>('return window.__summaries[0]')).toMatchObject({ ok: true, sessionsCreated: 0, photosDecoded: 0 });
     const first = await statesByType();
     expect(Object.values(first).every((s) => s === 'done'), JSON.stringify(first)).toBe(true);
     const saveId = await editor<string>(`return String(app.view.graph._nodes.find((n) => n.type === 'disco/save-image').id)`);

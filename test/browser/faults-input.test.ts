@@ -2,7 +2,8 @@
  * Bad input dropped on the editor gives a clear message on the right node or in a toast, and never a
  * blank page or a page error: a text file named .png, a damaged PNG, a .json that is not JSON, a
  * workflow from a future formatVersion, and a workflow with an unknown node type (loads, with a
- * placeholder node, naming the missing type). Files arrive by a real drop event on the canvas.
+ * placeholder node, naming the missing type). Good photos dropped reach the engine decoded: a Run
+ * decodes none of them and uses the one the node names. Files arrive by a real drop event on the canvas.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,6 +107,41 @@ describe('bad input in the editor', () => {
     const saved = JSON.parse(await editor<string>(`return app.view.graph.getNodeById(arg) && JSON.stringify(app.view.graph.asSerialisable())`, n.id));
     expect(saved.nodes.find((x: { id: number }) => x.id === n.id).type).toBe('acme/sharpen-more');
     await h.page.screenshot({ path: join(SHOTS, 'bad-input-unknown-node.png') });
+    await stillAlive();
+  });
+});
+
+describe('photos dropped before a Run', () => {
+  const photoKey = () => editor<string>('return app.view.graph.getNodeById(arg).params().image', loadId);
+  const keyChange = (from: string) => h.page.waitForFunction(([id, k]) => {
+    const key = (window as any).discoEditor.view.graph.getNodeById(id).params().image;
+    return key && key !== k;
+  }, [loadId, from] as const);
+  /** Runs the graph: whether it went well, how many photos it decoded, and Load Image's size and first pixel. */
+  const run = () => editor<{ ok: boolean; photosDecoded: number; size: number[]; pixel: number[] }>(`
+    return app.run().then(async (s) => {
+      const r = await app.engine.inspect({ kind: 'image', nodeId: String(arg) });
+      const g = new OffscreenCanvas(r.width, r.height).getContext('2d'); g.drawImage(r.bitmap, 0, 0);
+      return { ok: s.ok, photosDecoded: s.photosDecoded, size: [r.width, r.height], pixel: [...g.getImageData(0, 0, 1, 1).data] };
+    });`, loadId);
+  const png = (width: number, height: number, [r, g, b]: number[]) => sharp({ create: { width, height, channels: 3, background: { r, g, b } } }).png().toBuffer();
+
+  it('come decoded: the Run uses the photo the node names, and decodes only one it was never given', async () => {
+    await drop('red.png', 'image/png', await png(40, 30, [200, 30, 30]));
+    await keyChange('');
+    const red = await photoKey();
+    await drop('blue.png', 'image/png', await png(50, 20, [20, 40, 210]));
+    await keyChange(red);
+    expect(await run()).toEqual({ ok: true, photosDecoded: 0, size: [50, 20], pixel: [20, 40, 210, 255] });
+    // Back to the first photo: its pixels were handed over when it was dropped.
+    await editor('app.view.graph.getNodeById(arg.id).setParam("image", arg.key)', { id: loadId, key: red });
+    expect(await run()).toEqual({ ok: true, photosDecoded: 0, size: [40, 30], pixel: [200, 30, 30, 255] });
+    // A photo only in storage (stored by another tab, say): the Run decodes it itself.
+    const green = [...await png(30, 30, [30, 190, 40])];
+    const stored = await editor<string>(`
+      return import('/src/editor/storage/idb.ts').then((idb) => idb.storePhoto(new Blob([Uint8Array.from(arg)], { type: 'image/png' })));`, green);
+    await editor('app.view.graph.getNodeById(arg.id).setParam("image", arg.key)', { id: loadId, key: stored });
+    expect(await run()).toEqual({ ok: true, photosDecoded: 1, size: [30, 30], pixel: [30, 190, 40, 255] });
     await stillAlive();
   });
 });

@@ -5,8 +5,11 @@
  *   SP-Pool/SP-Diffuse and the k-means are not left to their TypeScript fallbacks, which a page's
  *   first run executes cold) and give the bits of those fallbacks;
  * - a run's images (run-images.ts): thumbnails straight from the pixels or from the full-size
- *   bitmap the viewer takes, the same picture either way.
+ *   bitmap the viewer takes, the same picture either way;
+ * - a photo's pixels as the UI thread decodes them when it is dropped (photo-pixels.ts) are the
+ *   ones the worker's Load Image would decode itself (EXIF orientation applied, translucent pixels alike).
  */
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.ts';
 
@@ -87,5 +90,43 @@ describe('a run\'s images in a browser worker', () => {
     expect(report.error).toBeUndefined();
     expect(report.sizes).toEqual([[320, 160], [1000, 500], [320, 160], [48, 32]]);
     for (const px of report.pixels) expect(px).toEqual([230, 120, 20, 255, 20, 60, 200, 255]);
+  }, 120_000);
+});
+
+describe('a photo decoded on the UI thread', () => {
+  it('has the pixels the worker decodes, for a PNG with alpha and a turned JPEG', async () => {
+    const [W, H] = [37, 23];
+    const raw = Buffer.alloc(4 * W * H);
+    for (let p = 0; p < W * H; p++) raw.set([(p * 7) % 256, (p * 3) % 256, (p * 11) % 256, 40 + (p % 200)], 4 * p);
+    const png = await sharp(raw, { raw: { width: W, height: H, channels: 4 } }).png().toBuffer();
+    const jpeg = await sharp(raw, { raw: { width: W, height: H, channels: 4 } }).removeAlpha().jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const photos = [['image/png', png.toString('base64')], ['image/jpeg', jpeg.toString('base64')]];
+    const blobs = `const photos = ${JSON.stringify(photos)}.map(([t, b]) => new Blob([Uint8Array.from(atob(b), (c) => c.charCodeAt(0))], { type: t }));`;
+    const digest = (d: number[]) => d.length + ':' + d.reduce((s, v, i) => (s * 31 + v * (i + 1)) % 1_000_000_007, 0);
+    // Passed as text, like inWorker's body: vitest would rewrite an import() inside a function.
+    const onUi = await h.page.evaluate<{ size: number[]; data: number[] }[]>(`(async () => {
+      const { photoBitmap, bitmapPixels } = await import(${JSON.stringify(`${h.url}src/editor/worker/photo-pixels.ts`)});
+      ${blobs}
+      const out = [];
+      for (const blob of photos) {
+        const p = bitmapPixels(await photoBitmap(blob));
+        out.push({ size: [p.width, p.height], data: [...p.data] });
+      }
+      return out;
+    })()`);
+    const inWorkerReport = await inWorker<{ decoded: { size: number[]; data: number[] }[] }>(`
+      const { BlobImageIO } = await import(at('/src/editor/worker/browser-io.ts'));
+      ${blobs}
+      const io = new BlobImageIO(), decoded = [];
+      for (const [i, blob] of photos.entries()) {
+        io.put('k' + i, blob);
+        const v = await io.loadImage('k' + i);
+        decoded.push({ size: [v.width, v.height], data: [...v.data] });
+      }
+      postMessage({ decoded });`);
+    expect(inWorkerReport.error).toBeUndefined();
+    expect(onUi.map((p) => p.size)).toEqual([[W, H], [H, W]]); // the JPEG's EXIF orientation 6 turns it
+    expect(inWorkerReport.decoded.map((p) => p.size)).toEqual(onUi.map((p) => p.size));
+    expect(inWorkerReport.decoded.map((p) => digest(p.data))).toEqual(onUi.map((p) => digest(p.data)));
   }, 120_000);
 });

@@ -1,16 +1,25 @@
 /**
  * Photo import: a chosen or dropped picture is checked, stored in IndexedDB and its key written to a
- * node's image parameter; stored photos show again as thumbnails after a reload or an open.
+ * node's image parameter; stored photos show again as thumbnails after a reload or an open. The
+ * decode that checks a photo also gives its pixels to the engine, so a Run need not decode it again.
  */
 import { imageParam } from '../../runtime/engine/roles.ts';
 import { isDiscoNode, type DiscoNode } from '../graph/def-to-litegraph.ts';
 import type { GraphCanvas } from '../graph/graph-canvas.ts';
 import type { StatusBoard } from '../graph/node-status.ts';
 import { toast } from '../panels/toast.ts';
-import { loadPhoto, storePhoto } from '../storage/idb.ts';
+import { loadPhoto, photoKey, storePhoto } from '../storage/idb.ts';
+import { bitmapPixels, photoBitmap, type PhotoPixels } from '../worker/photo-pixels.ts';
+
+export interface PhotoHost {
+  readonly view: GraphCanvas;
+  readonly status: StatusBoard;
+  /** A photo a node may use (`key`: its storage key) and its pixels, as soon as they are known (for the engine). */
+  arrived(key: string, blob: Blob, pixels: PhotoPixels): void;
+}
 
 export class PhotoImport {
-  constructor(private readonly ed: { readonly view: GraphCanvas; readonly status: StatusBoard }) {}
+  constructor(private readonly ed: PhotoHost) {}
 
   /** Stores a photo and points a node's image parameter at it; the photo shows as its thumbnail at once. */
   async set(node: DiscoNode, file: File, param = imageParam(node.def)): Promise<void> {
@@ -23,13 +32,16 @@ export class PhotoImport {
       toast(why, 'error', 8000);
     };
     if (!file.type.startsWith('image/')) return refuse(`${file.name} is not an image (${file.type || 'unknown type'}): choose a PNG, JPEG or WebP photo`);
+    const keyed = photoKey(file);
     let bitmap: ImageBitmap;
     try {
-      bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+      bitmap = await photoBitmap(file);
     } catch (e) {
       return refuse(`${file.name} cannot be read as a picture (${file.size} bytes; ${(e as Error).message || 'the browser could not decode it'}): the file is damaged or not really ${file.type}`);
     }
-    const key = await storePhoto(file);
+    const key = await keyed;
+    this.ed.arrived(key, file, bitmapPixels(bitmap));
+    await storePhoto(file, key);
     node.setParam(param, key);
     this.ed.status.setThumb(String(node.id), bitmap);
   }
@@ -39,8 +51,12 @@ export class PhotoImport {
     for (const node of this.ed.view.graph._nodes.filter(isDiscoNode)) {
       const param = imageParam(node.def);
       const key = param && node.params()[param];
-      const blob = typeof key === 'string' && key ? await loadPhoto(key) : undefined;
-      if (blob) this.ed.status.setThumb(String(node.id), await createImageBitmap(blob, { imageOrientation: 'from-image' }));
+      if (typeof key !== 'string' || !key) continue;
+      const blob = await loadPhoto(key);
+      if (!blob) continue;
+      const bitmap = await photoBitmap(blob);
+      this.ed.arrived(key, blob, bitmapPixels(bitmap));
+      this.ed.status.setThumb(String(node.id), bitmap);
     }
   }
 }

@@ -69,9 +69,12 @@ export async function sha256Hex(data: ArrayBuffer): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Stores a photo and returns its key (its sha256). */
-export async function storePhoto(file: Blob): Promise<string> {
-  const key = await sha256Hex(await file.arrayBuffer());
+/** A photo's storage key: its sha256. */
+export const photoKey = async (file: Blob): Promise<string> => sha256Hex(await file.arrayBuffer());
+
+/** Stores a photo and returns its key (`key`: already known from photoKey). */
+export async function storePhoto(file: Blob, key?: string): Promise<string> {
+  key ??= await photoKey(file);
   await idbPut('photos', key, file);
   return key;
 }

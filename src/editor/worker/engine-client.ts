@@ -3,7 +3,8 @@
  * callbacks. One run at a time from the UI's point of view: starting a run cancels the current one.
  * A run resolves with its summary and the full-size image of the node asked for (the viewer's).
  * `inspect` asks about the last run's values (for the viewer) and resolves with the answer.
- * `prepareModels` has the worker create a model set's sessions before any run needs them.
+ * `prepareModels` has the worker create a model set's sessions before any run needs them, and
+ * `givePhoto` hands it a photo's pixels as soon as the user picks the photo.
  * The backend choice (auto / WebGPU / CPU + WASM) is remembered in localStorage; `?backend=` in the
  * page's URL overrides it (tests). Switching starts a fresh worker: the old one's values and models
  * lived on its backend.
@@ -14,6 +15,7 @@ import {
   BACKEND_CHOICES, type BackendChoice, type BackendInfo, type FromWorker, type InspectQuery, type InspectResult, type NodeImage,
   type RunSummary, type ToWorker,
 } from './protocol.ts';
+import type { PhotoPixels } from './photo-pixels.ts';
 
 export const BACKEND_STORAGE_KEY = 'disco.backend';
 
@@ -160,14 +162,22 @@ export class EngineClient {
     }
   }
 
+  /**
+   * Hands the worker a photo a Run may use (`key`: its sha256) with its pixels (photo-pixels.ts), so
+   * the Run need not decode it. The pixels' buffer is transferred: the caller no longer has them.
+   */
+  givePhoto(key: string, blob: Blob, pixels: PhotoPixels): void {
+    this.send({ type: 'photo', key, blob, pixels }, [pixels.data.buffer]);
+  }
+
   inspect(query: InspectQuery): Promise<InspectResult> {
     const reqId = ++this.reqId;
     this.send({ type: 'inspect', reqId, query });
     return new Promise((resolve, reject) => this.pending.set(reqId, { resolve, reject }));
   }
 
-  private send(m: ToWorker): void {
-    this.worker.postMessage(m);
+  private send(m: ToWorker, transfer: Transferable[] = []): void {
+    this.worker.postMessage(m, transfer);
   }
 
   private finish(summary: RunSummary, image?: NodeImage): void {

@@ -74,6 +74,7 @@ if (!isOrtThread) scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const msg = e.data;
   if (msg.type === 'init') init(msg.modelsUrl, msg.backend);
   else if (msg.type === 'prepare-models') prepareModels(msg.set);
+  else if (msg.type === 'photo') io.putDecoded(msg.key, msg.blob, msg.pixels);
   else if (msg.type === 'cancel') controllers.get(msg.runId)?.abort();
   else if (msg.type === 'lose-device') void backendReady.then((b) => gpuDeviceOf(b)?.destroy());
   else if (msg.type === 'run') {
@@ -154,6 +155,7 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal)
   let summary: RunSummary;
   const host = models!;
   const sessionsBefore = host.sessionsCreated;
+  const decodedBefore = io.decodedOnDemand;
   let image: NodeImage | undefined;
   let previewLater = () => {};
   const lostBefore = lostReason;
@@ -184,6 +186,7 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal)
     summary = {
       ok: result.ok, cancelled: false, executed: result.executed.length, cached: result.cached.length, ms: performance.now() - t0,
       models: loadedModels(result.values.values()), sessionsCreated: host.sessionsCreated - sessionsBefore,
+      photosDecoded: io.decodedOnDemand - decodedBefore,
     };
   } catch (e) {
     const cancelled = e instanceof RunCancelledError;

@@ -8,6 +8,7 @@ import type { LoadedModel } from '../../runtime/workflow/model-drift.ts';
 import type { NodeEvent } from '../../runtime/engine/events.ts';
 import type { AnchorsValue } from '../../runtime/values/types.ts';
 import type { ExecGraph } from '../../runtime/workflow/exec-format.ts';
+import type { PhotoPixels } from './photo-pixels.ts';
 
 /** Which backend the engine should use: `auto` = WebGPU on a hardware adapter, else CPU + WASM. */
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
@@ -35,6 +36,11 @@ export type ToWorker =
    * wait for them. Answered once with `models-ready`.
    */
   | { type: 'prepare-models'; set: string }
+  /**
+   * A photo just chosen, dropped or restored (`key`: its sha256), with its pixels as the UI thread
+   * decoded them (photo-pixels.ts): a Run that uses it need not decode it.
+   */
+  | { type: 'photo'; key: string; blob: Blob; pixels: PhotoPixels }
   /** Destroys the WebGPU device (tests of the device-lost fallback); nothing happens on the CPU backend. */
   | { type: 'lose-device' }
   /**
@@ -87,6 +93,8 @@ export interface RunSummary {
   readonly models?: readonly LoadedModel[];
   /** ONNX sessions created while the run went on (0 when its model sets were prepared ahead). */
   readonly sessionsCreated?: number;
+  /** Photos the run had to decode itself (0 when they came decoded from the UI thread). */
+  readonly photosDecoded?: number;
 }
 
 export type FromWorker =
