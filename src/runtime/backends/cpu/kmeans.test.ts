@@ -4,7 +4,7 @@ import { cpuTensor } from '../../values/tensor.ts';
 import { cpuAnchorOps } from './anchor-ops.ts';
 import { tokenRows } from '../shared/kmeans-loop.ts';
 import { assignCpu, kmeansCpu } from './kmeans.ts';
-import { simdAssign } from './simd/kmeans-simd.ts';
+import { simdAssign, simdAssignSum } from './simd/kmeans-simd.ts';
 import { mulberry32 } from '../../../../test/helpers/prng.ts';
 
 function kmeansCase(name: string) {
@@ -74,6 +74,32 @@ describe('k-means details', () => {
     const centres = cpuTensor([2, 2], new Float32Array([0, 0, 1, 0]));
     const labels = await cpuAnchorOps.kmeansAssign(tokens, centres);
     expect(Array.from(labels.location === 'cpu' ? labels.data : [])).toEqual([0, 1, 0]);
+  });
+
+  it('the SIMD step with member sums: the same labels, the float64 sums of the members in token order, its tokens kept per owner only', () => {
+    const step = simdAssignSum(), assign = simdAssign();
+    expect(step, 'Node has WebAssembly SIMD').not.toBeNull();
+    const r = mulberry32(9), n = 40;
+    for (const c of [13, 64]) { // an odd count of channels takes the scalar tail
+      const tokens = [0, 1].map(() => Float32Array.from({ length: n * c }, () => r() * 2 - 1));
+      const centres = Float32Array.from({ length: 5 * c }, () => r() * 2 - 1);
+      const owners = [{}, {}];
+      // Owners take turns, and the plain kernel runs in between: each call must see its own tokens.
+      for (const i of [0, 1, 0, 0, 1]) {
+        if (i === 1) assign!(tokens[0], n, c, centres, 5);
+        const data = tokens[i];
+        const got = step!(data, n, c, centres, 5, owners[i]);
+        const labels = assignCpu({ data, n, c }, centres, 5);
+        expect(Array.from(got.labels), `c = ${c}, owner ${i}`).toEqual(Array.from(labels));
+        const sums = new Float64Array(5 * c), counts = new Int32Array(5);
+        for (let t = 0; t < n; t++) {
+          counts[labels[t]]++;
+          for (let ch = 0; ch < c; ch++) sums[labels[t] * c + ch] += data[t * c + ch];
+        }
+        expect(Array.from(got.counts)).toEqual(Array.from(counts));
+        expect(Array.from(got.sums)).toEqual(Array.from(sums));
+      }
+    }
   });
 
   it('assigns like the plain one-centre-at-a-time float32 loop, for every k (TypeScript and WebAssembly SIMD)', () => {

@@ -37,7 +37,9 @@ export function tokenRows(shape: readonly number[], nchw: Float32Array | Int32Ar
   return { data, n, c };
 }
 
-export type AssignFn = (centres: Float32Array) => Promise<Int32Array> | Int32Array;
+/** A token's centre, and (optional) each centre's member sums (float64, k x c) and counts, added as memberSums adds them. */
+export type Assignment = Int32Array | { readonly labels: Int32Array; readonly sums: Float64Array; readonly counts: Int32Array };
+export type AssignFn = (centres: Float32Array) => Promise<Assignment> | Assignment;
 
 export function checkKMeansOptions(opts: KMeansOptions, n: number): Required<Omit<KMeansOptions, 'emptyDraws'>> {
   const { k, seed, maxIterations = 20, tol = 1e-4, init = 'reference' } = opts;
@@ -81,11 +83,10 @@ function kmeansPlusPlus(x: TokenRows, k: number, rng: MT19937): Int32Array {
 }
 
 /**
- * Each centre with members becomes their mean (float64 sums, stored as float32); returns the member
- * counts (centres without members are left as they were). Plain arrays in, no closures: V8 keeps
- * one optimised version of it across runs.
+ * Each centre's member sums (float64, added in token order) and counts. Plain arrays in, no
+ * closures: V8 keeps one optimised version of it across runs.
  */
-function memberMeans(x: TokenRows, labels: Int32Array, k: number, centres: Float32Array): Int32Array {
+function memberSums(x: TokenRows, labels: Int32Array, k: number): { sums: Float64Array; counts: Int32Array } {
   const { data, n, c } = x;
   const sums = new Float64Array(k * c);
   const counts = new Int32Array(k);
@@ -94,10 +95,15 @@ function memberMeans(x: TokenRows, labels: Int32Array, k: number, centres: Float
     counts[j]++;
     for (let ch = 0; ch < c; ch++) sums[s + ch] += data[row + ch];
   }
+  return { sums, counts };
+}
+
+/** Each centre with members becomes their mean (stored as float32); centres without members are left as they were. */
+function means(sums: Float64Array, counts: Int32Array, k: number, c: number, centres: Float32Array): void {
   for (let j = 0; j < k; j++) {
-    if (counts[j] > 0) for (let ch = 0; ch < c; ch++) centres[j * c + ch] = sums[j * c + ch] / counts[j];
+    const m = counts[j];
+    if (m > 0) for (let ch = 0; ch < c; ch++) centres[j * c + ch] = sums[j * c + ch] / m;
   }
-  return counts;
 }
 
 /** Sum over centres of the float32 distance it moved. */
@@ -128,9 +134,11 @@ export async function kmeansLoop(x: TokenRows, opts: KMeansOptions, assign: Assi
   let labels: Int32Array = new Int32Array(n);
   let iterations = 0;
   for (;;) {
-    labels = await assign(centres);
+    const assigned = await assign(centres);
+    labels = assigned instanceof Int32Array ? assigned : assigned.labels;
+    const { sums, counts } = assigned instanceof Int32Array ? memberSums(x, labels, k) : assigned;
     const prev = centres.slice();
-    const counts = memberMeans(x, labels, k, centres);
+    means(sums, counts, k, c, centres);
     for (let j = 0; j < k; j++) {
       if (counts[j] === 0) {
         // Reference: X[torch.randint(n, (1,))]; replay recorded draws, else the seeded generator.
