@@ -7,6 +7,7 @@
  */
 import { loadedModels } from '../../runtime/workflow/model-drift.ts';
 import { createCpuBackend } from '../../runtime/backends/cpu/cpu-backend.ts';
+import { warmUpCpuKernels } from '../../runtime/backends/cpu/warm-up.ts';
 import type { Backend } from '../../runtime/backends/backend.ts';
 import { Executor, RunCancelledError } from '../../runtime/engine/executor.ts';
 import type { NodeDef, Values } from '../../runtime/engine/node-def.ts';
@@ -43,7 +44,7 @@ const registry = new NodeRegistry(allNodes.map((def): NodeDef => ({
 let executor = new Executor({ registry });
 const io = new BlobImageIO();
 let models: OnnxModelHost | undefined;
-/** Warm-ups of prepared model sets, stopped when a run comes (the run needs the runtime more). */
+/** Warm-ups (of prepared model sets, of the CPU kernels), stopped when a run comes (it needs the worker more). */
 const warmUps = new Set<AbortController>();
 const controllers = new Map<number, AbortController>();
 let queue: Promise<void> = Promise.resolve();
@@ -101,6 +102,7 @@ function init(url: string, asked: BackendChoice): void {
   backendReady = chosen.then(({ backend, info }) => {
     post({ type: 'ready', backend: info.label, fallbackReason: info.kind === 'cpu' ? info.reason : undefined, info });
     watchDevice(backend);
+    if (info.kind === 'cpu') warmUpKernels(backend);
     return backend;
   });
   models = modelHost();
@@ -209,6 +211,22 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>, signal: AbortSignal)
   post({ type: 'finished', runId, summary, image }, image ? [image.bitmap] : []);
   previewLater();
   void Promise.all(thumbs).then(() => images.close()); // the next run need not wait for thumbnails
+}
+
+/**
+ * Warms up the CPU kernels on a tiny image while the worker has nothing else to do (warm-up.ts), so
+ * the first run does not meet them cold; a run stops it.
+ */
+function warmUpKernels(backend: Backend): void {
+  const stop = new AbortController();
+  warmUps.add(stop);
+  const t0 = performance.now();
+  void warmUpCpuKernels(backend, stop.signal)
+    .catch((e: unknown) => console.warn(`engine: warming up the CPU kernels failed: ${(e as Error).message}`))
+    .finally(() => {
+      warmUps.delete(stop);
+      performance.measure('disco: CPU kernels warmed up', { start: t0 });
+    });
 }
 
 /**
