@@ -7,10 +7,13 @@
  * - a run's images (run-images.ts): thumbnails straight from the pixels or from the full-size
  *   bitmap the viewer takes, the same picture either way;
  * - a photo's pixels as the UI thread decodes them when it is dropped (photo-pixels.ts) are the
- *   ones the worker's Load Image would decode itself (EXIF orientation applied, translucent pixels alike).
+ *   ones the worker's Load Image would decode itself (EXIF orientation applied, translucent pixels alike);
+ * - the editor's engine worker on the CPU path starts onnxruntime-web on its own, before any
+ *   workflow opens (a model set asked for later finds the runtime up).
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STARTED } from '../../src/runtime/onnx/ort-web.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 interface WorkerReport { lab: boolean; sp: boolean; kmeans: boolean; labSame: boolean; recombineSame: boolean; error?: string }
@@ -128,5 +131,20 @@ describe('a photo decoded on the UI thread', () => {
     expect(onUi.map((p) => p.size)).toEqual([[W, H], [H, W]]); // the JPEG's EXIF orientation 6 turns it
     expect(inWorkerReport.decoded.map((p) => p.size)).toEqual(onUi.map((p) => p.size));
     expect(inWorkerReport.decoded.map((p) => digest(p.data))).toEqual(onUi.map((p) => digest(p.data)));
+  }, 120_000);
+});
+
+describe('the editor\'s engine worker', () => {
+  it('starts onnxruntime-web before any workflow opens, on the CPU path', async () => {
+    // This page opened no workflow (example=none): no model set was asked for.
+    await h.page.waitForFunction(() => /^CPU/.test(document.getElementById('backend')?.textContent ?? ''), null, { timeout: 60_000 });
+    const engine = h.page.workers().find((w) => w.url().includes('engine-worker'));
+    expect(engine, h.page.workers().map((w) => w.url()).join(', ')).toBeDefined();
+    const seen = () => engine!.evaluate((name) => ({
+      started: performance.getEntriesByName(name).length > 0,
+      models: performance.getEntriesByType('resource').filter((e) => e.name.includes('/models/')).length,
+    }), STARTED);
+    await expect.poll(seen, { timeout: 90_000, interval: 250 }).toEqual({ started: true, models: 0 });
+    expect(await h.page.evaluate(() => (window as any).discoEditor.engine.modelSets.size)).toBe(0);
   }, 120_000);
 });

@@ -255,19 +255,21 @@ function prepareModels(set: string): void {
 /**
  * Model sets fetched from `<page>/models/<set>/manifest.json`. On the WebGPU backend onnxruntime-web
  * shares its device, so GPU tensors pass between our kernels and ORT without copies; on the CPU
- * backend ORT runs on WASM, one thread per core when the page is cross-origin isolated. Preparing a
- * model set (when a workflow opens) starts ORT while the set's files download (OnnxModelHost.prepare):
- * starting it at init instead blocked this worker for 0.8-1.6 s (under load) just as the workflow
- * opened, delaying those downloads by as much.
+ * backend ORT runs on WASM, one thread per core when the page is cross-origin isolated, and starts
+ * as soon as the worker does (OrtGateway.start: its 14 MB WASM downloads and compiles while the page
+ * settles, before any workflow opens), so a model set asked for later finds it running.
  */
 function modelHost(gateway?: Promise<OrtGateway>): OnnxModelHost {
   const threads = wasmThreads(env);
+  gateway ??= backendReady.then((b) => {
+    const device = gpuDeviceOf(b);
+    return device ? createWebGateway({ device, threads }) : createWebGateway({ prefer: 'wasm', threads });
+  });
+  // A failed start is reported by the first session that needs the runtime.
+  void gateway.then((g) => g.start?.(), () => undefined);
   return new OnnxModelHost({
     source: fetchModelSource({ baseUrl: modelsUrl }),
-    gateway: gateway ?? backendReady.then((b) => {
-      const device = gpuDeviceOf(b);
-      return device ? createWebGateway({ device, threads }) : createWebGateway({ prefer: 'wasm', threads });
-    }),
+    gateway,
     readback: async (t) => (await backendReady).download(t),
   });
 }

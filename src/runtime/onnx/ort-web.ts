@@ -27,6 +27,9 @@ import type { GpuTensor, Tensor } from '../values/tensor.ts';
 import { nextTask } from './next-task.ts';
 import { shapesFromMetadata, toCpuTensor, type OrtGateway, type OrtSession } from './ort-gateway.ts';
 
+/** The `performance` measure `start` leaves (from the call to the runtime being up), where it is called. */
+export const STARTED = 'disco: onnxruntime-web started';
+
 export interface WebGatewayOptions {
   /** 'auto' (default): WebGPU if `navigator.gpu` gives an adapter, else WASM. 'wasm': WASM only. */
   readonly prefer?: 'auto' | 'wasm';
@@ -118,8 +121,12 @@ export async function createWebGateway(opts: WebGatewayOptions = {}): Promise<Or
     start: webgpu ? undefined : () => {
       if (started) return;
       started = true;
+      const t0 = performance.now();
       // A failed start is not reported here: ORT keeps the error and the first real session reports it.
-      void serial(() => ort.InferenceSession.create(identityModel(), options)).then((s) => s.release(), () => undefined);
+      void serial(() => ort.InferenceSession.create(identityModel(), options)).then((s) => {
+        performance.measure(STARTED, { start: t0 }); // for tests and traces: when the runtime was up
+        return s.release();
+      }, () => undefined);
     },
     async createSession(bytes, label) {
       let session: Ort.InferenceSession;
