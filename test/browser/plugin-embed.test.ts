@@ -1,7 +1,8 @@
 /**
  * `<disco-editor>` in a plain page (test/browser/fixtures/embed-page.html): loadWorkflow →
  * loadImage → run → getResult gives a PNG Blob of the image's size with the workflow embedded, and
- * the progress/result/error events fire (bubbling to the document). Uses the training-free
+ * the progress/result/error events fire (bubbling to the document); the photo reaches the engine
+ * decoded, so the run decodes none. Uses the training-free
  * user-guided workflow, so no model is needed.
  */
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ interface Outcome {
   png: number[];
   imageKey: string;
   backend: string;
+  photosDecoded: number;
 }
 
 describe('<disco-editor> embedded in a plain page', () => {
@@ -66,6 +68,7 @@ describe('<disco-editor> embedded in a plain page', () => {
         png: [...new Uint8Array(await png.arrayBuffer())],
         imageKey: loader.params().image,
         backend: ed.backend?.name ?? '',
+        photosDecoded: ed.latestSummary.photosDecoded,
       };
     });
 
@@ -90,6 +93,7 @@ describe('<disco-editor> embedded in a plain page', () => {
     expect(out.imageKey).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.keys(JSON.parse(facts.texts.prompt!))).toHaveLength(11);
     expect(out.backend).toMatch(/WebGPU|CPU/);
+    expect(out.photosDecoded, 'loadImage handed the engine its pixels: the run decoded none').toBe(0);
 
     await page.screenshot({ path: join(SHOTS, 'plugin-embed-page.png') });
     expect(h.errors).toEqual([]);

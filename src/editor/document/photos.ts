@@ -54,9 +54,14 @@ export class PhotoImport {
       if (typeof key !== 'string' || !key) continue;
       const blob = await loadPhoto(key);
       if (!blob) continue;
-      const bitmap = await photoBitmap(blob);
-      this.ed.arrived(key, blob, bitmapPixels(bitmap));
-      this.ed.status.setThumb(String(node.id), bitmap);
+      this.ed.status.setThumb(String(node.id), await this.offer(key, blob));
     }
+  }
+
+  /** Decodes a stored photo, hands its pixels to the engine (a Run need not decode it) and resolves with its bitmap. */
+  async offer(key: string, blob: Blob): Promise<ImageBitmap> {
+    const bitmap = await photoBitmap(blob);
+    this.ed.arrived(key, blob, bitmapPixels(bitmap));
+    return bitmap;
   }
 }

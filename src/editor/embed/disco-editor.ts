@@ -173,7 +173,7 @@ export class DiscoEditor extends LitElement {
     const app = this.need();
     if (!this.imageKey) return;
     const loaders = app.view.graph._nodes.filter((n): n is DiscoNode => isDiscoNode(n) && imageParam(n.def) !== undefined && n.def.role !== 'reference');
-    const thumb = blob ? await createImageBitmap(blob, { imageOrientation: 'from-image' }) : undefined;
+    const thumb = blob ? await app.photos.offer(this.imageKey, blob) : undefined;
     for (const node of loaders) {
       const param = imageParam(node.def)!;
       if (node.params()[param] !== this.imageKey) node.setParam(param, this.imageKey);
