@@ -11,6 +11,7 @@ import { spDiffuseArrays } from './sp-diffuse.ts';
 import { simdKernels } from './simd/simd.ts';
 import { spSizesArrays } from './sp-sizes.ts';
 import { spPoolArrays } from './sp-pool.ts';
+import { ulp, ulps } from '../../../../test/helpers/ulps.ts';
 
 function poolPerPixel(x: Float32Array, C: number, assoc: Float32Array, g: SpGrid) {
   const { H, W, h, w, cell } = g;
@@ -54,17 +55,6 @@ function diffusePerPixel(t: Float32Array, C: number, assoc: Float32Array, g: SpG
     }
   }
   return out;
-}
-
-/** One float32 ulp of v. */
-const ulp = (v: number) => 2 ** (Math.max(Math.floor(Math.log2(Math.abs(v))), -126) - 23);
-
-/** The largest difference between a and b in float32 ulps of b. */
-function ulps(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / ulp(b[i]));
-  return worst;
 }
 
 /**

@@ -13,10 +13,11 @@ import type { SpGrid } from '../../ops/superpixel-ops.ts';
 import { instantiateModule } from './instantiate.ts';
 import { WASM_BASE64 } from './sp-kernels.wasm.ts';
 
-interface Exports {
-  diffuseBand(assoc: number, tok: number, out: number, c0: number, c1: number, W: number, cell: number, cy: number, h: number): void;
-  poolMassBand(assoc: number, sums: number, W: number, cell: number, cy: number, h: number): void;
-  poolBand(assoc: number, x: number, sums: number, j0: number, j1: number, W: number, cell: number, cy: number, h: number): void;
+/** The kernels' exports (sp-kernels.as.ts), for the two-thread wrapper too. */
+export interface SpExports {
+  diffuseBand(assoc: number, aStride: number, tok: number, out: number, oStride: number, c0: number, c1: number, W: number, cell: number, cy: number, h: number): void;
+  poolMassBand(assoc: number, aStride: number, sums: number, W: number, cell: number, cy: number, h: number): void;
+  poolBand(assoc: number, aStride: number, x: number, xStride: number, sums: number, j0: number, j1: number, W: number, cell: number, cy: number, h: number): void;
   sizesBand(assoc: number, counts: number, W: number, cell: number): void;
 }
 
@@ -41,16 +42,36 @@ export interface SimdKernels {
  */
 const CHANNEL_GROUP = 8;
 
-let loaded: SimdKernels | null | undefined;
+/**
+ * Planes in the memory are this many float32 values (one cache line) longer than a band's
+ * `cell * W`: at a multiple of 4 KB apart, the 9 association planes and x's all fall in the same L1
+ * cache set and evict each other (SP-Diffuse's kernel 13 % slower without it at 256²).
+ */
+export const PLANE_PAD = 16;
 
-/** The kernels, or null where WebAssembly SIMD is missing. */
+let loaded: SimdKernels | null | undefined;
+let preferred: SimdKernels | undefined;
+
+/** The kernels (those set by preferKernels, else one thread's), or null where WebAssembly SIMD is missing. */
 export function simdKernels(): SimdKernels | null {
+  if (preferred) return preferred;
   if (loaded === undefined) loaded = load();
   return loaded;
 }
 
+/** The one-thread kernels, whatever preferKernels set. */
+export function oneThreadKernels(): SimdKernels | null {
+  if (loaded === undefined) loaded = load();
+  return loaded;
+}
+
+/** Makes `kernels` what simdKernels() returns (the CLI's two-thread kernels); undefined to undo it. */
+export function preferKernels(kernels: SimdKernels | undefined): void {
+  preferred = kernels;
+}
+
 function load(): SimdKernels | null {
-  const module = instantiateModule<Exports>(WASM_BASE64);
+  const module = instantiateModule<SpExports>(WASM_BASE64);
   if (!module) return null;
   const { memory, wasm } = module;
 
@@ -60,25 +81,25 @@ function load(): SimdKernels | null {
     if (missing > 0) memory.grow(Math.ceil(missing / 65536));
     return { f32: new Float32Array(memory.buffer) };
   };
-  /** Copies band cy of the 9 association planes to float32 index 0 of `f32`. */
-  const copyAssoc = (f32: Float32Array, assoc: Float32Array, g: SpGrid, cy: number) => {
+  /** Copies band cy of the 9 association planes to float32 index 0 of `f32`, `ps` apart. */
+  const copyAssoc = (f32: Float32Array, assoc: Float32Array, g: SpGrid, cy: number, ps = g.cell * g.W) => {
     const plane = g.cell * g.W, hw = g.H * g.W;
-    for (let k = 0; k < 9; k++) f32.set(assoc.subarray(k * hw + cy * plane, k * hw + (cy + 1) * plane), k * plane);
+    for (let k = 0; k < 9; k++) f32.set(assoc.subarray(k * hw + cy * plane, k * hw + (cy + 1) * plane), k * ps);
   };
   return {
     diffuse(tokens, C, assoc, g) {
       const { H, W, h, cell } = g;
-      const hw = H * W, plane = cell * W;
-      const tokAt = 9 * plane, outAt = (tokAt + tokens.length + 3) & ~3; // float32 indices, 16-byte aligned
-      const { f32 } = reserve(4 * (outAt + CHANNEL_GROUP * plane));
+      const hw = H * W, plane = cell * W, ps = plane + PLANE_PAD;
+      const tokAt = 9 * ps, outAt = (tokAt + tokens.length + 3) & ~3; // float32 indices, 16-byte aligned
+      const { f32 } = reserve(4 * (outAt + CHANNEL_GROUP * ps));
       f32.set(tokens, tokAt);
       const out = new Float32Array(C * hw);
       for (let cy = 0; cy < h; cy++) {
-        copyAssoc(f32, assoc, g, cy);
+        copyAssoc(f32, assoc, g, cy, ps);
         for (let c0 = 0; c0 < C; c0 += CHANNEL_GROUP) {
           const c1 = Math.min(C, c0 + CHANNEL_GROUP);
-          wasm.diffuseBand(0, 4 * tokAt, 4 * outAt, c0, c1, W, cell, cy, h);
-          for (let c = c0; c < c1; c++) out.set(f32.subarray(outAt + (c - c0) * plane, outAt + (c - c0 + 1) * plane), c * hw + cy * plane);
+          wasm.diffuseBand(0, 4 * ps, 4 * tokAt, 4 * outAt, 4 * ps, c0, c1, W, cell, cy, h);
+          for (let c = c0; c < c1; c++) out.set(f32.subarray(outAt + (c - c0) * ps, outAt + (c - c0) * ps + plane), c * hw + cy * plane);
         }
       }
       return out;
@@ -86,18 +107,18 @@ function load(): SimdKernels | null {
 
     pool(x, C, assoc, g) {
       const { H, W, h, w, cell } = g;
-      const hw = H * W, plane = cell * W;
-      const xAt = 9 * plane, sumsAt = 4 * (xAt + CHANNEL_GROUP * plane); // float32 index; bytes (a multiple of 16)
+      const hw = H * W, plane = cell * W, ps = plane + PLANE_PAD;
+      const xAt = 9 * ps, sumsAt = 4 * (xAt + CHANNEL_GROUP * ps); // float32 index; bytes (a multiple of 16)
       const { f32 } = reserve(sumsAt + 8 * (C + 1) * h * w);
       const sums = new Float64Array(memory.buffer, sumsAt, (C + 1) * h * w);
       sums.fill(0);
       for (let cy = 0; cy < h; cy++) {
-        copyAssoc(f32, assoc, g, cy);
-        wasm.poolMassBand(0, sumsAt, W, cell, cy, h);
+        copyAssoc(f32, assoc, g, cy, ps);
+        wasm.poolMassBand(0, 4 * ps, sumsAt, W, cell, cy, h);
         for (let j0 = 1; j0 <= C; j0 += CHANNEL_GROUP) {
           const j1 = Math.min(C + 1, j0 + CHANNEL_GROUP);
-          for (let j = j0; j < j1; j++) f32.set(x.subarray((j - 1) * hw + cy * plane, (j - 1) * hw + (cy + 1) * plane), xAt + (j - j0) * plane);
-          wasm.poolBand(0, 4 * xAt, sumsAt, j0, j1, W, cell, cy, h);
+          for (let j = j0; j < j1; j++) f32.set(x.subarray((j - 1) * hw + cy * plane, (j - 1) * hw + (cy + 1) * plane), xAt + (j - j0) * ps);
+          wasm.poolBand(0, 4 * ps, 4 * xAt, 4 * ps, sumsAt, j0, j1, W, cell, cy, h);
         }
       }
       return sums.slice();

@@ -1,9 +1,12 @@
 /**
  * AssemblyScript source of the SIMD superpixel kernels (compiled by `npm run build:wasm` into
- * sp-kernels.wasm.ts; loaded by simd.ts). Each call works on one band: the `cell` pixel rows of one
- * row of superpixel cells, W pixels wide, with w = W / cell cells. Pointers are byte offsets into the
- * imported memory; planes are `cell * W` float32 values. The JavaScript side lays out the inputs
- * (and, for the sizes, adds each cell's counts to its neighbours).
+ * sp-kernels.wasm.ts, and with a shared memory into sp-kernels-shared.wasm.ts; loaded by simd.ts).
+ * Each call works on one band: the `cell` pixel rows of one row of superpixel cells, W pixels wide,
+ * with w = W / cell cells. Pointers are byte offsets into the imported memory and point at the
+ * band's first row; the planes of the association map, of x and of the output are `aStride`,
+ * `xStride`, `oStride` bytes apart (`cell * W` float32 values when the band is copied alone, H * W
+ * when whole maps are in the memory). The JavaScript side lays out the inputs (and, for the sizes,
+ * adds each cell's counts to its neighbours).
  */
 
 /** Token c of the cell (ny, nx) of an h x w grid in `tok` (C x h x w float32), 0 outside the grid. */
@@ -19,8 +22,8 @@
  * the scalar definition; a neighbour outside the grid adds A_k(p) * 0 = +-0, which leaves a sum
  * that started from +0 unchanged). `tok` holds all tokens, C x h x w float32. cell % 4 == 0.
  */
-export function diffuseBand(assoc: usize, tok: usize, out: usize, c0: i32, c1: i32, W: i32, cell: i32, cy: i32, h: i32): void {
-  const plane = <usize>(cell * W) << 2;
+export function diffuseBand(assoc: usize, aStride: usize, tok: usize, out: usize, oStride: usize, c0: i32, c1: i32, W: i32, cell: i32, cy: i32, h: i32): void {
+  const plane = aStride;
   const w = W / cell;
   const zero = f32x4.splat(0);
   for (let cx = 0; cx < w; cx++) {
@@ -28,7 +31,7 @@ export function diffuseBand(assoc: usize, tok: usize, out: usize, c0: i32, c1: i
       const t0 = token(tok, c, cy - 1, cx - 1, h, w), t1 = token(tok, c, cy - 1, cx, h, w), t2 = token(tok, c, cy - 1, cx + 1, h, w);
       const t3 = token(tok, c, cy, cx - 1, h, w), t4 = token(tok, c, cy, cx, h, w), t5 = token(tok, c, cy, cx + 1, h, w);
       const t6 = token(tok, c, cy + 1, cx - 1, h, w), t7 = token(tok, c, cy + 1, cx, h, w), t8 = token(tok, c, cy + 1, cx + 1, h, w);
-      const o = out + <usize>(c - c0) * plane;
+      const o = out + <usize>(c - c0) * oStride;
       for (let y = 0; y < cell; y++) {
         const p0 = <usize>(y * W + cx * cell) << 2, p1 = p0 + (<usize>cell << 2);
         for (let p = p0; p < p1; p += 16) {
@@ -73,8 +76,8 @@ export function diffuseBand(assoc: usize, tok: usize, out: usize, c0: i32, c1: i
  * SP-Pooling of band cy, the mass: adds sum over the pixels p of cell (cy, cx) of A_k(p) to row 0
  * of `sums` at cell (cy, cx) + offset_k, for every cell of the band.
  */
-export function poolMassBand(assoc: usize, sums: usize, W: i32, cell: i32, cy: i32, h: i32): void {
-  const plane = <usize>(cell * W) << 2;
+export function poolMassBand(assoc: usize, aStride: usize, sums: usize, W: i32, cell: i32, cy: i32, h: i32): void {
+  const plane = aStride;
   const w = W / cell;
   for (let cx = 0; cx < w; cx++) {
     let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0, s8 = s0;
@@ -92,19 +95,18 @@ export function poolMassBand(assoc: usize, sums: usize, W: i32, cell: i32, cy: i
 }
 
 /**
- * SP-Pooling of band cy, channels j0..j1-1 (1-based: row j of `sums`; `x` holds their band planes
- * from j0 on): adds sum over the pixels p of cell (cy, cx) of A_k(p) * x_j(p) to row j of `sums` at
+ * SP-Pooling of band cy, channels j0..j1-1 (1-based: row j of `sums`; `x` points at channel j0): adds sum over the pixels p of cell (cy, cx) of A_k(p) * x_j(p) to row j of `sums` at
  * cell (cy, cx) + offset_k, for every cell of the band. Each partial sum runs in four float32 lanes
  * (cell^2 / 4 terms each, in pixel order), added pairwise, then in float64: its error is at most
  * (cell^2 / 4 + 3) float32 roundings of the sum of |A_k x_j| (sp-pool.ts). cell % 4 == 0.
  */
-export function poolBand(assoc: usize, x: usize, sums: usize, j0: i32, j1: i32, W: i32, cell: i32, cy: i32, h: i32): void {
-  const plane = <usize>(cell * W) << 2;
+export function poolBand(assoc: usize, aStride: usize, x: usize, xStride: usize, sums: usize, j0: i32, j1: i32, W: i32, cell: i32, cy: i32, h: i32): void {
+  const plane = aStride;
   const w = W / cell;
   for (let cx = 0; cx < w; cx++) {
     for (let j = j0; j < j1; j++) {
       let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0, s8 = s0;
-      const xp = x + <usize>(j - j0) * plane;
+      const xp = x + <usize>(j - j0) * xStride;
       for (let y = 0; y < cell; y++) {
         const p0 = <usize>(y * W + cx * cell) << 2, p1 = p0 + (<usize>cell << 2);
         for (let p = p0; p < p1; p += 16) {
