@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { executeWorkflow, nodeRegistry } from '../src/cli/execute.ts';
+import { useKernelThreads } from '../src/cli/node-host.ts';
 import { readWorkflowFile, withInput } from '../src/cli/workflow-file.ts';
 import type { Backend } from '../src/runtime/backends/backend.ts';
 import { createCpuBackend } from '../src/runtime/backends/cpu/cpu-backend.ts';
@@ -35,6 +36,7 @@ interface Setup {
 async function setup(job: OursJob): Promise<Setup | SkippedResult> {
   if (job.runtime === 'cpu') {
     const { createNodeGateway } = await import('../src/runtime/onnx/ort-node.ts');
+    useKernelThreads(job.threads); // as the CLI's CPU backend does
     return { backend: createCpuBackend(), gateway: createNodeGateway({ threads: job.threads }), close() {} };
   }
   if (job.runtime === 'wasm') {

@@ -63,7 +63,7 @@ export class Colorizer {
   /** `say` gets a line explaining the backend choice (see createNodeBackend). */
   static async open(settings: ColorizeSettings, say?: (line: string) => void): Promise<Colorizer> {
     const { workflow: wf, baseDir } = await loadTemplate(settings);
-    const { backend, close } = await createNodeBackend(settings.backend, say);
+    const { backend, close } = await createNodeBackend(settings.backend, say, settings.threads);
     try {
       const models = await createNodeModels(settings.modelsDir, backend, settings.threads); // one ONNX session per model file for all photos
       const shared = settings.reference ? new Executor({ registry: nodeRegistry() }) : undefined;

@@ -5,10 +5,13 @@
  * start-up time. `--backend auto` asks: WebGPU on a hardware adapter, else CPU (classifyAdapter,
  * the editor's rule too). `--backend webgpu` forces WebGPU.
  */
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import type { Backend } from '../runtime/backends/backend.ts';
 import { classifyAdapter } from '../runtime/backends/adapter-kind.ts';
 import { createCpuBackend } from '../runtime/backends/cpu/cpu-backend.ts';
+import { preferKernels } from '../runtime/backends/cpu/simd/simd.ts';
+import { startKernelThreads, type KernelThreads } from '../runtime/backends/cpu/simd/sp-threads.ts';
 import { WebGpuUnavailable } from '../runtime/backends/webgpu/device.ts';
 import type { HostIO, ModelHost } from '../runtime/engine/context.ts';
 import { MAX_IMAGE_FILE_BYTES, readRegularFileSync } from '../runtime/read-regular-file.ts';
@@ -53,13 +56,29 @@ export function createNodeIO(opts: NodeIOOptions): HostIO {
 
 export type BackendChoice = 'cpu' | 'webgpu' | 'auto';
 
+let kernelThreads: KernelThreads | null | undefined;
+
+/**
+ * SP-Pool and SP-Diffuse on two threads from now on, if `threads` (the cores this process may use;
+ * default: all) is at least 2: a helper thread is started once per process and kept (sp-threads.ts).
+ */
+export function useKernelThreads(threads = availableParallelism()): void {
+  if (threads < 2 || kernelThreads !== undefined) return;
+  kernelThreads = startKernelThreads();
+  if (kernelThreads) preferKernels(kernelThreads.kernels);
+}
+
 /**
  * The backend for `--backend`. `say` gets one line when the choice needs explaining: what `auto`
- * picked and why, or that a forced WebGPU runs on a software adapter.
+ * picked and why, or that a forced WebGPU runs on a software adapter. `threads`: the cores the CPU
+ * kernels may use (default: all; a batch worker sharing the cores passes its share).
  */
-export async function createNodeBackend(kind: BackendChoice, say: (line: string) => void = () => {}): Promise<{ backend: Backend; close(): void }> {
-  const cpu = { backend: createCpuBackend(), close() {} };
-  if (kind === 'cpu') return cpu;
+export async function createNodeBackend(kind: BackendChoice, say: (line: string) => void = () => {}, threads?: number): Promise<{ backend: Backend; close(): void }> {
+  const cpu = () => {
+    useKernelThreads(threads);
+    return { backend: createCpuBackend(), close() {} };
+  };
+  if (kind === 'cpu') return cpu();
   const { requestNodeDevice } = await import('../runtime/backends/webgpu/node-gpu.ts');
   const { createWebGpuBackend } = await import('../runtime/backends/webgpu/webgpu-backend.ts');
   let device;
@@ -68,13 +87,13 @@ export async function createNodeBackend(kind: BackendChoice, say: (line: string)
   } catch (e) {
     if (kind === 'webgpu' || !(e instanceof WebGpuUnavailable)) throw e;
     say(`backend: cpu (${e.message})`);
-    return cpu;
+    return cpu();
   }
   const adapter = classifyAdapter(device.adapterFacts);
   if (kind === 'auto' && adapter.kind === 'software') {
     device.close();
     say(`backend: cpu (WebGPU adapter ${adapter.reason}, slower than the CPU kernels)`);
-    return cpu;
+    return cpu();
   }
   if (kind === 'auto') say(`backend: webgpu (${adapter.reason})`);
   else if (adapter.kind === 'software') say(`backend: webgpu on ${adapter.reason}: expect it to be slower than --backend cpu`);
