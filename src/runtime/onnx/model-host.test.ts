@@ -215,11 +215,14 @@ describe('OnnxModelHost', () => {
     const h = host(d);
     const first = await h.manifest('tiny');
     expect(await h.manifest('tiny')).toBe(first);
+    const model = await h.load('tiny', 'refiner');
+    expect(await h.load('tiny', 'refiner')).toBe(model); // nothing changed: the same value
     const mpath = join(d, 'tiny', 'manifest.json');
     const m = JSON.parse(await readFile(mpath, 'utf8'));
     m.stages.refiner.sha256 = 'f'.repeat(64);
     await writeFile(mpath, JSON.stringify(m));
     expect((await h.manifest('tiny')).stages.refiner.sha256).toBe('f'.repeat(64));
+    await expect(h.load('tiny', 'refiner')).rejects.toThrow(/refiner\.onnx: SHA-256 mismatch, the manifest says f{64}/);
     await writeFile(mpath, JSON.stringify({ ...m, cell: 0 }));
     await expect(h.manifest('tiny')).rejects.toThrow(/manifest\.json: not a valid model-set manifest/);
   });
