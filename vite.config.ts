@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import { cspPlugin } from './scripts/vite-csp.ts';
 import { ISOLATION_HEADERS, isolationPlugin } from './scripts/vite-isolation.ts';
 import { modelsPlugin } from './scripts/vite-models.ts';
+import { ortPreloadPlugin } from './scripts/vite-ort-preload.ts';
 
 // The editor is a static site: `base: './'` makes every asset URL relative, so `dist/` works from
 // any static server or sub-path. onnxruntime-web resolves its .wasm files relative to its own
@@ -18,7 +19,8 @@ export default defineConfig(({ command }) => ({
   // are served (dev) or copied (build) with a models/index.json listing them (scripts/vite-models.ts).
   // Every page is cross-origin isolated (multi-threaded WASM): the dev server and `vite preview` send
   // the headers, the build writes them to dist/_headers for static hosts (scripts/vite-isolation.ts).
-  plugins: [cspPlugin(), modelsPlugin(), isolationPlugin()],
+  // The built pages preload onnxruntime-web's WASM binary for the engine (scripts/vite-ort-preload.ts).
+  plugins: [cspPlugin(), modelsPlugin(), isolationPlugin(), ortPreloadPlugin()],
   optimizeDeps: { exclude: ['onnxruntime-web', 'onnxruntime-web/wasm'] },
   worker: { format: 'es' },
   // Two pages share one code base: the editor, and the plugin panel that hosts (Photopea…) open.

@@ -2,7 +2,8 @@
  * The built site (vite build) ships a Content-Security-Policy on every page and boots under it with
  * no violations; under it, file content that reaches @comfyorg/litegraph's two code paths (the eval
  * in the number widget's prompt, and the HTML it builds for the node Properties menu from property
- * names) runs nothing. The build goes to a temporary folder, served by a small static server.
+ * names) runs nothing; the engine starts onnxruntime-web from the binary the page preloaded. The
+ * build goes to a temporary folder, served by a small static server.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -15,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../scripts/vite-csp.ts';
 import { headersFile, ISOLATION_HEADERS } from '../../scripts/vite-isolation.ts';
 import { listModelSets } from '../../scripts/vite-models.ts';
-import { ROOT, waitForEditor } from './harness.ts';
+import { STARTED } from '../../src/runtime/onnx/ort-web.ts';
+import { engineWorker, ROOT, waitForEditor } from './harness.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm',
@@ -110,6 +112,12 @@ describe('Content-Security-Policy of the built site', () => {
     });
     const nodes = JSON.parse(readFileSync(join(ROOT, 'workflows', 'disco-auto.json'), 'utf8')).nodes.length;
     expect(summary).toMatchObject({ ok: true, cancelled: false, executed: nodes });
+    // onnxruntime-web started from the binary the page preloaded (scripts/vite-ort-preload.ts): the
+    // engine worker never downloaded it, the page did once.
+    const countOrtFiles = () => performance.getEntriesByType('resource').filter((e) => /ort-wasm-simd-threaded-/.test(e.name)).length;
+    const engine = await engineWorker(page);
+    expect(await engine.evaluate((name) => performance.getEntriesByName(name).length, STARTED)).toBe(1);
+    expect([await page.evaluate(countOrtFiles), await engine.evaluate(countOrtFiles)]).toEqual([1, 0]);
     expect(await violations()).toEqual([]);
     expect(errors).toEqual([]);
     // A production build in production mode: no Lit dev-mode notice, and nothing else warns on load and run.

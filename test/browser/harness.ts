@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { createServer, type PluginOption, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -90,6 +90,15 @@ export async function waitForEditor(page: Page, errors: string[] = []): Promise<
     throw new Error(`the editor did not start: ${(e as Error).message}\npage errors:\n${errors.join('\n')}`);
   });
   await page.evaluate(() => (window as any).discoEditor.restored);
+}
+
+/**
+ * The editor's engine worker among the page's workers (onnxruntime-web's thread workers may run the
+ * same script; the engine's is the one named `disco-engine`).
+ */
+export async function engineWorker(page: Page): Promise<Worker> {
+  for (const w of page.workers()) if ((await w.evaluate(() => self.name).catch(() => '')) === 'disco-engine') return w;
+  throw new Error(`no engine worker among ${page.workers().map((w) => w.url()).join(', ') || 'no workers'}`);
 }
 
 /** Screen position (page pixels) of a node's input or output slot centre. */

@@ -14,7 +14,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STARTED } from '../../src/runtime/onnx/ort-web.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { engineWorker, startHarness, type Harness } from './harness.ts';
 
 interface WorkerReport { lab: boolean; sp: boolean; kmeans: boolean; labSame: boolean; recombineSame: boolean; error?: string }
 
@@ -138,9 +138,8 @@ describe('the editor\'s engine worker', () => {
   it('starts onnxruntime-web before any workflow opens, on the CPU path', async () => {
     // This page opened no workflow (example=none): no model set was asked for.
     await h.page.waitForFunction(() => /^CPU/.test(document.getElementById('backend')?.textContent ?? ''), null, { timeout: 60_000 });
-    const engine = h.page.workers().find((w) => w.url().includes('engine-worker'));
-    expect(engine, h.page.workers().map((w) => w.url()).join(', ')).toBeDefined();
-    const seen = () => engine!.evaluate((name) => ({
+    const engine = await engineWorker(h.page);
+    const seen = () => engine.evaluate((name) => ({
       started: performance.getEntriesByName(name).length > 0,
       models: performance.getEntriesByType('resource').filter((e) => e.name.includes('/models/')).length,
     }), STARTED);

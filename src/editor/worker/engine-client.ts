@@ -15,6 +15,7 @@ import {
   BACKEND_CHOICES, type BackendChoice, type BackendInfo, type FromWorker, type InspectQuery, type InspectResult, type NodeImage,
   type RunSummary, type ToWorker,
 } from './protocol.ts';
+import { fetchOrtBinary, ortPreloadUrl } from './ort-preload.ts';
 import type { PhotoPixels } from './photo-pixels.ts';
 
 export const BACKEND_STORAGE_KEY = 'disco.backend';
@@ -79,7 +80,12 @@ export class EngineClient {
   private start(): void {
     this.worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: 'disco-engine' });
     this.worker.onmessage = (e: MessageEvent<FromWorker>) => this.receive(e.data);
-    this.send({ type: 'init', modelsUrl: new URL('models/', document.baseURI).href, backend: this.backendChoice });
+    const ortUrl = ortPreloadUrl();
+    this.send({ type: 'init', modelsUrl: new URL('models/', document.baseURI).href, backend: this.backendChoice, ortBinary: ortUrl !== undefined });
+    if (ortUrl) {
+      const worker = this.worker;
+      void fetchOrtBinary(ortUrl).then((bytes) => worker.postMessage({ type: 'ort-binary', bytes } satisfies ToWorker, bytes ? [bytes] : []));
+    }
     const sets = [...this.modelSets.keys()]; // a new worker (another backend) loads them again
     this.modelSets.clear();
     this.prepareModels(sets);

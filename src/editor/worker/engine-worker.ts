@@ -51,6 +51,9 @@ let queue: Promise<void> = Promise.resolve();
 /** The last run's values, for the viewer's inspect requests. */
 let last: LastRun | undefined;
 let modelsUrl = '';
+/** onnxruntime-web's WASM binary when the page preloaded it (`ort-binary`), for ORT to start from. */
+let ortBinary: Promise<ArrayBuffer | undefined> = Promise.resolve(undefined);
+let giveOrtBinary: (bytes: ArrayBuffer | undefined) => void = () => {};
 /** Node errors that may mean the device is gone (then a failed run waits to learn whether it is). */
 const GPU_TROUBLE = /GPU|device|mapAsync|buffer/i;
 /** Set once the WebGPU device is lost: from then on everything runs on the CPU (and ORT on WASM). */
@@ -73,7 +76,8 @@ const env: EngineEnvironment = {
 const isOrtThread = scope.name.startsWith('em-pthread');
 if (!isOrtThread) scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const msg = e.data;
-  if (msg.type === 'init') init(msg.modelsUrl, msg.backend);
+  if (msg.type === 'init') init(msg.modelsUrl, msg.backend, msg.ortBinary);
+  else if (msg.type === 'ort-binary') giveOrtBinary(msg.bytes);
   else if (msg.type === 'prepare-models') prepareModels(msg.set);
   else if (msg.type === 'photo') io.putDecoded(msg.key, msg.blob, msg.pixels);
   else if (msg.type === 'cancel') controllers.get(msg.runId)?.abort();
@@ -95,9 +99,10 @@ if (!isOrtThread) scope.onmessage = (e: MessageEvent<ToWorker>) => {
   }
 };
 
-function init(url: string, asked: BackendChoice): void {
+function init(url: string, asked: BackendChoice, binaryFollows: boolean): void {
   modelsUrl = url;
   choice = asked;
+  if (binaryFollows) ortBinary = new Promise((resolve) => (giveOrtBinary = resolve));
   const chosen = chooseBackend(asked, env);
   backendReady = chosen.then(({ backend, info }) => {
     post({ type: 'ready', backend: info.label, fallbackReason: info.kind === 'cpu' ? info.reason : undefined, info });
@@ -124,7 +129,7 @@ function watchDevice(backend: Backend): void {
     backendReady = Promise.resolve(cpu);
     executor = new Executor({ registry });
     last = undefined;
-    const gateway = createWebGateway({ prefer: 'wasm', threads: wasmThreads(env) });
+    const gateway = createWebGateway({ prefer: 'wasm', threads: wasmThreads(env), wasmBinary: ortBinary });
     models = modelHost(gateway);
     const now = cpuInfo(choice, lostReason, env);
     post({ type: 'ready', backend: now.label, fallbackReason: lostReason, info: now });
@@ -256,14 +261,14 @@ function prepareModels(set: string): void {
  * Model sets fetched from `<page>/models/<set>/manifest.json`. On the WebGPU backend onnxruntime-web
  * shares its device, so GPU tensors pass between our kernels and ORT without copies; on the CPU
  * backend ORT runs on WASM, one thread per core when the page is cross-origin isolated, and starts
- * as soon as the worker does (OrtGateway.start: its 14 MB WASM downloads and compiles while the page
- * settles, before any workflow opens), so a model set asked for later finds it running.
+ * as soon as the worker does (OrtGateway.start), from the binary the page preloaded if it did (else
+ * ORT downloads its 14 MB itself), so a model set asked for later finds it running.
  */
 function modelHost(gateway?: Promise<OrtGateway>): OnnxModelHost {
   const threads = wasmThreads(env);
   gateway ??= backendReady.then((b) => {
     const device = gpuDeviceOf(b);
-    return device ? createWebGateway({ device, threads }) : createWebGateway({ prefer: 'wasm', threads });
+    return device ? createWebGateway({ device, threads }) : createWebGateway({ prefer: 'wasm', threads, wasmBinary: ortBinary });
   });
   // A failed start is reported by the first session that needs the runtime.
   void gateway.then((g) => g.start?.(), () => undefined);

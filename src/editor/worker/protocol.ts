@@ -29,8 +29,13 @@ export interface BackendInfo {
 }
 
 export type ToWorker =
-  /** First message: where model sets are served (`<page>/models/`) and which backend to use. */
-  | { type: 'init'; modelsUrl: string; backend: BackendChoice }
+  /**
+   * First message: where model sets are served (`<page>/models/`) and which backend to use.
+   * `ortBinary`: an `ort-binary` message follows (the page preloaded onnxruntime-web's WASM binary).
+   */
+  | { type: 'init'; modelsUrl: string; backend: BackendChoice; ortBinary: boolean }
+  /** onnxruntime-web's WASM-only binary as the page preloaded it, or none if that failed. */
+  | { type: 'ort-binary'; bytes?: ArrayBuffer }
   /**
    * The graph uses this model set: create its sessions now (and warm them up), so a Run does not
    * wait for them. Answered once with `models-ready`.

@@ -39,6 +39,11 @@ export interface WebGatewayOptions {
   readonly wasmPaths?: string;
   /** WASM threads (default: ORT's choice; multi-threading needs a cross-origin isolated page). */
   readonly threads?: number;
+  /**
+   * The WASM-only build's binary, when the page already has it (a preload): ORT's first call waits for
+   * it and starts from it instead of downloading the file; if it resolves to undefined, ORT downloads.
+   */
+  readonly wasmBinary?: Promise<ArrayBuffer | undefined>;
 }
 
 /**
@@ -99,6 +104,11 @@ export async function createWebGateway(opts: WebGatewayOptions = {}): Promise<Or
   const ort: OrtModule = webgpu || inNode ? await import('onnxruntime-web') : await import('onnxruntime-web/wasm');
   if (opts.wasmPaths) ort.env.wasm.wasmPaths = opts.wasmPaths;
   if (opts.threads) ort.env.wasm.numThreads = opts.threads;
+  const binary = webgpu ? undefined : opts.wasmBinary;
+  const withBinary = async () => {
+    const bytes = await binary;
+    if (bytes && !ort.env.wasm.wasmBinary) ort.env.wasm.wasmBinary = bytes;
+  };
   // GPU tensors cross the boundary only on a shared device: outputs on ORT's own device would be
   // buffers our backend cannot use, so without `device` ORT computes on WebGPU but returns CPU tensors.
   const shared = webgpu && opts.device !== undefined;
@@ -109,7 +119,7 @@ export async function createWebGateway(opts: WebGatewayOptions = {}): Promise<Or
   // One call at a time, each in its own task (see next-task.ts), so the worker handles messages between them.
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(f: () => Promise<T>): Promise<T> => {
-    const next = chain.then(nextTask, nextTask).then(f);
+    const next = chain.then(nextTask, nextTask).then(withBinary).then(f);
     chain = next.catch(() => undefined);
     return next;
   };
