@@ -44,6 +44,8 @@ const registry = new NodeRegistry(allNodes.map((def): NodeDef => ({
 let executor = new Executor({ registry });
 const io = new BlobImageIO();
 let models: OnnxModelHost | undefined;
+/** Settles once onnxruntime-web's start has been asked for (its files are downloading then), or could not be. */
+let ortStarting: Promise<void> = Promise.resolve();
 /** Warm-ups (of prepared model sets, of the CPU kernels), stopped when a run comes (it needs the worker more). */
 const warmUps = new Set<AbortController>();
 const controllers = new Map<number, AbortController>();
@@ -107,10 +109,12 @@ function init(url: string, asked: BackendChoice, binaryFollows: boolean): void {
   backendReady = chosen.then(({ backend, info }) => {
     post({ type: 'ready', backend: info.label, fallbackReason: info.kind === 'cpu' ? info.reason : undefined, info });
     watchDevice(backend);
-    if (info.kind === 'cpu') warmUpKernels(backend);
     return backend;
   });
   models = modelHost();
+  // The CPU kernels warm up once onnxruntime-web's start is under way: before, their tasks would hold
+  // back its import; then, its 14 MB download leaves this thread idle for them.
+  void Promise.all([chosen, ortStarting]).then(([{ backend, info }]) => info.kind === 'cpu' && warmUpKernels(backend), () => undefined);
 }
 
 function gpuDeviceOf(b: Backend): GPUDevice | undefined {
@@ -271,7 +275,7 @@ function modelHost(gateway?: Promise<OrtGateway>): OnnxModelHost {
     return device ? createWebGateway({ device, threads }) : createWebGateway({ prefer: 'wasm', threads, wasmBinary: ortBinary });
   });
   // A failed start is reported by the first session that needs the runtime.
-  void gateway.then((g) => g.start?.(), () => undefined);
+  ortStarting = gateway.then((g) => void g.start?.(), () => undefined);
   return new OnnxModelHost({
     source: fetchModelSource({ baseUrl: modelsUrl }),
     gateway,

@@ -7,7 +7,7 @@
  * 256 took 325 ms cold and 125 ms after this warm-up (medians; the Anchor Locator's k-means 19 -> 6
  * ms, Recombine 41 -> 21, RGB->Lab 136 -> 66, SP-Pool 34 -> 14). Three rounds on a 64x48 image
  * do it (155-460 ms at that load, the first round mostly instantiating what a run would instantiate
- * anyway); the engine worker runs them as soon as it starts, before a workflow is opened.
+ * anyway); the engine worker runs them while onnxruntime-web downloads, before a workflow is opened.
  * Each step is a task of its own and `signal` stops the rest, so a run that comes meanwhile waits
  * for one step at most.
  */
