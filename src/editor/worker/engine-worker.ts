@@ -112,8 +112,9 @@ function init(url: string, asked: BackendChoice, binaryFollows: boolean): void {
     return backend;
   });
   models = modelHost();
-  // The CPU kernels warm up once onnxruntime-web's start is under way: before, their tasks would hold
-  // back its import; then, its 14 MB download leaves this thread idle for them.
+  // The CPU kernels warm up once onnxruntime-web's start is under way: begun earlier, their tasks held
+  // back its import. They run one step per task, between ORT's own (its download, when the page did not
+  // preload the binary, or its start and the session creates when it did).
   void Promise.all([chosen, ortStarting]).then(([{ backend, info }]) => info.kind === 'cpu' && warmUpKernels(backend), () => undefined);
 }
 
