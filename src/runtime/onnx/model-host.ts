@@ -174,8 +174,8 @@ export class OnnxModelHost implements ModelHost {
     const stages = STAGE_NAMES.filter((s) => m.stages[s]);
     const loading = Promise.all(stages.map((s) => this.load(set, s, run)));
     // The files' downloads are under way (each load's fetch starts before its first await): start the
-    // runtime meanwhile, not after the first file arrives, and not before the downloads start
-    // (onnxruntime-web's start blocks its thread for a while, which would hold them back).
+    // runtime meanwhile, not after the first file arrives, if nobody started it yet (the editor's
+    // engine worker starts it at init).
     const gateway = await this.opts.gateway;
     gateway.start?.();
     const loaded = await loading;

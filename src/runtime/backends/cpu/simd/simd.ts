@@ -49,6 +49,18 @@ const CHANNEL_GROUP = 8;
  */
 export const PLANE_PAD = 16;
 
+/** A float32 view of `memory` with at least `bytes` bytes (grows it when needed). */
+export function reserveFloat32(memory: WebAssembly.Memory, bytes: number): Float32Array {
+  const missing = bytes - memory.buffer.byteLength;
+  if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+  return new Float32Array(memory.buffer);
+}
+
+/** Copies band cy (`band` values) of each of the `planes` planes of `src` (each `size` long) to `f32` from `at`, `ps` apart. */
+export function copyBand(f32: Float32Array, at: number, src: Float32Array, planes: number, size: number, cy: number, band: number, ps: number): void {
+  for (let k = 0; k < planes; k++) f32.set(src.subarray(k * size + cy * band, k * size + (cy + 1) * band), at + k * ps);
+}
+
 let loaded: SimdKernels | null | undefined;
 let preferred: SimdKernels | undefined;
 
@@ -75,23 +87,15 @@ function load(): SimdKernels | null {
   if (!module) return null;
   const { memory, wasm } = module;
 
-  /** A float32 view of the memory with at least `bytes` bytes (grows it when needed). */
-  const reserve = (bytes: number) => {
-    const missing = bytes - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
-    return { f32: new Float32Array(memory.buffer) };
-  };
   /** Copies band cy of the 9 association planes to float32 index 0 of `f32`, `ps` apart. */
-  const copyAssoc = (f32: Float32Array, assoc: Float32Array, g: SpGrid, cy: number, ps = g.cell * g.W) => {
-    const plane = g.cell * g.W, hw = g.H * g.W;
-    for (let k = 0; k < 9; k++) f32.set(assoc.subarray(k * hw + cy * plane, k * hw + (cy + 1) * plane), k * ps);
-  };
+  const copyAssoc = (f32: Float32Array, assoc: Float32Array, g: SpGrid, cy: number, ps = g.cell * g.W) =>
+    copyBand(f32, 0, assoc, 9, g.H * g.W, cy, g.cell * g.W, ps);
   return {
     diffuse(tokens, C, assoc, g) {
       const { H, W, h, cell } = g;
       const hw = H * W, plane = cell * W, ps = plane + PLANE_PAD;
       const tokAt = 9 * ps, outAt = (tokAt + tokens.length + 3) & ~3; // float32 indices, 16-byte aligned
-      const { f32 } = reserve(4 * (outAt + CHANNEL_GROUP * ps));
+      const f32 = reserveFloat32(memory, 4 * (outAt + CHANNEL_GROUP * ps));
       f32.set(tokens, tokAt);
       const out = new Float32Array(C * hw);
       for (let cy = 0; cy < h; cy++) {
@@ -109,7 +113,7 @@ function load(): SimdKernels | null {
       const { H, W, h, w, cell } = g;
       const hw = H * W, plane = cell * W, ps = plane + PLANE_PAD;
       const xAt = 9 * ps, sumsAt = 4 * (xAt + CHANNEL_GROUP * ps); // float32 index; bytes (a multiple of 16)
-      const { f32 } = reserve(sumsAt + 8 * (C + 1) * h * w);
+      const f32 = reserveFloat32(memory, sumsAt + 8 * (C + 1) * h * w);
       const sums = new Float64Array(memory.buffer, sumsAt, (C + 1) * h * w);
       sums.fill(0);
       for (let cy = 0; cy < h; cy++) {
@@ -117,7 +121,7 @@ function load(): SimdKernels | null {
         wasm.poolMassBand(0, 4 * ps, sumsAt, W, cell, cy, h);
         for (let j0 = 1; j0 <= C; j0 += CHANNEL_GROUP) {
           const j1 = Math.min(C + 1, j0 + CHANNEL_GROUP);
-          for (let j = j0; j < j1; j++) f32.set(x.subarray((j - 1) * hw + cy * plane, (j - 1) * hw + (cy + 1) * plane), xAt + (j - j0) * ps);
+          copyBand(f32, xAt, x.subarray((j0 - 1) * hw), j1 - j0, hw, cy, plane, ps);
           wasm.poolBand(0, 4 * ps, 4 * xAt, 4 * ps, sumsAt, j0, j1, W, cell, cy, h);
         }
       }
@@ -126,8 +130,7 @@ function load(): SimdKernels | null {
 
     sizesBand(assoc, g, cy) {
       const countsAt = 4 * 9 * g.cell * g.W; // bytes, after the band's association planes
-      reserve(countsAt + 4 * 9 * g.w);
-      copyAssoc(new Float32Array(memory.buffer), assoc, g, cy);
+      copyAssoc(reserveFloat32(memory, countsAt + 4 * 9 * g.w), assoc, g, cy);
       wasm.sizesBand(0, countsAt, g.W, g.cell);
       return new Int32Array(memory.buffer, countsAt, 9 * g.w);
     },

@@ -20,7 +20,7 @@ import { Worker } from 'node:worker_threads';
 import type { SpGrid } from '../../ops/superpixel-ops.ts';
 import { instantiateModule } from './instantiate.ts';
 import { SHARED_MAX_PAGES } from './shared-memory.ts';
-import { oneThreadKernels, PLANE_PAD, type SimdKernels, type SpExports } from './simd.ts';
+import { copyBand, oneThreadKernels, PLANE_PAD, reserveFloat32, type SimdKernels, type SpExports } from './simd.ts';
 import { WASM_BASE64 } from './sp-kernels-shared.wasm.ts';
 
 /**
@@ -97,16 +97,6 @@ export function startKernelThreads(): KernelThreads | null {
   /** Whether the worker can take the job: it runs, the maps fit in `bytes`, the bands in one job. */
   const usable = (g: SpGrid, bytes: number) => ready && !failed && g.h >= 2 && g.cell % 4 === 0
     && bytes <= SHARED_MAX_PAGES * 65536 && 3 * g.h <= MAX_CALLS;
-  /** A float32 view of the memory with at least `bytes` bytes. */
-  const reserve = (bytes: number) => {
-    const missing = bytes - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
-    return new Float32Array(memory.buffer);
-  };
-  /** Copies band cy (`band` values) of each of the `planes` planes of `src` (each `size` long) to `at`, `ps` apart. */
-  const copyBand = (f32: Float32Array, at: number, src: Float32Array, planes: number, size: number, cy: number, band: number, ps: number) => {
-    for (let k = 0; k < planes; k++) f32.set(src.subarray(k * size + cy * band, k * size + (cy + 1) * band), at + k * ps);
-  };
   /** The first band the worker takes. */
   const split = (h: number) => Math.min(h - 1, Math.max(1, Math.round(h * MAIN_SHARE)));
 
@@ -120,7 +110,7 @@ export function startKernelThreads(): KernelThreads | null {
       const block = (9 + C) * ps, at = (cy: number) => cy * block;
       const mainSumsAt = 4 * h * block, workerSumsAt = mainSumsAt + 8 * (C + 1) * n;
       if (!usable(g, workerSumsAt + 8 * (C + 1) * n)) return one.pool(x, C, assoc, g);
-      const f32 = reserve(workerSumsAt + 8 * (C + 1) * n);
+      const f32 = reserveFloat32(memory, workerSumsAt + 8 * (C + 1) * n);
       const mainSums = new Float64Array(memory.buffer, mainSumsAt, (C + 1) * n);
       const workerSums = new Float64Array(memory.buffer, workerSumsAt, (C + 1) * n);
       const copyIn = (cy: number) => {
