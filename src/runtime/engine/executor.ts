@@ -117,7 +117,7 @@ export class Executor {
     try {
       await run.execute();
     } finally {
-      run.unpinAll();
+      run.finish();
     }
     const outputs: Record<string, Values> = Object.create(null);
     for (const t of targets) {
@@ -148,6 +148,9 @@ class Run {
   private readonly pinned: string[] = [];
   private readonly registry: NodeRegistry;
   private readonly cache: ValueCache;
+  /** Rejects when the caller's signal aborts; undefined when the caller gave none. */
+  private readonly aborted?: Promise<never>;
+  private readonly stopWatching?: () => void;
 
   constructor(
     executor: Executor,
@@ -158,6 +161,15 @@ class Run {
   ) {
     this.registry = executor.registry;
     this.cache = executor.cache;
+    // One abort listener for the whole run, not one per awaited node (Node's addEventListener costs
+    // tens of µs a call). Without a caller's signal nothing can abort: nodes are awaited as they are.
+    if (opts.signal) {
+      let onAbort!: () => void;
+      this.aborted = new Promise<never>((_, reject) => { onAbort = () => reject(new Error('aborted')); }); // the run sees signal.aborted and cancels
+      this.aborted.catch(() => {}); // an abort after the run's last await is nobody's error
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.stopWatching = () => signal.removeEventListener('abort', onAbort);
+    }
   }
 
   private emit(e: NodeEvent): void {
@@ -170,8 +182,15 @@ class Run {
     this.emit({ nodeId, state: 'skipped', reason });
   }
 
-  unpinAll(): void {
+  /** Unpins what the run held and drops its abort listener. */
+  finish(): void {
     for (const k of this.pinned.splice(0)) this.cache.unpin(k);
+    this.stopWatching?.();
+  }
+
+  /** `p`, or a rejection as soon as the signal aborts, even if the node ignores its signal (its late result is dropped). */
+  private abortable<T>(p: Promise<T>): Promise<T> {
+    return this.aborted ? Promise.race([p, this.aborted]) : p;
   }
 
   async execute(): Promise<void> {
@@ -216,7 +235,7 @@ class Run {
         }
         const ctx = this.context(id, () => active);
         const params = resolveParams(def, node);
-        const fingerprint = def.fingerprint ? await abortable(Promise.resolve(def.fingerprint(ctx, params)), this.signal) : undefined;
+        const fingerprint = def.fingerprint ? await this.abortable(Promise.resolve(def.fingerprint(ctx, params))) : undefined;
         const key = cacheKey({
           type: def.id, version: def.version, params, upstream, fingerprint,
           salt: def.notIdempotent ? `never-cached:${++nonceCounter}` : undefined,
@@ -233,7 +252,7 @@ class Run {
         }
 
         this.emit({ nodeId: id, state: 'running' });
-        const out = await abortable(Promise.resolve(def.execute(ctx, inputs, params)), this.signal);
+        const out = await this.abortable(Promise.resolve(def.execute(ctx, inputs, params)));
         if (this.signal.aborted) this.cancel(i, id);
         checkOutputs(def, out);
         active = false;
@@ -298,15 +317,6 @@ class Run {
       io: this.opts.io ?? noIo,
     };
   }
-}
-
-/** Rejects as soon as the signal aborts, even if the node ignores its signal; its late result is dropped. */
-function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Error('aborted')); // the run sees signal.aborted and cancels
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** A bypassed node hands each output the first connected input of the same port type. */
