@@ -38,17 +38,24 @@ export interface DecodeOptions {
 }
 
 export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): Promise<ImageValue> {
+  return decodePlainPng(bytes, opts) ?? decodeWithSharp(bytes, opts.name ?? 'image', opts);
+}
+
+/**
+ * The image if it is a plain PNG (png-decode.ts), decoded synchronously (`bytes` are not kept), or
+ * undefined for anything that needs sharp. Throws for a PNG over the limits.
+ */
+export function decodePlainPng(bytes: Uint8Array, opts: DecodeOptions = {}): ImageValue | undefined {
   const name = opts.name ?? 'image';
   const png = simplePng(bytes);
-  if (png) {
-    checkSize(name, png.width, png.height, opts);
-    const rgba = decodeSimplePng(png);
-    const hadAlpha = png.channels === 2 || png.channels === 4; // gray+alpha, RGBA
-    const facts = { hadAlpha, format: 'png', bitDepth: 'uchar' };
-    // A gray PNG has no colour to look for (the scan takes a pass over every pixel of a gray photo).
-    if (rgba) return imageValue(name, png.width, png.height, rgba, png.channels < 3 ? { ...facts, hadColor: false } : facts);
-  }
-  return decodeWithSharp(bytes, name, opts);
+  if (!png) return undefined;
+  checkSize(name, png.width, png.height, opts);
+  const rgba = decodeSimplePng(png);
+  if (!rgba) return undefined;
+  const hadAlpha = png.channels === 2 || png.channels === 4; // gray+alpha, RGBA
+  const facts = { hadAlpha, format: 'png', bitDepth: 'uchar' };
+  // A gray PNG has no colour to look for (the scan takes a pass over every pixel of a gray photo).
+  return imageValue(name, png.width, png.height, rgba, png.channels < 3 ? { ...facts, hadColor: false } : facts);
 }
 
 /** Any format sharp reads; exported for the test that holds the PNG fast path to the same pixels. */

@@ -15,7 +15,7 @@ import { startKernelThreads, type KernelThreads } from '../runtime/backends/cpu/
 import { WebGpuUnavailable } from '../runtime/backends/webgpu/device.ts';
 import type { HostIO, ModelHost } from '../runtime/engine/context.ts';
 import { MAX_IMAGE_FILE_BYTES, readRegularFileSync } from '../runtime/read-regular-file.ts';
-import { decodeImage, ImageInputError, sha256Hex } from './image-io.ts';
+import { decodePlainPng, decodeWithSharp, ImageInputError, sha256Hex } from './image-io.ts';
 
 export interface NodeIOOptions {
   /** Relative image paths in a workflow resolve against this folder (the workflow file's). */
@@ -25,30 +25,46 @@ export interface NodeIOOptions {
   readonly memoryBudget?: number;
 }
 
+/**
+ * Photos are read into one buffer kept for the process: a fresh buffer per run is fresh memory, and
+ * touching it cost more than the read (0.3-0.5 ms of a 175 kB PNG's 0.6 in a pipeline run; bench/README.md).
+ * `reads` counts the reads into it, so a fingerprint's bytes are known to be still there.
+ */
+const photoBytes = { buffer: Buffer.alloc(0), reads: 0 };
+
+function photoScratch(bytes: number): Buffer {
+  if (photoBytes.buffer.length < bytes) photoBytes.buffer = Buffer.allocUnsafe(bytes);
+  photoBytes.reads++;
+  return photoBytes.buffer;
+}
+
 export function createNodeIO(opts: NodeIOOptions): HostIO {
   // Read synchronously: a photo takes well under a millisecond to read, less than the thread-pool
   // hand-offs of an asynchronous read (read-regular-file.ts).
-  const bytesOf = (ref: string): { path: string; bytes: Buffer } => {
+  const bytesOf = (ref: string): Buffer => {
     if (!ref) throw new ImageInputError('no image given: pass --input <image> or set the Load Image node\'s "image" parameter');
     const path = isAbsolute(ref) ? ref : resolve(opts.baseDir, ref);
     try {
-      return { path, bytes: readRegularFileSync(path, { what: 'image file', name: ref, maxBytes: MAX_IMAGE_FILE_BYTES }) };
+      return readRegularFileSync(path, { what: 'image file', name: ref, maxBytes: MAX_IMAGE_FILE_BYTES, into: photoScratch });
     } catch (e) {
       throw new ImageInputError((e as Error).message);
     }
   };
   // The executor asks for a Load Image node's fingerprint right before loading it: the bytes just
-  // hashed are the ones decoded (one read instead of two, and no change of the file in between).
-  let hashed: { ref: string; bytes: Buffer } | undefined;
+  // hashed are the ones decoded (one read instead of two, and no change of the file in between),
+  // unless another run in this thread has read a photo into the buffer since.
+  let hashed: { ref: string; bytes: Buffer; read: number } | undefined;
   return {
     async loadImage(ref) {
-      const bytes = hashed?.ref === ref ? hashed.bytes : bytesOf(ref).bytes;
+      const bytes = hashed?.ref === ref && hashed.read === photoBytes.reads ? hashed.bytes : bytesOf(ref);
       hashed = undefined;
-      return decodeImage(bytes, { name: ref, pixelLimit: opts.pixelLimit, memoryBudget: opts.memoryBudget });
+      const decodeOpts = { name: ref, pixelLimit: opts.pixelLimit, memoryBudget: opts.memoryBudget };
+      // sharp decodes asynchronously, while another run may read into the buffer: it gets a copy.
+      return decodePlainPng(bytes, decodeOpts) ?? decodeWithSharp(Buffer.from(bytes), ref, decodeOpts);
     },
     async fingerprint(ref) {
-      const { bytes } = bytesOf(ref);
-      hashed = { ref, bytes };
+      const bytes = bytesOf(ref);
+      hashed = { ref, bytes, read: photoBytes.reads };
       return sha256Hex(bytes);
     },
   };

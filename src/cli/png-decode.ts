@@ -57,7 +57,7 @@ export function decodeSimplePng(png: SimplePng): Uint8ClampedArray | undefined {
   try {
     // Output in one buffer of the expected size (zlib's default: 16 kB pieces joined at the end).
     const size = stride * height + 1;
-    raw = inflateSync(Buffer.concat(png.idat), { chunkSize: Math.max(64, size), maxOutputLength: size });
+    raw = inflateSync(joined(png.idat), { chunkSize: Math.max(64, size), maxOutputLength: size });
   } catch {
     return undefined;
   }
@@ -69,6 +69,21 @@ export function decodeSimplePng(png: SimplePng): Uint8ClampedArray | undefined {
     prev = row;
   }
   return toRgba(raw, width, height, channels);
+}
+
+/** The IDAT chunks joined (zlib wants them in one piece), in a buffer kept between calls: a fresh one is fresh memory. */
+let idatScratch = new Uint8Array(0);
+
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  if (idatScratch.length < total) idatScratch = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    idatScratch.set(p, at);
+    at += p.length;
+  }
+  return idatScratch.subarray(0, total);
 }
 
 /** Undoes a row's filter in place (PNG spec §9); false for an unknown filter type. */

@@ -9,7 +9,14 @@ import { readRegularFile, readRegularFileSync, type ReadOptions } from './read-r
 const readers: [string, (path: string, opts: ReadOptions) => Promise<Buffer>][] = [
   ['readRegularFile', readRegularFile],
   ['readRegularFileSync', async (path, opts) => readRegularFileSync(path, opts)],
+  // Into one scratch, too small at first, so it grows: a copy of the view, since the next read reuses it.
+  ['readRegularFileSync into a scratch', async (path, opts) => Buffer.from(readRegularFileSync(path, { ...opts, into: scratch }))],
 ];
+let kept = Buffer.alloc(4, 0xee);
+function scratch(bytes: number): Buffer {
+  if (kept.length < bytes) kept = Buffer.alloc(bytes, 0xee);
+  return kept;
+}
 
 describe.each(readers)('%s', (_name, readFile) => {
   const dir = mkdtempSync(join(tmpdir(), 'disco-read-'));
@@ -20,6 +27,13 @@ describe.each(readers)('%s', (_name, readFile) => {
     symlinkSync(join(dir, 'a.txt'), join(dir, 'link.txt'));
     expect((await read(join(dir, 'a.txt'))).toString()).toBe('hello');
     expect((await read(join(dir, 'link.txt'))).toString()).toBe('hello');
+  });
+
+  it('reads a short file after a long one (only its own bytes)', async () => {
+    writeFileSync(join(dir, 'long.txt'), 'x'.repeat(100));
+    writeFileSync(join(dir, 'short.txt'), 'hi');
+    expect((await read(join(dir, 'long.txt'))).toString()).toBe('x'.repeat(100));
+    expect((await read(join(dir, 'short.txt'))).toString()).toBe('hi');
   });
 
   it('refuses /dev/zero, a symlink to it, a FIFO and a directory without reading them', async () => {

@@ -4,7 +4,7 @@
  * `/dev/zero`, a FIFO, a socket or a directory is refused with one line naming the file, instead of
  * reading without end or blocking forever. Node only (node:fs).
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
 /** Limits in bytes, per kind of file. */
@@ -61,9 +61,10 @@ export async function readRegularFile(path: string, opts: ReadOptions): Promise<
 /**
  * The same, synchronously: for the CLI's images, where the four hand-offs to libuv's thread pool
  * (open, stat, read, close) cost more than reading a photo (1-10 ms of waiting in a pipeline run
- * against about 0.1 ms of work; bench/README.md, "Parameter-free stages, evening pass").
+ * against about 0.1 ms of work; bench/README.md, "Parameter-free stages, evening pass"). With
+ * `into`, the bytes go into the buffer it gives, and the result is a view of that buffer.
  */
-export function readRegularFileSync(path: string, opts: ReadOptions): Buffer {
+export function readRegularFileSync(path: string, opts: ReadOptions & { readonly into?: Scratch }): Buffer {
   const fail = failing(path, opts);
   let fd: number;
   try {
@@ -74,6 +75,7 @@ export function readRegularFileSync(path: string, opts: ReadOptions): Buffer {
   try {
     const st = fstatSync(fd);
     checkStat(st, opts, fail);
+    if (opts.into) return readInto(fd, opts.into(st.size).subarray(0, st.size));
     // readFileSync reads a regular file up to the size its own fstat gives, or to its end if that is 0.
     return st.size ? readFileSync(fd) : Buffer.alloc(0);
   } catch (e) {
@@ -81,6 +83,23 @@ export function readRegularFileSync(path: string, opts: ReadOptions): Buffer {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Gives a buffer of at least `bytes` bytes to read a file into (one kept between reads: a fresh
+ * buffer is fresh memory, and touching it first costs more than reading a photo into it).
+ */
+export type Scratch = (bytes: number) => Buffer;
+
+/** Reads `out.length` bytes from the start of the file, or fewer if it ends first: a view of `out`. */
+function readInto(fd: number, out: Buffer): Buffer {
+  let at = 0;
+  while (at < out.length) {
+    const n = readSync(fd, out, at, out.length - at, at);
+    if (n === 0) break;
+    at += n;
+  }
+  return out.subarray(0, at);
 }
 
 // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
