@@ -79,8 +79,9 @@ describe('k-means details', () => {
   it('the SIMD step with member sums: the same labels, the float64 sums of the members in token order, its tokens kept per owner only', () => {
     const step = simdAssignSum(), assign = simdAssign();
     expect(step, 'Node has WebAssembly SIMD').not.toBeNull();
-    const r = mulberry32(9), n = 40;
-    for (const c of [13, 64]) { // an odd count of channels takes the scalar tail
+    const r = mulberry32(9);
+    // An odd count of channels takes the scalar tail; an odd count of tokens leaves the last one without a partner.
+    for (const [n, c] of [[40, 13], [40, 64], [41, 64]]) {
       const tokens = [0, 1].map(() => Float32Array.from({ length: n * c }, () => r() * 2 - 1));
       const centres = Float32Array.from({ length: 5 * c }, () => r() * 2 - 1);
       const owners = [{}, {}];
@@ -90,7 +91,7 @@ describe('k-means details', () => {
         const data = tokens[i];
         const got = step!(data, n, c, centres, 5, owners[i]);
         const labels = assignCpu({ data, n, c }, centres, 5);
-        expect(Array.from(got.labels), `c = ${c}, owner ${i}`).toEqual(Array.from(labels));
+        expect(Array.from(got.labels), `n = ${n}, c = ${c}, owner ${i}`).toEqual(Array.from(labels));
         const sums = new Float64Array(5 * c), counts = new Int32Array(5);
         for (let t = 0; t < n; t++) {
           counts[labels[t]]++;
@@ -121,6 +122,7 @@ describe('k-means details', () => {
       });
       expect(Array.from(assignCpu({ data, n, c }, centres, k)), `k = ${k}`).toEqual(want);
       expect(Array.from(simd!(data, n, c, centres, k)), `SIMD, k = ${k}`).toEqual(want);
+      expect(Array.from(simd!(data, n - 1, c, centres, k)), `SIMD, k = ${k}, odd n`).toEqual(want.slice(0, n - 1));
       const twice = new Float32Array(2 * k * c); // every centre twice: ties go to the first copy
       for (let j = 0; j < k; j++) { twice.set(centres.subarray(j * c, (j + 1) * c), 2 * j * c); twice.set(centres.subarray(j * c, (j + 1) * c), (2 * j + 1) * c); }
       expect(Array.from(simd!(data, n, c, twice, 2 * k)), `SIMD ties, k = ${2 * k}`).toEqual(want.map((j) => 2 * j));

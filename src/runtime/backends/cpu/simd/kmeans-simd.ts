@@ -7,8 +7,8 @@ import { instantiateModule } from './instantiate.ts';
 import { WASM_BASE64 } from './kmeans.wasm.ts';
 
 interface Exports {
-  assign(x: number, centres: number, labels: number, n: number, c: number, k: number): void;
-  assignSum(x: number, centres: number, labels: number, n: number, c: number, k: number, sums: number, counts: number): void;
+  assign(x: number, centres: number, labels: number, n: number, c: number, k: number, dist: number): void;
+  assignSum(x: number, centres: number, labels: number, n: number, c: number, k: number, sums: number, counts: number, dist: number): void;
 }
 
 /** labels[t] = index of the nearest of the k centres (k x c, row-major) to token row t of x (n x c). */
@@ -48,12 +48,12 @@ function load(): typeof loaded {
   /** Whose tokens are at the start of the memory. */
   let resident: object | undefined;
 
-  /** Tokens, centres (channel-major, groups of four), labels, then sums and counts: byte offsets. */
+  /** Tokens, centres (channel-major, groups of four), labels, then sums, counts and two tokens' distances: byte offsets. */
   const place = (x: Float32Array, n: number, c: number, centres: Float32Array, k: number, owner: object | undefined) => {
     const groups = (k + 3) >> 2;
     const cAt = (n * c + 3) & ~3, lAt = cAt + c * groups * 4; // float32 indices, 16-byte aligned
-    const sAt = 4 * ((lAt + n + 3) & ~3), kAt = sAt + 8 * k * c; // bytes
-    const missing = kAt + 4 * k - memory.buffer.byteLength;
+    const sAt = 4 * ((lAt + n + 3) & ~3), kAt = sAt + 8 * k * c, dAt = (kAt + 4 * k + 15) & ~15; // bytes
+    const missing = dAt + 2 * 16 * groups - memory.buffer.byteLength;
     if (missing > 0) memory.grow(Math.ceil(missing / 65536));
     const f32 = new Float32Array(memory.buffer);
     if (owner === undefined || owner !== resident) f32.set(x.subarray(0, n * c), 0);
@@ -62,18 +62,18 @@ function load(): typeof loaded {
     for (let j = 0; j < k; j++) {
       for (let ch = 0; ch < c; ch++) f32[cAt + ch * groups * 4 + j] = centres[j * c + ch];
     }
-    return { centresAt: 4 * cAt, labelsAt: 4 * lAt, sumsAt: sAt, countsAt: kAt };
+    return { centresAt: 4 * cAt, labelsAt: 4 * lAt, sumsAt: sAt, countsAt: kAt, distAt: dAt };
   };
 
   return {
     assign(x, n, c, centres, k) {
       const at = place(x, n, c, centres, k, undefined);
-      wasm.assign(0, at.centresAt, at.labelsAt, n, c, k);
+      wasm.assign(0, at.centresAt, at.labelsAt, n, c, k, at.distAt);
       return new Int32Array(memory.buffer, at.labelsAt, n).slice();
     },
     assignSum(x, n, c, centres, k, owner) {
       const at = place(x, n, c, centres, k, owner);
-      wasm.assignSum(0, at.centresAt, at.labelsAt, n, c, k, at.sumsAt, at.countsAt);
+      wasm.assignSum(0, at.centresAt, at.labelsAt, n, c, k, at.sumsAt, at.countsAt, at.distAt);
       return {
         labels: new Int32Array(memory.buffer, at.labelsAt, n).slice(),
         sums: new Float64Array(memory.buffer, at.sumsAt, k * c),
