@@ -55,6 +55,9 @@ describe('RGB -> Lab on float32 input, as OpenCV (33^3 table, fixed-point trilin
   it('RGBA images: the WebAssembly conversion gives the bits of the loop, across its strips (alpha ignored)', () => {
     const r = mulberry32(7), [W, H] = [301, 230]; // more pixels than one strip of the module's memory
     const image = { width: W, height: H, data: Uint8ClampedArray.from({ length: 4 * W * H }, () => Math.floor(r() * 256)) };
+    // Every mix of the bytes at the table's ends and cell edges (255 sits on its last node).
+    const edges = [0, 1, 7, 8, 247, 248, 254, 255];
+    edges.forEach((R, i) => edges.forEach((G, j) => edges.forEach((B, k) => image.data.set([R, G, B], 4 * (64 * i + 8 * j + k)))));
     const want = rgbToLabImage(image, null).data;
     const got = rgbToLabImage(image, wasmLabKernels()).data;
     expect(got.length).toBe(3 * W * H);

@@ -147,6 +147,8 @@ function load(): LabKernels | null {
     f32(linAt, lin.length).set(lin);
     wasm.rgb2LabLut(sAt, linAt, lutAt);
     const last = LUT_DIM - 1;
+    // The kernel reads red's node pairs as one load: a byte on the last node must weigh its pair's second node 0.
+    if (CODE_U8.some((c) => (c >> 9) >= last && ((c >> 5) & 15) !== 0)) throw new Error('rgbaToLab: a byte on the last table node has a fraction');
     i32(cellAt, 256).set(CODE_U8.map((c) => 3 * (c >> 9)));
     i32(nextAt, 256).set(CODE_U8.map((c) => ((c >> 9) < last ? 3 : 0)));
     i32(fracAt, 256).set(CODE_U8.map((c) => (c >> 5) & 15));

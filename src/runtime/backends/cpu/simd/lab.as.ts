@@ -163,9 +163,12 @@ function labToRgbaScalar(L: usize, a: usize, b: usize, out: usize, p0: i32, p1: 
  * `green` and `blue` scale red's cell offsets and steps to their axes (33 and 33^2).
  */
 export function rgbaToLab(src: usize, n: i32, lut: usize, cell: usize, next: usize, frac: usize, green: i32, blue: i32, outL: usize, outA: usize, outB: usize): void {
-  // A node's L, a, b (and the next node's L, unused) in the lanes of one int32x4, so the eight
-  // weighted sums of a pixel are eight multiply-adds; the integer sums and the conversions are exact,
-  // so the values are the scalar definition's (cpu/lab.ts) to the bit.
+  // A pixel's 8 nodes are 4 pairs along red, each pair 6 bytes apart in the table: one load gives
+  // both nodes' L, a, b, a shuffle puts them side by side (L0 L1 a0 a1 b0 b1), and one
+  // i32x4.dot_i16x8_s multiplies each by its weight and adds the pair. The int16 values (0..16384)
+  // and weights (at most 16^3) fit, the integer sums are exact, so the values are the scalar
+  // definition's (cpu/lab.ts) to the bit. On red's last node (byte 255 only) the pair's second
+  // node is the table's next entry, but its weight is 0: that byte's fraction is 0 (lab-wasm.ts checks).
   const round = i32x4.splat(2048);
   const scale = f32x4(<f32>(100.0 / 16384.0), <f32>(1.0 / 64.0), <f32>(1.0 / 64.0), 0);
   const shift = f32x4(0, 128, 128, 0);
@@ -173,26 +176,29 @@ export function rgbaToLab(src: usize, n: i32, lut: usize, cell: usize, next: usi
     const s = src + (<usize>p << 2);
     const r = <usize>load<u8>(s) << 2, g = <usize>load<u8>(s, 1) << 2, b = <usize>load<u8>(s, 2) << 2;
     const k = load<i32>(cell + b) * blue + load<i32>(cell + g) * green + load<i32>(cell + r);
-    const db = load<i32>(next + b) * blue, dg = load<i32>(next + g) * green, dr = load<i32>(next + r);
+    const db = load<i32>(next + b) * blue, dg = load<i32>(next + g) * green;
     const xb = load<i32>(frac + b), xg = load<i32>(frac + g), xr = load<i32>(frac + r);
-    const b0 = 16 - xb, g0 = 16 - xg, r0 = 16 - xr;
-    // byte offsets of the 8 nodes (int16 entries)
-    const e0 = lut + (<usize>k << 1), e1 = e0 + (<usize>dr << 1), e2 = e0 + (<usize>dg << 1), e3 = e2 + (<usize>dr << 1);
-    const e4 = e0 + (<usize>db << 1), e5 = e4 + (<usize>dr << 1), e6 = e4 + (<usize>dg << 1), e7 = e6 + (<usize>dr << 1);
-    let acc = i32x4.mul(v128.load16x4_s(e0), i32x4.splat(b0 * g0 * r0));
-    acc = i32x4.add(acc, i32x4.mul(v128.load16x4_s(e1), i32x4.splat(b0 * g0 * xr)));
-    acc = i32x4.add(acc, i32x4.mul(v128.load16x4_s(e2), i32x4.splat(b0 * xg * r0)));
-    acc = i32x4.add(acc, i32x4.mul(v128.load16x4_s(e3), i32x4.splat(b0 * xg * xr)));
-    acc = i32x4.add(acc, i32x4.mul(v128.load16x4_s(e4), i32x4.splat(xb * g0 * r0)));
-    acc = i32x4.add(acc, i32x4.mul(v128.load16x4_s(e5), i32x4.splat(xb * g0 * xr)));
-    acc = i32x4.add(acc, i32x4.mul(v128.load16x4_s(e6), i32x4.splat(xb * xg * r0)));
-    acc = i32x4.add(acc, i32x4.mul(v128.load16x4_s(e7), i32x4.splat(xb * xg * xr)));
+    const b0 = 16 - xb, g0 = 16 - xg;
+    // the red weights (16 - xr, xr) in every pair of int16 lanes, times each pair's blue and green weight
+    const red = i32x4.splat(((xr << 16) | (16 - xr)));
+    const e0 = lut + (<usize>k << 1), e2 = e0 + (<usize>dg << 1), e4 = e0 + (<usize>db << 1), e6 = e4 + (<usize>dg << 1);
+    let acc = i32x4.dot_i16x8_s(pairs(e0), i16x8.mul(red, i16x8.splat(<i16>(b0 * g0))));
+    acc = i32x4.add(acc, i32x4.dot_i16x8_s(pairs(e2), i16x8.mul(red, i16x8.splat(<i16>(b0 * xg)))));
+    acc = i32x4.add(acc, i32x4.dot_i16x8_s(pairs(e4), i16x8.mul(red, i16x8.splat(<i16>(xb * g0)))));
+    acc = i32x4.add(acc, i32x4.dot_i16x8_s(pairs(e6), i16x8.mul(red, i16x8.splat(<i16>(xb * xg)))));
     const lab = f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_s(i32x4.add(acc, round), 12)), scale), shift);
     const o = <usize>p << 2;
     store<f32>(outL + o, f32x4.extract_lane(lab, 0));
     store<f32>(outA + o, f32x4.extract_lane(lab, 1));
     store<f32>(outB + o, f32x4.extract_lane(lab, 2));
   }
+}
+
+/** The nodes at e and e + 6 bytes (L0 a0 b0 L1 a1 b1 ..) as int16 lanes L0 L1 a0 a1 b0 b1 (the last two unused). */
+// @ts-ignore: decorator
+@inline function pairs(e: usize): v128 {
+  const v = v128.load(e);
+  return i8x16.shuffle(v, v, 0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11, 12, 13, 14, 15);
 }
 
 /** dst[x] = src[i0[x]] (1 - f[x]) + src[i1[x]] f[x] for x < sw, in float64, rounded to float32. */
