@@ -41,6 +41,21 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson(loop, 'params')).toThrow('params.self refers back to itself');
   });
 
+  it('writes deep values and long arrays as JSON.stringify does with sorted keys', () => {
+    let deep: unknown = [1, { b: 'x', a: -0 }];
+    for (let i = 0; i < 40; i++) deep = i % 2 ? [deep, i] : { z: i, a: deep }; // past the quick writer's depth
+    const sorted = (v: unknown): unknown => (Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object'
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v);
+    for (const v of [deep, Array.from({ length: 500 }, (_, i) => ({ i, s: `é${i}`, f: i / 7 }))]) {
+      expect(canonicalJson(v)).toBe(JSON.stringify(sorted(v)));
+    }
+    let tooDeep: Record<string, unknown> = {};
+    const root = tooDeep;
+    for (let i = 0; i < 40; i++) tooDeep = (tooDeep.next = {}) as Record<string, unknown>;
+    tooDeep.bad = NaN;
+    expect(() => canonicalJson(root, 'params')).toThrow(`params${'.next'.repeat(40)}.bad is NaN`);
+  });
+
   it('allows the same object twice when it is not a cycle', () => {
     const shared = { a: 1 };
     expect(canonicalJson([shared, shared])).toBe('[{"a":1},{"a":1}]');

@@ -15,7 +15,51 @@ export class NonJsonError extends Error {
 
 /** JSON with object keys sorted at every depth. Throws NonJsonError (naming the path) on anything else. */
 export function canonicalJson(value: unknown, path = 'value'): string {
-  return write(value, path, new Set());
+  // Most values are plain JSON: written without the path strings and cycle set that only a problem
+  // needs (they were most of a run's cache-key time); anything else is written again, carefully.
+  return quick(value, 0) ?? write(value, path, new Set());
+}
+
+/** Deeper than this, quick() leaves the value to write() (which also finds cycles). */
+const QUICK_DEPTH = 32;
+
+/** write()'s text for plain JSON no deeper than QUICK_DEPTH, else undefined. */
+function quick(v: unknown, depth: number): string | undefined {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Number.isFinite(v) ? JSON.stringify(v) : undefined;
+    case 'object':
+      if (depth < QUICK_DEPTH) break;
+      return undefined;
+    default:
+      return undefined;
+  }
+  let out: string;
+  if (Array.isArray(v)) {
+    out = '[';
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i] === undefined ? undefined : quick(v[i], depth + 1);
+      if (x === undefined) return undefined;
+      out += i ? `,${x}` : x;
+    }
+    return `${out}]`;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const rec = v as Record<string, unknown>;
+  out = '{';
+  for (const k of Object.keys(rec).sort()) {
+    if (rec[k] === undefined) continue;
+    const x = quick(rec[k], depth + 1);
+    if (x === undefined) return undefined;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${x}`;
+  }
+  return `${out}}`;
 }
 
 function write(v: unknown, path: string, open: Set<object>): string {
