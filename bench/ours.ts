@@ -2,8 +2,8 @@
  * One benchmark configuration of our path, in its own process:
  *   node --import tsx bench/ours.ts '<OursJob as JSON>'
  * Runs workflows/disco-auto.json through the executor and nodes: warm-up runs (the first creates the
- * sessions), then timed full runs (a fresh executor each, sessions reused), anchor-edit reruns and cache hits
- * on one executor. Writes an OursResult (or a SkippedResult) as JSON to job.out.
+ * sessions), then timed full runs (a fresh executor each, the one before recycled; sessions reused),
+ * anchor-edit reruns and cache hits on one executor (the last full run's). Writes an OursResult (or a SkippedResult) as JSON to job.out.
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -89,15 +89,19 @@ async function main(job: OursJob): Promise<OursResult | SkippedResult> {
     return { ms: performance.now() - t0, stages };
   };
   const fresh = () => new Executor({ registry: nodeRegistry() });
-
-  const first = await run(wf, fresh());
-  for (let i = 1; i < job.warmups; i++) await run(wf, fresh());
-  const full = [];
+  // Each full run's executor is recycled before the next run, as a batch worker does between photos
+  // (Colorizer.colorize): the next run reuses its large arrays instead of fresh memory (array-pool.ts).
   let executor = fresh();
-  for (let i = 0; i < job.runs; i++) {
+  const runFresh = async () => {
+    executor.recycle();
     executor = fresh();
-    full.push(await run(wf, executor));
-  }
+    return run(wf, executor);
+  };
+
+  const first = await runFresh();
+  for (let i = 1; i < job.warmups; i++) await runFresh();
+  const full = [];
+  for (let i = 0; i < job.runs; i++) full.push(await runFresh());
   // Anchor edits on the last full run's executor: each adds a different user anchor.
   const edits = [];
   let edited = wf;

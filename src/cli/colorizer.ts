@@ -86,15 +86,21 @@ export class Colorizer {
     const executor = this.shared ?? new Executor({ registry: nodeRegistry() }); // per photo: the cache serves its variants, then goes
     const paths = variantPaths(output, s.diverse);
     let size = { width: 0, height: 0 };
-    for (const [v, path] of paths.entries()) {
-      const variant = s.diverse > 1 ? setOnRole(wf, 'anchor-colors', 'variant', v, '--diverse needs an Anchor Colors node') : wf;
-      const { result, graph } = await executeWorkflow(variant, {
-        baseDir: this.baseDir, backend: this.backend, executor, models: this.models, onEvent: onEvent?.(v),
-        pixelLimit: s.pixelLimit, memoryBudget: s.memoryBudget, modelsDir: s.modelsDir, source: s.workflow ?? DEFAULT_WORKFLOW,
-      });
-      const { image } = resultImage(result, graph);
-      await writeResultPng(path, image, variant, this.baseDir);
-      size = { width: image.width, height: image.height };
+    try {
+      for (const [v, path] of paths.entries()) {
+        const variant = s.diverse > 1 ? setOnRole(wf, 'anchor-colors', 'variant', v, '--diverse needs an Anchor Colors node') : wf;
+        const { result, graph } = await executeWorkflow(variant, {
+          baseDir: this.baseDir, backend: this.backend, executor, models: this.models, onEvent: onEvent?.(v),
+          pixelLimit: s.pixelLimit, memoryBudget: s.memoryBudget, modelsDir: s.modelsDir, source: s.workflow ?? DEFAULT_WORKFLOW,
+        });
+        const { image } = resultImage(result, graph);
+        await writeResultPng(path, image, variant, this.baseDir);
+        size = { width: image.width, height: image.height };
+      }
+    } finally {
+      // Nothing reads this photo's values any more: the next photo reuses their large arrays
+      // instead of fresh memory (array-pool.ts). The shared executor keeps the reference's stages.
+      if (executor !== this.shared) executor.recycle();
     }
     return size;
   }

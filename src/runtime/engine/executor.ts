@@ -96,6 +96,15 @@ export class Executor {
     this.cache = opts.cache ?? new ValueCache();
   }
 
+  /**
+   * Forgets every cached value and lets later runs (of any executor) reuse their large CPU arrays
+   * (array-pool.ts): for an owner that is done with everything this executor computed, e.g. a batch
+   * worker after writing a photo's results. Values read after this may hold another run's data.
+   */
+  recycle(): void {
+    this.cache.recycle();
+  }
+
   /** Validates the whole graph (run() validates only the part it will run). */
   validate(graph: ExecGraph): ValidationIssue[] {
     return validateGraph(graph, this.registry);

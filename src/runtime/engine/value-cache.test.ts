@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { GpuTensor } from '../values/tensor.ts';
+import { ArrayPool } from '../values/array-pool.ts';
+import { cpuTensor, type GpuTensor } from '../values/tensor.ts';
+import { TENSOR } from '../values/value-types.ts';
 import { BLOB, fakeGpuTensor, NUM } from './toy-nodes.fixture.ts';
 import { ValueCache } from './value-cache.ts';
 
@@ -62,5 +64,41 @@ describe('ValueCache', () => {
   it('says which output it cannot size', () => {
     const cache = new ValueCache();
     expect(() => cache.set('k', { n: 1, extra: 2 }, { n: NUM })).toThrow('cannot size output "extra"');
+  });
+
+  it('recycle empties the cache and gives back the pooled arrays of its values, and only those', () => {
+    const pool = new ArrayPool(16, 1024);
+    const released: GpuTensor[] = [];
+    const cache = new ValueCache({ pool, release: (ts) => released.push(...ts) });
+    const pooled = cpuTensor([1, 1, 2, 4], pool.take(8));
+    const foreign = cpuTensor([1, 1, 2, 4]); // e.g. a decoded image or onnxruntime's own buffer
+    const gpu = blob(40);
+    cache.set('a', { t: pooled }, { t: TENSOR });
+    cache.set('b', { t: pooled }, { t: TENSOR }); // a node that passed its input through
+    cache.set('c', { t: foreign }, { t: TENSOR });
+    cache.set('d', gpu, { b: BLOB });
+    cache.recycle();
+    expect(cache.size).toBe(0);
+    expect(released).toEqual([gpu.b.t]);
+    expect(pool.idleByteLength).toBe(32); // the pooled array, once; never the foreign one
+    expect(pool.take(8)).toBe(pooled.data);
+    expect(pool.take(8)).not.toBe(foreign.data);
+  });
+
+  it('gives nothing back on eviction or delete, and refuses to recycle while a run holds entries', () => {
+    const pool = new ArrayPool(16, 1024);
+    const cache = new ValueCache({ pool, maxBytes: 40 });
+    cache.set('a', { t: cpuTensor([8], pool.take(8)) }, { t: TENSOR });
+    cache.set('b', { t: cpuTensor([8], pool.take(8)) }, { t: TENSOR }); // evicts a
+    cache.delete('b');
+    expect(pool.idleByteLength).toBe(0);
+    expect(pool.reusing).toBe(false);
+    cache.set('c', { t: cpuTensor([8], pool.take(8)) }, { t: TENSOR });
+    cache.pin('c');
+    expect(() => cache.recycle()).toThrow('cannot recycle the value cache while a run is using it');
+    expect(cache.has('c')).toBe(true);
+    cache.unpin('c');
+    cache.recycle();
+    expect(pool.idleByteLength).toBe(32);
   });
 });

@@ -3,7 +3,9 @@
  * from its port ValueType. When an entry leaves, the GPU tensors it owned are released through a
  * callback, except those another live entry still holds (a node may pass an input through).
  * Entries can be pinned while a run still needs their values; pinned entries are not evicted.
+ * `recycle` empties the cache and hands its pooled CPU arrays back for reuse (array-pool.ts).
  */
+import { arrayPool, type ArrayPool } from '../values/array-pool.ts';
 import type { GpuTensor } from '../values/tensor.ts';
 import type { ValueType } from '../values/value-types.ts';
 import type { Values } from './node-def.ts';
@@ -13,12 +15,16 @@ export interface ValueCacheOptions {
   readonly maxBytes?: number;
   /** Frees GPU tensors no live entry holds any more (default: destroy their buffers). */
   readonly release?: (tensors: GpuTensor[]) => void;
+  /** Where `recycle` gives pooled CPU arrays back (default: the process's pool). */
+  readonly pool?: ArrayPool;
 }
 
 interface Entry {
   readonly values: Values;
   readonly bytes: number;
   readonly gpu: readonly GpuTensor[];
+  /** CPU arrays from the array pool, given back by `recycle`. */
+  readonly pooled: readonly Float32Array[];
 }
 
 const destroyBuffers = (ts: GpuTensor[]): void => {
@@ -28,6 +34,7 @@ const destroyBuffers = (ts: GpuTensor[]): void => {
 export class ValueCache {
   readonly maxBytes: number;
   private readonly release: (tensors: GpuTensor[]) => void;
+  private readonly pool: ArrayPool;
   /** Map iteration order is the LRU order: first = least recently used. */
   private readonly entries = new Map<string, Entry>();
   private readonly pins = new Map<string, number>();
@@ -40,6 +47,7 @@ export class ValueCache {
     if (!(max >= 0)) throw new Error(`cache budget must be a non-negative number of bytes, got ${max}`);
     this.maxBytes = max;
     this.release = opts.release ?? destroyBuffers;
+    this.pool = opts.pool ?? arrayPool;
   }
 
   /** Bytes held by all entries. */
@@ -75,15 +83,19 @@ export class ValueCache {
   set(key: string, values: Values, types: Readonly<Record<string, ValueType<any>>>): boolean {
     let bytes = 0;
     const gpu: GpuTensor[] = [];
+    const pooled: Float32Array[] = [];
     for (const [name, v] of Object.entries(values)) {
       const type = types[name];
       if (!type) throw new Error(`cannot size output "${name}": no port type given for it`);
       bytes += type.bytes(v);
-      for (const t of type.tensors(v)) if (t.location === 'gpu') gpu.push(t);
+      for (const t of type.tensors(v)) {
+        if (t.location === 'gpu') gpu.push(t);
+        else if (this.pool.owns(t.data)) pooled.push(t.data);
+      }
     }
     if (bytes > this.maxBytes) return false;
     if (this.entries.has(key)) this.delete(key);
-    this.entries.set(key, { values, bytes, gpu });
+    this.entries.set(key, { values, bytes, gpu, pooled });
     this.used += bytes;
     for (const t of new Set(gpu.map((t) => t.buffer))) this.holders.set(t, (this.holders.get(t) ?? 0) + 1);
     this.trim(key);
@@ -114,6 +126,19 @@ export class ValueCache {
 
   clear(): void {
     for (const k of [...this.entries.keys()]) this.delete(k);
+  }
+
+  /**
+   * Empties the cache (GPU tensors released as by `delete`) and gives the pool-made CPU arrays of its
+   * values back to the pool, where later runs overwrite them. Only for an owner that reads none of
+   * these values again, e.g. a batch worker once a photo's results are written; refused while a run
+   * holds entries (pinned).
+   */
+  recycle(): void {
+    if (this.pins.size) throw new Error('cannot recycle the value cache while a run is using it');
+    const arrays = [...this.entries.values()].flatMap((e) => e.pooled);
+    this.clear();
+    this.pool.give(arrays);
   }
 
   /** Keeps an entry from eviction until as many unpin calls. Pinning a missing key is allowed. */

@@ -4,7 +4,8 @@
  */
 import * as ort from 'onnxruntime-node';
 import { availableParallelism } from 'node:os';
-import type { Tensor } from '../values/tensor.ts';
+import { arrayPool } from '../values/array-pool.ts';
+import type { CpuTensor, Tensor } from '../values/tensor.ts';
 import { shapesFromMetadata, toCpuTensor, type OrtGateway, type OrtSession } from './ort-gateway.ts';
 
 export interface NodeGatewayOptions {
@@ -48,9 +49,25 @@ function wrap(session: ort.InferenceSession, label: string): OrtSession {
       }
       const out = await session.run(ortFeeds);
       const result: Record<string, Tensor> = {};
-      for (const [name, t] of Object.entries(out)) result[name] = await toCpuTensor(t, name);
+      for (const [name, t] of Object.entries(out)) result[name] = intoPool(await toCpuTensor(t, name));
       return result;
     },
     release: () => session.release(),
   };
+}
+
+/**
+ * A large output copied into a pooled array, once this process gives arrays back (array-pool.ts).
+ * onnxruntime-node's outputs are ArrayBuffers over ORT's own memory, freed only when V8 collects
+ * them: kept as node outputs for a whole photo, they wait for a major GC, and meanwhile each new
+ * photo's backbone features (16.8 MB) went to fresh pages. Copied (0.7 ms for those), ORT's
+ * buffer is garbage while still young and goes at a minor GC; measured in batch workers, the
+ * backbone's fresh-page stalls then stop after a worker's first few photos. (A pre-allocated output,
+ * `session.run(feeds, fetches)`, does not avoid it: onnxruntime-node 1.30 returns a new copy of it.)
+ */
+function intoPool(t: CpuTensor): CpuTensor {
+  if (!arrayPool.reusing || !(t.data instanceof Float32Array) || t.data.byteLength < arrayPool.minBytes) return t;
+  const data = arrayPool.take(t.data.length);
+  data.set(t.data);
+  return { ...t, data };
 }

@@ -9,6 +9,7 @@
  * the 9 association planes contiguously and writing each output once. Math.fround around each
  * product and sum is what V8 compiles to float32 arithmetic.
  */
+import { arrayPool } from '../../values/array-pool.ts';
 import type { SpGrid } from '../ops/superpixel-ops.ts';
 import { simdKernels, type SimdKernels } from './simd/simd.ts';
 import { neighbourCells } from './sp-neighbours.ts';
@@ -23,7 +24,7 @@ export function spDiffuseArrays(tokens: Float32Array, C: number, assoc: Float32A
   if (simd && g.cell % 4 === 0) return simd.diffuse(tokens, C, assoc, g);
   const { H, W, h, w, cell } = g;
   const hw = H * W, n = h * w;
-  const out = new Float32Array(C * hw);
+  const out = arrayPool.take(C * hw); // every element is written below (the cells tile the image)
   const idx = new Int32Array(9);
   // A missing neighbour's token is 0: A_k(p) * 0 adds +0, which leaves a float32 sum unchanged
   // (the sum starts from +0 and so is never -0), as skipping the term does.

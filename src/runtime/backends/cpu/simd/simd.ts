@@ -9,6 +9,7 @@
  * Work goes one band (one row of superpixel cells) at a time through one shared memory, so the
  * memory stays a few MB however large the image: inputs are copied in, results copied out.
  */
+import { arrayPool } from '../../../values/array-pool.ts';
 import type { SpGrid } from '../../ops/superpixel-ops.ts';
 import { instantiateModule } from './instantiate.ts';
 import { WASM_BASE64 } from './sp-kernels.wasm.ts';
@@ -97,7 +98,7 @@ function load(): SimdKernels | null {
       const tokAt = 9 * ps, outAt = (tokAt + tokens.length + 3) & ~3; // float32 indices, 16-byte aligned
       const f32 = reserveFloat32(memory, 4 * (outAt + CHANNEL_GROUP * ps));
       f32.set(tokens, tokAt);
-      const out = new Float32Array(C * hw);
+      const out = arrayPool.take(C * hw); // every element is written below
       for (let cy = 0; cy < h; cy++) {
         copyAssoc(f32, assoc, g, cy, ps);
         for (let c0 = 0; c0 < C; c0 += CHANNEL_GROUP) {
