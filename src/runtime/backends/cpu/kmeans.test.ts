@@ -3,6 +3,7 @@ import { loadVector } from '../../../../test/helpers/vectors.ts';
 import { cpuTensor } from '../../values/tensor.ts';
 import { cpuAnchorOps } from './anchor-ops.ts';
 import { tokenRows } from '../shared/kmeans-loop.ts';
+import { MT19937 } from '../shared/mt19937.ts';
 import { assignCpu, kmeansCpu } from './kmeans.ts';
 import { simdAssign, simdAssignSum } from './simd/kmeans-simd.ts';
 import { mulberry32 } from '../../../../test/helpers/prng.ts';
@@ -50,6 +51,13 @@ describe('k-means details', () => {
     expect(a.emptyDraws.length).toBeGreaterThan(0);
     expect(Array.from(a.labels)).toEqual(Array.from(b.labels)); // deterministic per seed
     expect(Array.from(a.initIndices)).toEqual(ref.initIndices);
+    // The refills come from the generator right after the starting draws, also on the second run
+    // (which reuses the kept draws and a copy of that generator).
+    const rng = new MT19937(ref.seed);
+    rng.choice(x.n, ref.k);
+    const refills = a.emptyDraws.map(() => rng.bounded(x.n - 1));
+    expect(a.emptyDraws).toEqual(refills);
+    expect(b.emptyDraws).toEqual(refills);
   });
 
   it('kmeans++ init gives k distinct starting tokens and a valid labelling', async () => {

@@ -10,6 +10,16 @@ describe('MT19937 (numpy legacy RandomState)', () => {
     expect(got).toEqual(Array.from(want));
   });
 
+  it('a clone draws what the original draws from there on, independently', () => {
+    const want = Array.from(loadVector('mt19937', 'raw_seed0').data);
+    const rng = new MT19937(0);
+    for (let i = 0; i < 10; i++) rng.nextU32();
+    const copy = rng.clone();
+    const rest = want.slice(10);
+    expect(rest.map(() => rng.nextU32())).toEqual(rest);
+    expect(rest.map(() => copy.nextU32())).toEqual(rest);
+  });
+
   it.each([0, 130])('choice(256, 8, replace=False) after seed(%i)', (seed) => {
     const want = loadVector('mt19937', `choice256_8_seed${seed}`).data;
     expect(Array.from(new MT19937(seed).choice(256, 8))).toEqual(Array.from(want));

@@ -16,10 +16,18 @@ const LOWER = 0x7fffffff;
 const MATRIX_A = 0x9908b0df;
 
 export class MT19937 {
-  private readonly mt = new Uint32Array(N);
-  private pos = N;
+  private readonly mt: Uint32Array;
+  private pos: number;
 
-  constructor(seed: number) {
+  /** `from`: a generator to copy the state of (see clone), instead of seeding. */
+  constructor(seed: number, from?: MT19937) {
+    if (from) {
+      this.mt = from.mt.slice();
+      this.pos = from.pos;
+      return;
+    }
+    this.mt = new Uint32Array(N);
+    this.pos = N;
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
       throw new Error(`MT19937 seed must be an integer in 0..2^32-1, got ${seed}`);
     }
@@ -30,6 +38,11 @@ export class MT19937 {
       // 1812433253 * prev mod 2^32, done in 16-bit halves so no bits are lost in a double.
       mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
     }
+  }
+
+  /** A generator in the same state, drawing the same numbers from here on, independently. */
+  clone(): MT19937 {
+    return new MT19937(0, this);
   }
 
   /** The next raw 32-bit output (tempered). */
