@@ -19,7 +19,7 @@ export interface SpExports {
   diffuseBand(assoc: number, aStride: number, tok: number, out: number, oStride: number, c0: number, c1: number, W: number, cell: number, cy: number, h: number): void;
   poolMassBand(assoc: number, aStride: number, sums: number, W: number, cell: number, cy: number, h: number): void;
   poolBand(assoc: number, aStride: number, x: number, xStride: number, sums: number, j0: number, j1: number, W: number, cell: number, cy: number, h: number): void;
-  sizesBand(assoc: number, counts: number, W: number, cell: number): void;
+  sizesBand(assoc: number, plane: number, counts: number, W: number, cell: number): void;
 }
 
 export interface SimdKernels {
@@ -130,9 +130,9 @@ function load(): SimdKernels | null {
     },
 
     sizesBand(assoc, g, cy) {
-      const countsAt = 4 * 9 * g.cell * g.W; // bytes, after the band's association planes
-      copyAssoc(reserveFloat32(memory, countsAt + 4 * 9 * g.w), assoc, g, cy);
-      wasm.sizesBand(0, countsAt, g.W, g.cell);
+      const ps = g.cell * g.W + PLANE_PAD, countsAt = 4 * 9 * ps; // bytes, after the band's association planes
+      copyAssoc(reserveFloat32(memory, countsAt + 4 * 9 * g.w), assoc, g, cy, ps);
+      wasm.sizesBand(0, 4 * ps, countsAt, g.W, g.cell);
       return new Int32Array(memory.buffer, countsAt, 9 * g.w);
     },
   };

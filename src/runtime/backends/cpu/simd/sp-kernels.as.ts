@@ -136,10 +136,14 @@ export function poolBand(assoc: usize, aStride: usize, x: usize, xStride: usize,
 /**
  * Superpixel size counts of one band: counts[cx][k] = the number of pixels p of cell cx where A_k(p)
  * equals the maximum of the 9 values at p (int32; ties count for every k that reaches the maximum).
- * cell % 4 == 0.
+ * The band's 9 planes are `plane` bytes apart (a little more than a band: see simd.ts PLANE_PAD).
+ * cell % 4 == 0. The maximum is taken with pmax (one instruction; max is several, for its NaN and
+ * signed-zero rules): of values that are not NaN it is the same value, or a zero of the other sign,
+ * which compares equal, so the counts are those of Math.max (an association map has no NaN). Each
+ * value is loaded again for its comparison: nine values, nine counts and the maximum at once would
+ * not fit the 16 vector registers.
  */
-export function sizesBand(assoc: usize, counts: usize, W: i32, cell: i32): void {
-  const plane = <usize>(cell * W) << 2;
+export function sizesBand(assoc: usize, plane: usize, counts: usize, W: i32, cell: i32): void {
   const w = W / cell;
   for (let cx = 0; cx < w; cx++) {
     let n0 = i32x4.splat(0), n1 = n0, n2 = n0, n3 = n0, n4 = n0, n5 = n0, n6 = n0, n7 = n0, n8 = n0;
@@ -147,14 +151,14 @@ export function sizesBand(assoc: usize, counts: usize, W: i32, cell: i32): void 
       const p0 = <usize>(y * W + cx * cell) << 2, p1 = p0 + (<usize>cell << 2);
       for (let p = p0; p < p1; p += 16) {
         const a = assoc + p;
-        const a0 = v128.load(a), a1 = v128.load(a + plane), a2 = v128.load(a + 2 * plane);
-        const a3 = v128.load(a + 3 * plane), a4 = v128.load(a + 4 * plane), a5 = v128.load(a + 5 * plane);
-        const a6 = v128.load(a + 6 * plane), a7 = v128.load(a + 7 * plane), a8 = v128.load(a + 8 * plane);
-        const m = f32x4.max(f32x4.max(f32x4.max(f32x4.max(a0, a1), f32x4.max(a2, a3)), f32x4.max(f32x4.max(a4, a5), f32x4.max(a6, a7))), a8);
+        const m = f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(v128.load(a), v128.load(a + plane)), f32x4.pmax(v128.load(a + 2 * plane), v128.load(a + 3 * plane))),
+          f32x4.pmax(f32x4.pmax(v128.load(a + 4 * plane), v128.load(a + 5 * plane)), f32x4.pmax(v128.load(a + 6 * plane), v128.load(a + 7 * plane)))), v128.load(a + 8 * plane));
         // A lane of f32x4.eq is all ones (-1) where equal: subtracting it counts one.
-        n0 = i32x4.sub(n0, f32x4.eq(a0, m)); n1 = i32x4.sub(n1, f32x4.eq(a1, m)); n2 = i32x4.sub(n2, f32x4.eq(a2, m));
-        n3 = i32x4.sub(n3, f32x4.eq(a3, m)); n4 = i32x4.sub(n4, f32x4.eq(a4, m)); n5 = i32x4.sub(n5, f32x4.eq(a5, m));
-        n6 = i32x4.sub(n6, f32x4.eq(a6, m)); n7 = i32x4.sub(n7, f32x4.eq(a7, m)); n8 = i32x4.sub(n8, f32x4.eq(a8, m));
+        n0 = i32x4.sub(n0, f32x4.eq(v128.load(a), m)); n1 = i32x4.sub(n1, f32x4.eq(v128.load(a + plane), m));
+        n2 = i32x4.sub(n2, f32x4.eq(v128.load(a + 2 * plane), m)); n3 = i32x4.sub(n3, f32x4.eq(v128.load(a + 3 * plane), m));
+        n4 = i32x4.sub(n4, f32x4.eq(v128.load(a + 4 * plane), m)); n5 = i32x4.sub(n5, f32x4.eq(v128.load(a + 5 * plane), m));
+        n6 = i32x4.sub(n6, f32x4.eq(v128.load(a + 6 * plane), m)); n7 = i32x4.sub(n7, f32x4.eq(v128.load(a + 7 * plane), m));
+        n8 = i32x4.sub(n8, f32x4.eq(v128.load(a + 8 * plane), m));
       }
     }
     const o = counts + (<usize>(cx * 9) << 2);
