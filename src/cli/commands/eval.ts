@@ -3,7 +3,8 @@
  * [--workflow file] [--set node.param=value]... [--limit N] [--json out.json]`:
  * measured quality. Each photo in the folder is turned gray (Lab with a = b = 0), colorized by the
  * workflow, and scored against the original (PSNR, SSIM, colourfulness, CIEDE2000, docs/disco-method.md §15), next
- * to the gray photo's own scores as the baseline. One executor serves every photo. With
+ * to the gray photo's own scores as the baseline. Each photo runs on an executor of its own, recycled
+ * once the photo is scored, so the next photo reuses its large arrays (array-pool.ts). With
  * --reference-mode the workflow (default workflows/reference-guided.json) gets a colour reference per
  * photo (see eval/reference-mode.ts).
  */
@@ -63,7 +64,6 @@ export async function evalCommand(args: string[]): Promise<number> {
 
   const { backend, close } = await createNodeBackend(backendOption(values.backend), (line) => process.stderr.write(`${line}\n`));
   const models = Object.values(graph).some((n) => roleOf(registry, n.type) === 'model-set') ? await createNodeModels(values['models-dir']) : undefined;
-  const executor = new Executor({ registry });
   const scratch = await mkdtemp(join(tmpdir(), 'disco-eval-'));
   const rows: PhotoScores[] = [];
   try {
@@ -80,10 +80,15 @@ export async function evalCommand(args: string[]): Promise<number> {
         run = withImage(run, referenceNode, refPath, registry);
       }
       const progress = process.stderr.isTTY ? new ProgressBar(process.stderr, labeller(graph)) : undefined;
-      const { result } = await executeWorkflow(run, {
-        baseDir: file.baseDir, backend, models, executor, pixelLimit, memoryBudget, source: workflowPath, onEvent: progress?.onEvent,
-      }).finally(() => progress?.end());
-      rows.push(await score(basename(path), resultImage(result, graph).image, truth, backend));
+      const executor = new Executor({ registry }); // no photo's values serve another
+      try {
+        const { result } = await executeWorkflow(run, {
+          baseDir: file.baseDir, backend, models, executor, pixelLimit, memoryBudget, source: workflowPath, onEvent: progress?.onEvent,
+        }).finally(() => progress?.end());
+        rows.push(await score(basename(path), resultImage(result, graph).image, truth, backend));
+      } finally {
+        executor.recycle();
+      }
     }
   } finally {
     close();
