@@ -88,14 +88,19 @@ function labToRgba4(L: usize, a: usize, b: usize, out: usize, p0: i32, p1: i32, 
   return v128.bitselect(f32x4.mul(f32x4.sub(v, f16), inv7787), f32x4.mul(f32x4.mul(v, v), v), f32x4.le(v, f629));
 }
 
-/** gammaByte(clip01(v)) per lane: NaN gives 0 here too (its index and byte truncate to 0). */
+/**
+ * gammaByte(clip01(v)) per lane. Clipped with pmax/pmin, which send NaN to 0 (whose byte is 0, as
+ * gammaByte gives NaN); index and byte are truncated and clamped as floats, then made integers by
+ * adding 2^23 and reading the low bits: exact for these whole numbers (0..1024, 0..255), and a few
+ * instructions where i32x4.trunc_sat_f32x4_s takes seven.
+ */
 // @ts-ignore: decorator
 @inline function gammaBytes4(v: v128, tab: usize, size: i32): v128 {
   const zero = f32x4.splat(0), one = f32x4.splat(1);
-  const c = v128.bitselect(zero, v128.bitselect(one, v, f32x4.gt(v, one)), f32x4.lt(v, zero));
-  const x = f32x4.mul(c, f32x4.splat(<f32>size));
-  const ix = i32x4.min_s(i32x4.max_s(i32x4.trunc_sat_f32x4_s(x), i32x4.splat(0)), i32x4.splat(size - 1));
-  const t = f32x4.sub(x, f32x4.convert_i32x4_s(ix));
+  const x = f32x4.mul(f32x4.pmin(one, f32x4.pmax(zero, v)), f32x4.splat(<f32>size));
+  const xf = f32x4.pmin(f32x4.splat(<f32>(size - 1)), f32x4.floor(x));
+  const ix = wholeToI32(xf);
+  const t = f32x4.sub(x, xf);
   // each lane's [f, b, c, d], then transposed to one vector per coefficient
   const r0 = v128.load(tab + (<usize>i32x4.extract_lane(ix, 0) << 4)), r1 = v128.load(tab + (<usize>i32x4.extract_lane(ix, 1) << 4));
   const r2 = v128.load(tab + (<usize>i32x4.extract_lane(ix, 2) << 4)), r3 = v128.load(tab + (<usize>i32x4.extract_lane(ix, 3) << 4));
@@ -104,7 +109,13 @@ function labToRgba4(L: usize, a: usize, b: usize, out: usize, p0: i32, p1: i32, 
   const cf = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), cb = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
   const cc = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), cd = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
   const gv = f32x4.add(f32x4.mul(f32x4.add(f32x4.mul(f32x4.add(f32x4.mul(cd, t), cc), t), cb), t), cf);
-  return i32x4.min_s(i32x4.max_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(gv, f32x4.splat(255))), i32x4.splat(0)), i32x4.splat(255));
+  return wholeToI32(f32x4.pmin(f32x4.splat(255), f32x4.pmax(zero, f32x4.trunc(f32x4.mul(gv, f32x4.splat(255))))));
+}
+
+/** Whole numbers 0..2^23 held as float32 lanes, as int32 lanes. */
+// @ts-ignore: decorator
+@inline function wholeToI32(v: v128): v128 {
+  return i32x4.sub(f32x4.add(v, f32x4.splat(8388608)), i32x4.splat(0x4b000000));
 }
 
 /** Pixels p0..p1, one at a time, by OpenCV's SIMD steps (simdSteps) or its scalar ones. */
