@@ -4,7 +4,8 @@
  * official code and the WGSL kernel: the same bits as the per-pixel definition (sp-kernels.test.ts).
  *
  * Speed (64 channels at 256², about 38M terms): the WebAssembly SIMD kernel (simd/) when there is
- * one (float32x4 lanes: the same bits, about 6x faster), else the loop below: per cell and channel
+ * one (float32x4 lanes: the same bits, about 6x faster; in the CLI on two threads, sp-threads.ts,
+ * still the same bits), else the loop below: per cell and channel
  * the 9 neighbour tokens are held in locals and the inner loop runs over the cell's pixels, reading
  * the 9 association planes contiguously and writing each output once. Math.fround around each
  * product and sum is what V8 compiles to float32 arithmetic.

@@ -5,7 +5,8 @@
  *
  * Speed (66 channels at 256², about 39M products): per source cell and channel, one pass over the
  * cell's pixels makes the 9 partial sums (one per neighbour), which are then added to the target
- * cells in float64: by the WebAssembly SIMD kernel (simd/) when there is one, else by the loop below.
+ * cells in float64: by the WebAssembly SIMD kernel (simd/) when there is one (in the CLI on two
+ * threads, sp-threads.ts: each adds its bands' sums, then the two are added), else by the loop below.
  *
  * Precision. The loop's partial sums are float64 (products of two float32 are exact in float64), so
  * its results equal the per-pixel definition within 1 float32 ulp. The SIMD kernel's are float32,

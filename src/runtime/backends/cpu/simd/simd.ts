@@ -6,8 +6,10 @@
  * (Chrome 91, Firefox 89, Safari 16.4) run them; elsewhere `simdKernels()` is null and the callers
  * use their TypeScript loops. The module is tiny (2 KB), compiled once, synchronously.
  *
- * Work goes one band (one row of superpixel cells) at a time through one shared memory, so the
- * memory stays a few MB however large the image: inputs are copied in, results copied out.
+ * Work goes one band (one row of superpixel cells) at a time through one memory, so the memory
+ * stays a few MB however large the image: inputs are copied in, results copied out, a group of
+ * channels at a time while it is in the core's cache (diffuseBandOut, poolBandFrom). In the CLI,
+ * sp-threads.ts runs the same kernels on two threads, each band on one of them.
  */
 import { arrayPool } from '../../../values/array-pool.ts';
 import type { SpGrid } from '../../ops/superpixel-ops.ts';
@@ -41,7 +43,7 @@ export interface SimdKernels {
  * Channels per kernel call: a band's planes of 8 channels (128 KB at W 256, cell 16) stay in the
  * core's cache between the copy into the memory and the kernel (or the kernel and the copy out).
  */
-const CHANNEL_GROUP = 8;
+export const CHANNEL_GROUP = 8;
 
 /**
  * Planes in the memory are this many float32 values (one cache line) longer than a band's
@@ -60,6 +62,47 @@ export function reserveFloat32(memory: WebAssembly.Memory, bytes: number): Float
 /** Copies band cy (`band` values) of each of the `planes` planes of `src` (each `size` long) to `f32` from `at`, `ps` apart. */
 export function copyBand(f32: Float32Array, at: number, src: Float32Array, planes: number, size: number, cy: number, band: number, ps: number): void {
   for (let k = 0; k < planes; k++) f32.set(src.subarray(k * size + cy * band, k * size + (cy + 1) * band), at + k * ps);
+}
+
+/**
+ * Where diffuseBandOut finds band cy in the memory: its association planes at byte `assoc`,
+ * `aStride` bytes apart; the tokens at byte `tok`; CHANNEL_GROUP planes of scratch (a band's
+ * values + PLANE_PAD each) from float32 index `scratchAt`.
+ */
+export interface DiffuseBandAt { assoc: number; aStride: number; tok: number; scratchAt: number }
+
+/**
+ * SP-Diffusion of band cy into `out` (C x H x W), CHANNEL_GROUP channels at a time through the
+ * scratch planes: each group is copied out while it is still in the core's cache.
+ */
+export function diffuseBandOut(out: Float32Array, C: number, g: SpGrid, cy: number, wasm: SpExports, f32: Float32Array, at: DiffuseBandAt): void {
+  const { W, h, cell } = g, band = cell * W, ps = band + PLANE_PAD, hw = g.H * W;
+  for (let c0 = 0; c0 < C; c0 += CHANNEL_GROUP) {
+    const c1 = Math.min(C, c0 + CHANNEL_GROUP);
+    wasm.diffuseBand(at.assoc, at.aStride, at.tok, 4 * at.scratchAt, 4 * ps, c0, c1, W, cell, cy, h);
+    for (let c = c0, from = at.scratchAt; c < c1; c++, from += ps) out.set(f32.subarray(from, from + band), c * hw + cy * band);
+  }
+}
+
+/**
+ * Where poolBandFrom finds band cy in the memory: its association planes at byte `assoc`, `aStride`
+ * bytes apart; CHANNEL_GROUP planes of scratch (a band's values + PLANE_PAD each) from float32 index
+ * `scratchAt`; the float64 sums (C+1) x h x w at byte `sums`.
+ */
+export interface PoolBandAt { assoc: number; aStride: number; scratchAt: number; sums: number }
+
+/**
+ * SP-Pooling of band cy of `x` (C x H x W) into the sums: the mass, then CHANNEL_GROUP channels at
+ * a time copied into the scratch planes, where the kernel finds them still in the core's cache.
+ */
+export function poolBandFrom(x: Float32Array, C: number, g: SpGrid, cy: number, wasm: SpExports, f32: Float32Array, at: PoolBandAt): void {
+  const { W, h, cell } = g, band = cell * W, ps = band + PLANE_PAD;
+  wasm.poolMassBand(at.assoc, at.aStride, at.sums, W, cell, cy, h);
+  for (let j0 = 1; j0 <= C; j0 += CHANNEL_GROUP) {
+    const j1 = Math.min(C + 1, j0 + CHANNEL_GROUP);
+    copyBand(f32, at.scratchAt, x.subarray((j0 - 1) * g.H * W), j1 - j0, g.H * W, cy, band, ps);
+    wasm.poolBand(at.assoc, at.aStride, 4 * at.scratchAt, 4 * ps, at.sums, j0, j1, W, cell, cy, h);
+  }
 }
 
 let loaded: SimdKernels | null | undefined;
@@ -93,38 +136,28 @@ function load(): SimdKernels | null {
     copyBand(f32, 0, assoc, 9, g.H * g.W, cy, g.cell * g.W, ps);
   return {
     diffuse(tokens, C, assoc, g) {
-      const { H, W, h, cell } = g;
-      const hw = H * W, plane = cell * W, ps = plane + PLANE_PAD;
+      const ps = g.cell * g.W + PLANE_PAD;
       const tokAt = 9 * ps, outAt = (tokAt + tokens.length + 3) & ~3; // float32 indices, 16-byte aligned
       const f32 = reserveFloat32(memory, 4 * (outAt + CHANNEL_GROUP * ps));
       f32.set(tokens, tokAt);
-      const out = arrayPool.take(C * hw); // every element is written below
-      for (let cy = 0; cy < h; cy++) {
+      const out = arrayPool.take(C * g.H * g.W); // every element is written below
+      for (let cy = 0; cy < g.h; cy++) {
         copyAssoc(f32, assoc, g, cy, ps);
-        for (let c0 = 0; c0 < C; c0 += CHANNEL_GROUP) {
-          const c1 = Math.min(C, c0 + CHANNEL_GROUP);
-          wasm.diffuseBand(0, 4 * ps, 4 * tokAt, 4 * outAt, 4 * ps, c0, c1, W, cell, cy, h);
-          for (let c = c0; c < c1; c++) out.set(f32.subarray(outAt + (c - c0) * ps, outAt + (c - c0) * ps + plane), c * hw + cy * plane);
-        }
+        diffuseBandOut(out, C, g, cy, wasm, f32, { assoc: 0, aStride: 4 * ps, tok: 4 * tokAt, scratchAt: outAt });
       }
       return out;
     },
 
     pool(x, C, assoc, g) {
       const { H, W, h, w, cell } = g;
-      const hw = H * W, plane = cell * W, ps = plane + PLANE_PAD;
+      const ps = cell * W + PLANE_PAD;
       const xAt = 9 * ps, sumsAt = 4 * (xAt + CHANNEL_GROUP * ps); // float32 index; bytes (a multiple of 16)
       const f32 = reserveFloat32(memory, sumsAt + 8 * (C + 1) * h * w);
       const sums = new Float64Array(memory.buffer, sumsAt, (C + 1) * h * w);
       sums.fill(0);
       for (let cy = 0; cy < h; cy++) {
         copyAssoc(f32, assoc, g, cy, ps);
-        wasm.poolMassBand(0, 4 * ps, sumsAt, W, cell, cy, h);
-        for (let j0 = 1; j0 <= C; j0 += CHANNEL_GROUP) {
-          const j1 = Math.min(C + 1, j0 + CHANNEL_GROUP);
-          copyBand(f32, xAt, x.subarray((j0 - 1) * hw), j1 - j0, hw, cy, plane, ps);
-          wasm.poolBand(0, 4 * ps, 4 * xAt, 4 * ps, sumsAt, j0, j1, W, cell, cy, h);
-        }
+        poolBandFrom(x, C, g, cy, wasm, f32, { assoc: 0, aStride: 4 * ps, scratchAt: xAt, sums: sumsAt });
       }
       return sums.slice();
     },

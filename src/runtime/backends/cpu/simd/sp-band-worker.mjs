@@ -3,10 +3,10 @@
 // main thread writes into `control` (the layout is in sp-threads.ts), signalled through Atomics.
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { module, memory, control, exportNames, callInts, layout: { JOB, DONE, CALLS, COPIED, CALLS_AT } } = workerData;
+const { module, memory, control, exportNames, callInts, layout: { JOB, DONE, CALLS, COPIED, FINISHED, CALLS_AT } } = workerData;
 const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const kernels = exportNames.map((name) => wasm[name]);
-const WAIT = kernels.length;
+const WAIT = kernels.length, SIGNAL = WAIT + 1;
 const ctrl = new Int32Array(control);
 parentPort.postMessage('ready');
 for (let seen = 0; ;) {
@@ -16,6 +16,9 @@ for (let seen = 0; ;) {
     const b = CALLS_AT + i * callInts;
     if (ctrl[b] === WAIT) {
       for (let n = Atomics.load(ctrl, COPIED); n < ctrl[b + 1]; n = Atomics.load(ctrl, COPIED)) Atomics.wait(ctrl, COPIED, n);
+    } else if (ctrl[b] === SIGNAL) {
+      Atomics.add(ctrl, FINISHED, 1);
+      Atomics.notify(ctrl, FINISHED);
     } else {
       kernels[ctrl[b]](...ctrl.subarray(b + 1, b + callInts));
     }

@@ -1,46 +1,77 @@
 /**
- * SP-Pool on two threads in Node (issue 14: "split across cores where it pays"). On one core it
- * takes about 5 ms at disco-lite's 256² with 66 channels, most of it the 39M float32 multiply-adds
- * themselves. Here the main thread copies the inputs into a shared WebAssembly memory, band by
- * band; a worker_thread (sp-band-worker.mjs) runs the kernels on the last three quarters of the
- * bands, each as soon as it is copied in, while the main thread runs them on the first quarter.
- * About 4.8 -> 3.5 ms wall time with both cores free (bench/README.md, "Parameter-free stages"),
- * for 1.3 ms more CPU. The same kernels on the same bands; only the float64 neighbour
- * sums are added in another order (each thread's, then the two), so results stay within 1 float32
- * ulp of the one-thread ones.
+ * SP-Pool and SP-Diffuse on two threads in Node (issue 14: "split across cores where it pays"). On
+ * one core each takes about 4 ms at disco-lite's 256² with 64 channels, most of it the 38M float32
+ * multiply-adds themselves. A worker_thread (sp-band-worker.mjs) runs the same kernels on the last
+ * bands (rows of superpixel cells) while the main thread runs them on the first ones, through a
+ * shared WebAssembly memory that is reused from call to call (fresh memory is slow to touch).
+ * The maps go into it as whole planes, the rows of several bands in one copy: copied band by band,
+ * in 16 KB pieces, the same bytes took twice as long.
  *
- * SP-Diffuse stays on one thread: its 16.8 MB output has to be copied out of the shared memory by
- * the main thread, and that copy ate the gain (3.6 -> 3.3-3.5 ms, and slower in a CLI run under load).
+ * - SP-Pool: the main thread copies in the worker's bands, two at a time, and the worker pools each
+ *   pair as soon as it is in; then the main thread pools its own bands (about a third, since it also
+ *   copies the worker's in). Only the float64 neighbour sums are added in another order (each
+ *   thread's, then the two), so results stay within 1 float32 ulp of the one-thread ones.
+ * - SP-Diffuse: the output (16.8 MB) must be a plain ArrayBuffer (onnxruntime-node refuses shared
+ *   ones as the refiner's input), and only the main thread can write one. The worker diffuses its
+ *   bands into the shared memory and says when each is done; the main thread diffuses its own bands
+ *   (a quarter) as one thread does (diffuseBandOut), then copies the worker's out, as many bands at
+ *   a time as are done. Each value comes from the same kernel with the same arithmetic: the same
+ *   bits. The output is allocated without zeroing (every value is written): zeroing 16.8 MB took
+ *   0.9 ms.
+ * The kernels alone at 256² with 64 channels (median of 80 calls, measured with the process at
+ * real-time priority on the shared 2-core machine): SP-Diffuse 4.1 -> 2.9 ms on two threads;
+ * SP-Pool 5.0 -> 3.6 ms, bounded by copying x in and by both cores sharing the memory bandwidth.
  *
  * Only where a second core is free: the CLI's one-photo runs (node-host.ts), not a batch worker,
  * which shares the cores with the others. Until the worker has started (tens of ms), for grids of
  * one band and for maps too large for the shared memory, the one-thread kernels run.
  */
+import { Buffer } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
 import type { SpGrid } from '../../ops/superpixel-ops.ts';
 import { instantiateModule } from './instantiate.ts';
 import { SHARED_MAX_PAGES } from './shared-memory.ts';
-import { copyBand, oneThreadKernels, PLANE_PAD, reserveFloat32, type SimdKernels, type SpExports } from './simd.ts';
+import { CHANNEL_GROUP, diffuseBandOut, poolBandFrom, oneThreadKernels, PLANE_PAD, reserveFloat32, type SimdKernels, type SpExports } from './simd.ts';
 import { WASM_BASE64 } from './sp-kernels-shared.wasm.ts';
 
 /**
- * The exports the worker may call, by index; a call is its index and up to 11 int32 arguments. Index
- * WAIT (one past them) waits until the main thread has copied in that many of the job's bands.
+ * The exports the worker may call, by index; a call is its index and up to 11 int32 arguments. Two
+ * more indices: WAIT (one past the exports) waits until the main thread has copied in that many
+ * chunks of the worker's bands, SIGNAL tells the main thread that one more of its bands is done.
  */
-const EXPORTS = ['poolMassBand', 'poolBand'] as const;
-const POOL_MASS = 0, POOL = 1, WAIT = EXPORTS.length;
+const EXPORTS = ['poolMassBand', 'poolBand', 'diffuseBand'] as const;
+const POOL_MASS = 0, POOL = 1, DIFFUSE = 2, WAIT = EXPORTS.length, SIGNAL = WAIT + 1;
 const CALL_INTS = 12;
-/** control: [0] job number, [1] last job done, [2] calls in the job, [3] bands copied in, then the calls. */
-const JOB = 0, DONE = 1, CALLS = 2, COPIED = 3, CALLS_AT = 4;
-/** Calls per job (three per band for SP-Pool): enough for maps 8192 pixels tall at cell 16. */
-const MAX_CALLS = 768;
+/**
+ * control: [0] job number, [1] last job done, [2] calls in the job, [3] chunks copied in by the
+ * main thread, [4] bands finished by the worker, then the calls.
+ */
+const JOB = 0, DONE = 1, CALLS = 2, COPIED = 3, FINISHED = 4, CALLS_AT = 5;
+/** Calls per job (up to three per band): enough for maps 8192 pixels tall at cell 16. */
+const MAX_CALLS = 1536;
 /** A worker that has not answered in this long has stopped: better an error than a hang. */
 const WAIT_MS = 10_000;
 /**
- * The main thread's share of the bands: it also copies all of x in (17 MB at 256², 66 channels),
- * so the worker takes most of them (measured best at 256²).
+ * The main thread's share of SP-Pool's bands: it also copies the worker's in, so the worker takes
+ * most of them (measured best at 256²).
  */
-const MAIN_SHARE = 0.25;
+const POOL_MAIN_SHARE = 0.31;
+/** SP-Pool's bands for the worker are copied in this many at a time (the first soon in, few copies). */
+const POOL_CHUNK = 2;
+/**
+ * The main thread's share of SP-Diffuse's bands: it also copies the worker's out (measured best at
+ * 256²).
+ */
+const DIFFUSE_MAIN_SHARE = 0.25;
+
+/**
+ * Copies the rows of bands b0..b1-1 of the `planes` planes of `src` (H x W each) to whole planes
+ * in `f32`, the first at float32 index `at`, `ps` apart.
+ */
+function copyRows(f32: Float32Array, at: number, ps: number, src: Float32Array, planes: number, g: SpGrid, b0: number, b1: number): void {
+  const hw = g.H * g.W, band = g.cell * g.W;
+  for (let k = 0; k < planes; k++) f32.set(src.subarray(k * hw + b0 * band, k * hw + b1 * band), at + k * ps + b0 * band);
+}
 
 export interface KernelThreads {
   readonly kernels: SimdKernels;
@@ -61,7 +92,7 @@ export function startKernelThreads(): KernelThreads | null {
   const { wasm, module } = loaded;
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * (CALLS_AT + MAX_CALLS * CALL_INTS)));
   const worker = new Worker(new URL('./sp-band-worker.mjs', import.meta.url), {
-    workerData: { module, memory, control: ctrl.buffer, exportNames: EXPORTS, callInts: CALL_INTS, layout: { JOB, DONE, CALLS, COPIED, CALLS_AT } },
+    workerData: { module, memory, control: ctrl.buffer, exportNames: EXPORTS, callInts: CALL_INTS, layout: { JOB, DONE, CALLS, COPIED, FINISHED, CALLS_AT } },
   });
   worker.unref();
   let ready = false, failed: Error | undefined;
@@ -78,67 +109,91 @@ export function startKernelThreads(): KernelThreads | null {
     calls.forEach((call, i) => ctrl.set(call, CALLS_AT + i * CALL_INTS));
     ctrl[CALLS] = calls.length;
     ctrl[COPIED] = 0;
+    ctrl[FINISHED] = 0;
     Atomics.store(ctrl, JOB, ++job);
     Atomics.notify(ctrl, JOB);
   };
-  /** Tells the worker that one more of its bands is copied in. */
+  /** Tells the worker that one more chunk of its bands is copied in. */
   const copied = () => {
     Atomics.add(ctrl, COPIED, 1);
     Atomics.notify(ctrl, COPIED);
   };
-  /** Waits for the worker to finish the job handed to it. */
-  const finish = () => {
+  /** Waits until control slot `at` holds at least `value` (a worker silent for WAIT_MS has stopped). */
+  const waitFor = (at: number, value: number) => {
     const deadline = Date.now() + WAIT_MS;
-    for (let done = Atomics.load(ctrl, DONE); done !== job; done = Atomics.load(ctrl, DONE)) {
+    for (let now = Atomics.load(ctrl, at); now < value; now = Atomics.load(ctrl, at)) {
       if (Date.now() > deadline) throw new Error('superpixel kernel thread stopped answering');
-      Atomics.wait(ctrl, DONE, done, 100);
+      Atomics.wait(ctrl, at, now, 100);
     }
   };
   /** Whether the worker can take the job: it runs, the maps fit in `bytes`, the bands in one job. */
   const usable = (g: SpGrid, bytes: number) => ready && !failed && g.h >= 2 && g.cell % 4 === 0
     && bytes <= SHARED_MAX_PAGES * 65536 && 3 * g.h <= MAX_CALLS;
-  /** The first band the worker takes. */
-  const split = (h: number) => Math.min(h - 1, Math.max(1, Math.round(h * MAIN_SHARE)));
+  /** The first band the worker takes when the main thread takes `share` of the h bands. */
+  const split = (h: number, share: number) => Math.min(h - 1, Math.max(1, Math.round(h * share)));
 
   const kernels: SimdKernels = {
-    diffuse: (tokens, C, assoc, g) => one.diffuse(tokens, C, assoc, g),
+    diffuse(tokens, C, assoc, g) {
+      const { H, W, h, cell } = g, hw = H * W, band = cell * W, ps = hw + PLANE_PAD;
+      // float32 indices: the 9 association planes and the C output planes of whole maps, ps apart;
+      // the main thread's scratch planes; the tokens
+      const planesAt = 9 * ps, scratchAt = planesAt + C * ps, tokAt = scratchAt + CHANNEL_GROUP * (band + PLANE_PAD);
+      if (!usable(g, 4 * (tokAt + tokens.length))) return one.diffuse(tokens, C, assoc, g);
+      const f32 = reserveFloat32(memory, 4 * (tokAt + tokens.length));
+      const s = split(h, DIFFUSE_MAIN_SHARE);
+      // The worker diffuses bands s..h-1 into the output planes and says when each is done.
+      copyRows(f32, 0, ps, assoc, 9, g, s, h);
+      f32.set(tokens, tokAt);
+      const calls: number[][] = [];
+      for (let cy = s; cy < h; cy++) calls.push([DIFFUSE, 4 * cy * band, 4 * ps, 4 * tokAt, 4 * (planesAt + cy * band), 4 * ps, 0, C, W, cell, cy, h], [SIGNAL]);
+      start(calls);
+      // Meanwhile the main thread diffuses bands 0..s-1 straight into the output...
+      copyRows(f32, 0, ps, assoc, 9, g, 0, s);
+      const out = new Float32Array(Buffer.allocUnsafeSlow(4 * C * hw).buffer);
+      for (let cy = 0; cy < s; cy++) diffuseBandOut(out, C, g, cy, wasm, f32, { assoc: 4 * cy * band, aStride: 4 * ps, tok: 4 * tokAt, scratchAt });
+      // ...then copies the worker's bands out, as many at a time as are done.
+      for (let from = s; from < h;) {
+        waitFor(FINISHED, from - s + 1);
+        const to = s + Atomics.load(ctrl, FINISHED);
+        for (let c = 0, at = planesAt; c < C; c++, at += ps) out.set(f32.subarray(at + from * band, at + to * band), c * hw + from * band);
+        from = to;
+      }
+      waitFor(DONE, job);
+      return out;
+    },
+
     pool(x, C, assoc, g) {
-      const { H, W, h, w, cell } = g;
-      const hw = H * W, band = cell * W, ps = band + PLANE_PAD, n = h * w, s = split(h);
-      // float32 indices: per band its association planes and x's, ps apart; then bytes: the main
-      // thread's sums and the worker's (float64)
-      const block = (9 + C) * ps, at = (cy: number) => cy * block;
-      const mainSumsAt = 4 * h * block, workerSumsAt = mainSumsAt + 8 * (C + 1) * n;
+      const { H, W, h, w, cell } = g, band = cell * W, ps = H * W + PLANE_PAD, n = h * w;
+      // float32 indices: the 9 association planes and the C planes of x of whole maps, ps apart;
+      // the main thread's scratch planes; then bytes: the main thread's sums and the worker's (float64)
+      const planesAt = 9 * ps, scratchAt = planesAt + C * ps;
+      const mainSumsAt = 4 * (scratchAt + CHANNEL_GROUP * (band + PLANE_PAD)), workerSumsAt = mainSumsAt + 8 * (C + 1) * n;
       if (!usable(g, workerSumsAt + 8 * (C + 1) * n)) return one.pool(x, C, assoc, g);
       const f32 = reserveFloat32(memory, workerSumsAt + 8 * (C + 1) * n);
       const mainSums = new Float64Array(memory.buffer, mainSumsAt, (C + 1) * n);
       const workerSums = new Float64Array(memory.buffer, workerSumsAt, (C + 1) * n);
-      const copyIn = (cy: number) => {
-        copyBand(f32, at(cy), assoc, 9, hw, cy, band, ps);
-        copyBand(f32, at(cy) + 9 * ps, x, C, hw, cy, band, ps);
-      };
-      const calls = (sumsAt: number, cy: number) => [
-        [POOL_MASS, 4 * at(cy), 4 * ps, sumsAt, W, cell, cy, h],
-        [POOL, 4 * at(cy), 4 * ps, 4 * (at(cy) + 9 * ps), 4 * ps, sumsAt, 1, C + 1, W, cell, cy, h],
-      ];
-      // The worker starts on its first band as soon as it is copied in, while the rest are.
+      const s = split(h, POOL_MAIN_SHARE);
+      // The worker pools bands s..h-1, POOL_CHUNK bands at a time, each chunk as soon as it is copied in.
       workerSums.fill(0);
-      const workerCalls: number[][] = [];
-      for (let cy = s; cy < h; cy++) workerCalls.push([WAIT, cy - s + 1], ...calls(workerSumsAt, cy));
-      start(workerCalls);
+      const calls: number[][] = [];
       for (let cy = s; cy < h; cy++) {
-        copyIn(cy);
+        if ((cy - s) % POOL_CHUNK === 0) calls.push([WAIT, (cy - s) / POOL_CHUNK + 1]);
+        calls.push([POOL_MASS, 4 * cy * band, 4 * ps, workerSumsAt, W, cell, cy, h],
+          [POOL, 4 * cy * band, 4 * ps, 4 * (planesAt + cy * band), 4 * ps, workerSumsAt, 1, C + 1, W, cell, cy, h]);
+      }
+      start(calls);
+      for (let b0 = s; b0 < h; b0 += POOL_CHUNK) {
+        const b1 = Math.min(h, b0 + POOL_CHUNK);
+        copyRows(f32, 0, ps, assoc, 9, g, b0, b1);
+        copyRows(f32, planesAt, ps, x, C, g, b0, b1);
         copied();
       }
+      // Meanwhile the main thread pools bands 0..s-1.
+      copyRows(f32, 0, ps, assoc, 9, g, 0, s);
       mainSums.fill(0);
-      for (let cy = 0; cy < s; cy++) {
-        copyIn(cy);
-        const [mass, pool] = calls(mainSumsAt, cy);
-        wasm.poolMassBand(...(mass.slice(1) as Parameters<SpExports['poolMassBand']>));
-        wasm.poolBand(...(pool.slice(1) as Parameters<SpExports['poolBand']>));
-      }
+      for (let cy = 0; cy < s; cy++) poolBandFrom(x, C, g, cy, wasm, f32, { assoc: 4 * cy * band, aStride: 4 * ps, scratchAt, sums: mainSumsAt });
       const sums = mainSums.slice();
-      finish();
+      waitFor(DONE, job);
       for (let i = 0; i < sums.length; i++) sums[i] += workerSums[i];
       return sums;
     },
