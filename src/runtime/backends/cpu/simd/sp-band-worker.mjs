@@ -3,24 +3,35 @@
 // main thread writes into `control` (the layout is in sp-threads.ts), signalled through Atomics.
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { module, memory, control, exportNames, callInts, layout: { JOB, DONE, CALLS, COPIED, FINISHED, CALLS_AT } } = workerData;
+const { module, memory, control, exportNames, callInts, layout } = workerData;
+const { JOB, DONE, CALLS, COPIED, CALLS_AT, STATES_AT, FREE, WORKER, WORKER_DONE } = layout;
 const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const kernels = exportNames.map((name) => wasm[name]);
-const WAIT = kernels.length, SIGNAL = WAIT + 1;
+const WAIT = kernels.length, CLAIM = WAIT + 1;
 const ctrl = new Int32Array(control);
+/** Runs call i of the job. */
+const run = (i) => {
+  const b = CALLS_AT + i * callInts;
+  kernels[ctrl[b]](...ctrl.subarray(b + 1, b + callInts));
+};
 parentPort.postMessage('ready');
 for (let seen = 0; ;) {
   Atomics.wait(ctrl, JOB, seen);
   seen = Atomics.load(ctrl, JOB);
   for (let i = 0, calls = ctrl[CALLS]; i < calls; i++) {
-    const b = CALLS_AT + i * callInts;
+    const b = CALLS_AT + i * callInts, n = ctrl[b + 1];
     if (ctrl[b] === WAIT) {
-      for (let n = Atomics.load(ctrl, COPIED); n < ctrl[b + 1]; n = Atomics.load(ctrl, COPIED)) Atomics.wait(ctrl, COPIED, n);
-    } else if (ctrl[b] === SIGNAL) {
-      Atomics.add(ctrl, FINISHED, 1);
-      Atomics.notify(ctrl, FINISHED);
+      for (let copied = Atomics.load(ctrl, COPIED); copied < n; copied = Atomics.load(ctrl, COPIED)) Atomics.wait(ctrl, COPIED, copied);
+    } else if (ctrl[b] === CLAIM) {
+      // bands n-1, n-2, ... until one is the main thread's
+      for (let band = n - 1; band >= 0 && Atomics.compareExchange(ctrl, STATES_AT + band, FREE, WORKER) === FREE; band--) {
+        run(i + 1 + band);
+        Atomics.store(ctrl, STATES_AT + band, WORKER_DONE);
+        Atomics.notify(ctrl, STATES_AT + band);
+      }
+      i += n;
     } else {
-      kernels[ctrl[b]](...ctrl.subarray(b + 1, b + callInts));
+      run(i);
     }
   }
   Atomics.store(ctrl, DONE, seen);

@@ -1,9 +1,10 @@
 /**
  * The two-thread SP-Pool and SP-Diffuse (sp-threads.ts) run the one-thread kernels on a split of
- * the bands. SP-Diffuse gives the same bits (every value is written by the main thread's kernel or
- * copied from the worker's: a band left out or copied to the wrong place shows). SP-Pool stays
- * within 1 float32 ulp (its float64 sums are added in another order), for even and uneven splits.
- * A grid of one band stays on one thread.
+ * the bands. SP-Diffuse gives the same bits, however the threads share the bands (as they claim
+ * them, and a fixed split that has the worker take part for sure): every value is written by the
+ * main thread's kernel or copied from the worker's, so a band left out or copied to the wrong place
+ * shows. SP-Pool stays within 1 float32 ulp (its float64 sums are added in another order), for even
+ * and uneven splits. A grid of one band stays on one thread.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SpGrid } from '../../ops/superpixel-ops.ts';
@@ -27,11 +28,14 @@ function firstDifference(a: Float32Array, b: Float32Array): number {
 
 describe('SP-Pool and SP-Diffuse on two threads', () => {
   const threads = startKernelThreads()!;
-  afterAll(() => threads.close());
+  /** The main thread diffuses the first band, the worker the others. */
+  const fixedSplit = startKernelThreads({ diffuseMainBands: 1 })!;
+  afterAll(() => Promise.all([threads.close(), fixedSplit.close()]));
 
   it('start their worker', async () => {
     expect(threads).not.toBeNull();
     expect(await threads.started).toBe(true);
+    expect(await fixedSplit.started).toBe(true);
   });
 
   // 2 bands (one each), 5 bands (an uneven split), 1 band (one thread only), a cell of 8, 16 bands.
@@ -57,19 +61,22 @@ describe('SP-Pool and SP-Diffuse on two threads', () => {
       const one = oneThreadKernels()!;
       const jobs = threads.jobs();
       const diffuse1 = one.diffuse(tokens, C, assoc, g);
-      // twice: the second call reuses the shared memory the first one filled
-      for (let call = 0; call < 2; call++) expect(firstDifference(threads.kernels.diffuse(tokens, C, assoc, g), diffuse1)).toBe(-1);
+      // twice each: the second call reuses the shared memory the first one filled
+      for (let call = 0; call < 2; call++) {
+        expect(firstDifference(threads.kernels.diffuse(tokens, C, assoc, g), diffuse1)).toBe(-1);
+        expect(firstDifference(fixedSplit.kernels.diffuse(tokens, C, assoc, g), diffuse1)).toBe(-1);
+      }
       expect(threads.jobs() - jobs).toBe(2 * worked);
     });
   }
 
   it('diffuse a smaller grid after a larger one (stale values in the shared memory), bit for bit', async () => {
-    await threads.started;
+    await fixedSplit.started;
     const one = oneThreadKernels()!;
     for (const [h, w, C] of [[6, 5, 9], [3, 2, 4]]) {
       const g: SpGrid = { H: h * 4, W: w * 4, h, w, cell: 4 };
       const assoc = random(9 * g.H * g.W, C), tokens = random(C * h * w, C + 1);
-      expect(firstDifference(threads.kernels.diffuse(tokens, C, assoc, g), one.diffuse(tokens, C, assoc, g))).toBe(-1);
+      expect(firstDifference(fixedSplit.kernels.diffuse(tokens, C, assoc, g), one.diffuse(tokens, C, assoc, g))).toBe(-1);
     }
   });
 });

@@ -12,15 +12,19 @@
  *   copies the worker's in). Only the float64 neighbour sums are added in another order (each
  *   thread's, then the two), so results stay within 1 float32 ulp of the one-thread ones.
  * - SP-Diffuse: the output (16.8 MB) must be a plain ArrayBuffer (onnxruntime-node refuses shared
- *   ones as the refiner's input), and only the main thread can write one. The worker diffuses its
- *   bands into the shared memory and says when each is done; the main thread diffuses its own bands
- *   (a quarter) as one thread does (diffuseBandOut), then copies the worker's out, as many bands at
- *   a time as are done. Each value comes from the same kernel with the same arithmetic: the same
- *   bits. The output is allocated without zeroing (every value is written): zeroing 16.8 MB took
- *   0.9 ms.
+ *   ones as the refiner's input), and only the main thread can write one. The threads claim bands
+ *   as they go, the worker from the last one down, into the shared memory, the main thread from the
+ *   first one up, as one thread does (diffuseBandOut); the main thread copies the worker's bands out
+ *   as they are done. The worker has more of them (about three quarters when both run freely); one
+ *   that wakes late, or loses its core, just gets fewer, and its last band is diffused on the main
+ *   thread too if it is not done in a band's time. Each value comes from the same kernel with the
+ *   same arithmetic: the same bits, however the bands are shared. The output is allocated without
+ *   zeroing (every value is written): zeroing 16.8 MB took 0.9 ms.
  * The kernels alone at 256² with 64 channels (median of 80 calls, measured with the process at
- * real-time priority on the shared 2-core machine): SP-Diffuse 4.1 -> 2.9 ms on two threads;
- * SP-Pool 5.0 -> 3.6 ms, bounded by copying x in and by both cores sharing the memory bandwidth.
+ * real-time priority on the shared 2-core machine): SP-Diffuse 4.2-4.6 -> 2.9-3.1 ms on two
+ * threads; SP-Pool 5.0 -> 3.6 ms, bounded by copying x in and by both cores sharing the memory
+ * bandwidth (the same as with 16 KB copies). Where no second core is free (a loaded machine) the
+ * two-thread SP-Diffuse is about 0.5 ms slower than one thread.
  *
  * Only where a second core is free: the CLI's one-photo runs (node-host.ts), not a batch worker,
  * which shares the cores with the others. Until the worker has started (tens of ms), for grids of
@@ -36,21 +40,26 @@ import { WASM_BASE64 } from './sp-kernels-shared.wasm.ts';
 
 /**
  * The exports the worker may call, by index; a call is its index and up to 11 int32 arguments. Two
- * more indices: WAIT (one past the exports) waits until the main thread has copied in that many
- * chunks of the worker's bands, SIGNAL tells the main thread that one more of its bands is done.
+ * more indices: WAIT n (one past the exports) waits until the main thread has copied in n chunks of
+ * the worker's bands; CLAIM n says that the next n calls are one per band, 0..n-1, for whichever
+ * thread claims the band first: the worker claims them from the last one down, the main thread from
+ * the first one up, each through the band's state in `control`.
  */
 const EXPORTS = ['poolMassBand', 'poolBand', 'diffuseBand'] as const;
-const POOL_MASS = 0, POOL = 1, DIFFUSE = 2, WAIT = EXPORTS.length, SIGNAL = WAIT + 1;
+const POOL_MASS = 0, POOL = 1, DIFFUSE = 2, WAIT = EXPORTS.length, CLAIM = WAIT + 1;
 const CALL_INTS = 12;
-/**
- * control: [0] job number, [1] last job done, [2] calls in the job, [3] chunks copied in by the
- * main thread, [4] bands finished by the worker, then the calls.
- */
-const JOB = 0, DONE = 1, CALLS = 2, COPIED = 3, FINISHED = 4, CALLS_AT = 5;
 /** Calls per job (up to three per band): enough for maps 8192 pixels tall at cell 16. */
 const MAX_CALLS = 1536;
+/**
+ * control: [0] job number, [1] last job done, [2] calls in the job, [3] chunks copied in by the
+ * main thread, then the calls, then the bands' states (FREE, MAIN, WORKER, WORKER_DONE).
+ */
+const JOB = 0, DONE = 1, CALLS = 2, COPIED = 3, CALLS_AT = 4, STATES_AT = CALLS_AT + MAX_CALLS * CALL_INTS;
+const FREE = 0, MAIN = 1, WORKER = 2, WORKER_DONE = 3;
 /** A worker that has not answered in this long has stopped: better an error than a hang. */
 const WAIT_MS = 10_000;
+/** How long SP-Diffuse waits for the worker's last band before diffusing it on the main thread too (about a band's time at 256²). */
+const BAND_WAIT_MS = 0.3;
 /**
  * The main thread's share of SP-Pool's bands: it also copies the worker's in, so the worker takes
  * most of them (measured best at 256²).
@@ -58,11 +67,6 @@ const WAIT_MS = 10_000;
 const POOL_MAIN_SHARE = 0.31;
 /** SP-Pool's bands for the worker are copied in this many at a time (the first soon in, few copies). */
 const POOL_CHUNK = 2;
-/**
- * The main thread's share of SP-Diffuse's bands: it also copies the worker's out (measured best at
- * 256²).
- */
-const DIFFUSE_MAIN_SHARE = 0.25;
 
 /**
  * Copies the rows of bands b0..b1-1 of the `planes` planes of `src` (H x W each) to whole planes
@@ -83,16 +87,19 @@ export interface KernelThreads {
   close(): Promise<void>;
 }
 
-/** Starts the worker; null where the shared-memory kernels cannot load. */
-export function startKernelThreads(): KernelThreads | null {
+/**
+ * Starts the worker; null where the shared-memory kernels cannot load. `diffuseMainBands` (for
+ * tests): the main thread diffuses exactly this many bands (the first ones), the worker the others.
+ */
+export function startKernelThreads({ diffuseMainBands }: { diffuseMainBands?: number } = {}): KernelThreads | null {
   const one = oneThreadKernels();
   const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
   const loaded = one && instantiateModule<SpExports>(WASM_BASE64, memory);
   if (!one || !loaded) return null;
   const { wasm, module } = loaded;
-  const ctrl = new Int32Array(new SharedArrayBuffer(4 * (CALLS_AT + MAX_CALLS * CALL_INTS)));
+  const ctrl = new Int32Array(new SharedArrayBuffer(4 * (STATES_AT + MAX_CALLS)));
   const worker = new Worker(new URL('./sp-band-worker.mjs', import.meta.url), {
-    workerData: { module, memory, control: ctrl.buffer, exportNames: EXPORTS, callInts: CALL_INTS, layout: { JOB, DONE, CALLS, COPIED, FINISHED, CALLS_AT } },
+    workerData: { module, memory, control: ctrl.buffer, exportNames: EXPORTS, callInts: CALL_INTS, layout: { JOB, DONE, CALLS, COPIED, CALLS_AT, STATES_AT, FREE, WORKER, WORKER_DONE } },
   });
   worker.unref();
   let ready = false, failed: Error | undefined;
@@ -104,12 +111,11 @@ export function startKernelThreads(): KernelThreads | null {
   worker.once('exit', () => { ready = false; });
 
   let job = 0;
-  /** Hands `calls` to the worker. */
+  /** Hands `calls` to the worker (which has finished the job before: see idle). */
   const start = (calls: number[][]) => {
     calls.forEach((call, i) => ctrl.set(call, CALLS_AT + i * CALL_INTS));
     ctrl[CALLS] = calls.length;
     ctrl[COPIED] = 0;
-    ctrl[FINISHED] = 0;
     Atomics.store(ctrl, JOB, ++job);
     Atomics.notify(ctrl, JOB);
   };
@@ -126,6 +132,11 @@ export function startKernelThreads(): KernelThreads | null {
       Atomics.wait(ctrl, at, now, 100);
     }
   };
+  /**
+   * Waits for the worker to finish its last job: before the memory or `control` are written for
+   * the next one. SP-Diffuse returns without waiting (its output is the main thread's own array).
+   */
+  const idle = () => waitFor(DONE, job);
   /** Whether the worker can take the job: it runs, the maps fit in `bytes`, the bands in one job. */
   const usable = (g: SpGrid, bytes: number) => ready && !failed && g.h >= 2 && g.cell % 4 === 0
     && bytes <= SHARED_MAX_PAGES * 65536 && 3 * g.h <= MAX_CALLS;
@@ -139,26 +150,48 @@ export function startKernelThreads(): KernelThreads | null {
       // the main thread's scratch planes; the tokens
       const planesAt = 9 * ps, scratchAt = planesAt + C * ps, tokAt = scratchAt + CHANNEL_GROUP * (band + PLANE_PAD);
       if (!usable(g, 4 * (tokAt + tokens.length))) return one.diffuse(tokens, C, assoc, g);
+      idle();
       const f32 = reserveFloat32(memory, 4 * (tokAt + tokens.length));
-      const s = split(h, DIFFUSE_MAIN_SHARE);
-      // The worker diffuses bands s..h-1 into the output planes and says when each is done.
-      copyRows(f32, 0, ps, assoc, 9, g, s, h);
+      copyRows(f32, 0, ps, assoc, 9, g, 0, h);
       f32.set(tokens, tokAt);
-      const calls: number[][] = [];
-      for (let cy = s; cy < h; cy++) calls.push([DIFFUSE, 4 * cy * band, 4 * ps, 4 * tokAt, 4 * (planesAt + cy * band), 4 * ps, 0, C, W, cell, cy, h], [SIGNAL]);
+      // Each band is claimed by one thread: the worker's from the last one down, the main
+      // thread's from the first one up (or the first `fixed`).
+      const fixed = Math.min(h, diffuseMainBands ?? 0);
+      ctrl.fill(MAIN, STATES_AT, STATES_AT + fixed);
+      ctrl.fill(FREE, STATES_AT + fixed, STATES_AT + h);
+      const calls = [[CLAIM, h]];
+      for (let cy = 0; cy < h; cy++) calls.push([DIFFUSE, 4 * cy * band, 4 * ps, 4 * tokAt, 4 * (planesAt + cy * band), 4 * ps, 0, C, W, cell, cy, h]);
       start(calls);
-      // Meanwhile the main thread diffuses bands 0..s-1 straight into the output...
-      copyRows(f32, 0, ps, assoc, 9, g, 0, s);
       const out = new Float32Array(Buffer.allocUnsafeSlow(4 * C * hw).buffer);
-      for (let cy = 0; cy < s; cy++) diffuseBandOut(out, C, g, cy, wasm, f32, { assoc: 4 * cy * band, aStride: 4 * ps, tok: 4 * tokAt, scratchAt });
-      // ...then copies the worker's bands out, as many at a time as are done.
-      for (let from = s; from < h;) {
-        waitFor(FINISHED, from - s + 1);
-        const to = s + Atomics.load(ctrl, FINISHED);
-        for (let c = 0, at = planesAt; c < C; c++, at += ps) out.set(f32.subarray(at + from * band, at + to * band), c * hw + from * band);
-        from = to;
+      let mine = 0, copiedFrom = h; // the main thread's bands are 0..mine-1; the worker's from copiedFrom on are copied out
+      /** Whether band `mine` is the main thread's: one of the fixed ones, else if the worker has not claimed it. */
+      const claim = () => mine < fixed || (diffuseMainBands === undefined && mine < h && Atomics.compareExchange(ctrl, STATES_AT + mine, FREE, MAIN) === FREE);
+      /** Copies out the worker's bands that are done, next to those already copied. */
+      const copyDone = () => {
+        let from = copiedFrom;
+        while (from > mine && Atomics.load(ctrl, STATES_AT + from - 1) === WORKER_DONE) from--;
+        for (let c = 0, at = planesAt; c < C && from < copiedFrom; c++, at += ps) out.set(f32.subarray(at + from * band, at + copiedFrom * band), c * hw + from * band);
+        copiedFrom = from;
+      };
+      const diffuseHere = (cy: number) => diffuseBandOut(out, C, g, cy, wasm, f32, { assoc: 4 * cy * band, aStride: 4 * ps, tok: 4 * tokAt, scratchAt });
+      for (; claim(); mine++) {
+        diffuseHere(mine);
+        copyDone();
       }
-      waitFor(DONE, job);
+      // Bands mine..copiedFrom-1 are the worker's, which does them one at a time from the last
+      // down (once the main thread found band `mine` claimed, only that one can still be under
+      // way). Give the next one a band's time, then, for a worker that lost its core, diffuse it
+      // here too: the same bits, and the worker's copy goes unused.
+      while (copiedFrom > mine) {
+        const next = copiedFrom - 1;
+        if (diffuseMainBands === undefined) Atomics.wait(ctrl, STATES_AT + next, WORKER, BAND_WAIT_MS);
+        else waitFor(STATES_AT + next, WORKER_DONE);
+        copyDone();
+        if (copiedFrom > next) {
+          copiedFrom = next;
+          diffuseHere(next);
+        }
+      }
       return out;
     },
 
@@ -169,6 +202,7 @@ export function startKernelThreads(): KernelThreads | null {
       const planesAt = 9 * ps, scratchAt = planesAt + C * ps;
       const mainSumsAt = 4 * (scratchAt + CHANNEL_GROUP * (band + PLANE_PAD)), workerSumsAt = mainSumsAt + 8 * (C + 1) * n;
       if (!usable(g, workerSumsAt + 8 * (C + 1) * n)) return one.pool(x, C, assoc, g);
+      idle();
       const f32 = reserveFloat32(memory, workerSumsAt + 8 * (C + 1) * n);
       const mainSums = new Float64Array(memory.buffer, mainSumsAt, (C + 1) * n);
       const workerSums = new Float64Array(memory.buffer, workerSumsAt, (C + 1) * n);
@@ -193,7 +227,7 @@ export function startKernelThreads(): KernelThreads | null {
       mainSums.fill(0);
       for (let cy = 0; cy < s; cy++) poolBandFrom(x, C, g, cy, wasm, f32, { assoc: 4 * cy * band, aStride: 4 * ps, scratchAt, sums: mainSumsAt });
       const sums = mainSums.slice();
-      waitFor(DONE, job);
+      idle();
       for (let i = 0; i < sums.length; i++) sums[i] += workerSums[i];
       return sums;
     },
