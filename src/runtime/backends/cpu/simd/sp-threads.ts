@@ -18,8 +18,8 @@
  *   as they are done. The worker has more of them (about three quarters when both run freely); one
  *   that wakes late, or loses its core, just gets fewer, and its last band is diffused on the main
  *   thread too if it is not done in a band's time. Each value comes from the same kernel with the
- *   same arithmetic: the same bits, however the bands are shared. The output is allocated without
- *   zeroing (every value is written): zeroing 16.8 MB took 0.9 ms.
+ *   same arithmetic: the same bits, however the bands are shared. The output comes from the array
+ *   pool, as one thread's does.
  * The kernels alone at 256² with 64 channels (median of 80 calls, measured with the process at
  * real-time priority on the shared 2-core machine): SP-Diffuse 4.2-4.6 -> 2.9-3.1 ms on two
  * threads; SP-Pool 5.0 -> 3.6 ms, bounded by copying x in and by both cores sharing the memory
@@ -30,8 +30,8 @@
  * which shares the cores with the others. Until the worker has started (tens of ms), for grids of
  * one band and for maps too large for the shared memory, the one-thread kernels run.
  */
-import { Buffer } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
+import { arrayPool } from '../../../values/array-pool.ts';
 import type { SpGrid } from '../../ops/superpixel-ops.ts';
 import { instantiateModule } from './instantiate.ts';
 import { SHARED_MAX_PAGES } from './shared-memory.ts';
@@ -162,7 +162,7 @@ export function startKernelThreads({ diffuseMainBands }: { diffuseMainBands?: nu
       const calls = [[CLAIM, h]];
       for (let cy = 0; cy < h; cy++) calls.push([DIFFUSE, 4 * cy * band, 4 * ps, 4 * tokAt, 4 * (planesAt + cy * band), 4 * ps, 0, C, W, cell, cy, h]);
       start(calls);
-      const out = new Float32Array(Buffer.allocUnsafeSlow(4 * C * hw).buffer);
+      const out = arrayPool.take(C * hw); // every element is written below
       let mine = 0, copiedFrom = h; // the main thread's bands are 0..mine-1; the worker's from copiedFrom on are copied out
       /** Whether band `mine` is the main thread's: one of the fixed ones, else if the worker has not claimed it. */
       const claim = () => mine < fixed || (diffuseMainBands === undefined && mine < h && Atomics.compareExchange(ctrl, STATES_AT + mine, FREE, MAIN) === FREE);
