@@ -31,10 +31,13 @@ export interface NodeIOOptions {
  * `reads` counts the reads into it, so a fingerprint's bytes are known to be still there.
  */
 const photoBytes = { buffer: Buffer.alloc(0), reads: 0 };
+/** Larger files get a buffer of their own: a huge photo's bytes should not stay for the whole process. */
+const KEPT_PHOTO_BYTES = 16 * 1024 * 1024;
 
 function photoScratch(bytes: number): Buffer {
-  if (photoBytes.buffer.length < bytes) photoBytes.buffer = Buffer.allocUnsafe(bytes);
   photoBytes.reads++;
+  if (bytes > KEPT_PHOTO_BYTES) return Buffer.allocUnsafe(bytes);
+  if (photoBytes.buffer.length < bytes) photoBytes.buffer = Buffer.allocUnsafe(bytes);
   return photoBytes.buffer;
 }
 

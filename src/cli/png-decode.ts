@@ -71,12 +71,17 @@ export function decodeSimplePng(png: SimplePng): Uint8ClampedArray | undefined {
   return toRgba(raw, width, height, channels);
 }
 
-/** The IDAT chunks joined (zlib wants them in one piece), in a buffer kept between calls: a fresh one is fresh memory. */
+/**
+ * The IDAT chunks joined (zlib wants them in one piece), in a buffer kept between calls (a fresh one
+ * is fresh memory), unless they are larger than KEPT_IDAT_BYTES: a huge photo's should not stay.
+ */
 let idatScratch = new Uint8Array(0);
+const KEPT_IDAT_BYTES = 16 * 1024 * 1024;
 
 function joined(parts: readonly Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0];
   const total = parts.reduce((n, p) => n + p.length, 0);
+  if (total > KEPT_IDAT_BYTES) return Buffer.concat(parts);
   if (idatScratch.length < total) idatScratch = new Uint8Array(total);
   let at = 0;
   for (const p of parts) {
