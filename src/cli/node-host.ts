@@ -27,8 +27,9 @@ export interface NodeIOOptions {
 
 /**
  * Photos are read into one buffer kept for the process: a fresh buffer per run is fresh memory, and
- * touching it cost more than the read (0.3-0.5 ms of a 175 kB PNG's 0.6 in a pipeline run; bench/README.md).
- * `reads` counts the reads into it, so a fingerprint's bytes are known to be still there.
+ * touching it cost more than the read itself (a 175 kB PNG's read took 0.45 ms in a pipeline run,
+ * 0.26 into the kept buffer; bench/README.md). `reads` counts the reads into it, so a fingerprint's
+ * bytes are known to be still there.
  */
 const photoBytes = { buffer: Buffer.alloc(0), reads: 0 };
 /** Larger files get a buffer of their own: a huge photo's bytes should not stay for the whole process. */
