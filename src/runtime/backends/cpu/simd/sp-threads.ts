@@ -4,6 +4,8 @@
  * multiply-adds themselves. A worker_thread (sp-band-worker.mjs) runs the same kernels on the last
  * bands (rows of superpixel cells) while the main thread runs them on the first ones, through a
  * shared WebAssembly memory that is reused from call to call (fresh memory is slow to touch).
+ * The worker is woken before the inputs are copied in and spins briefly while it waits for them:
+ * waking a sleeping thread takes a fraction of a millisecond on these VMs.
  * The maps go into it as whole planes, the rows of several bands in one copy: copied band by band,
  * in 16 KB pieces, the same bytes took twice as long.
  *
@@ -48,7 +50,7 @@ import { WASM_BASE64 } from './sp-kernels-shared.wasm.ts';
 const EXPORTS = ['poolMassBand', 'poolBand', 'diffuseBand'] as const;
 const POOL_MASS = 0, POOL = 1, DIFFUSE = 2, WAIT = EXPORTS.length, CLAIM = WAIT + 1;
 const CALL_INTS = 12;
-/** Calls per job (up to three per band): enough for maps 8192 pixels tall at cell 16. */
+/** Calls per job (up to three per band, and two): enough for maps 8192 pixels tall at cell 16. */
 const MAX_CALLS = 1536;
 /**
  * control: [0] job number, [1] last job done, [2] calls in the job, [3] chunks copied in by the
@@ -152,16 +154,18 @@ export function startKernelThreads({ diffuseMainBands }: { diffuseMainBands?: nu
       if (!usable(g, 4 * (tokAt + tokens.length))) return one.diffuse(tokens, C, assoc, g);
       idle();
       const f32 = reserveFloat32(memory, 4 * (tokAt + tokens.length));
-      copyRows(f32, 0, ps, assoc, 9, g, 0, h);
-      f32.set(tokens, tokAt);
       // Each band is claimed by one thread: the worker's from the last one down, the main
-      // thread's from the first one up (or the first `fixed`).
+      // thread's from the first one up (or the first `fixed`). The worker is woken first, so that
+      // it wakes while the maps are copied in.
       const fixed = Math.min(h, diffuseMainBands ?? 0);
       ctrl.fill(MAIN, STATES_AT, STATES_AT + fixed);
       ctrl.fill(FREE, STATES_AT + fixed, STATES_AT + h);
-      const calls = [[CLAIM, h]];
+      const calls = [[WAIT, 1], [CLAIM, h]];
       for (let cy = 0; cy < h; cy++) calls.push([DIFFUSE, 4 * cy * band, 4 * ps, 4 * tokAt, 4 * (planesAt + cy * band), 4 * ps, 0, C, W, cell, cy, h]);
       start(calls);
+      copyRows(f32, 0, ps, assoc, 9, g, 0, h);
+      f32.set(tokens, tokAt);
+      copied();
       const out = arrayPool.take(C * hw); // every element is written below
       let mine = 0, copiedFrom = h; // the main thread's bands are 0..mine-1; the worker's from copiedFrom on are copied out
       /** Whether band `mine` is the main thread's: one of the fixed ones, else if the worker has not claimed it. */
