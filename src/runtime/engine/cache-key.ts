@@ -25,20 +25,9 @@ const QUICK_DEPTH = 32;
 
 /** write()'s text for plain JSON no deeper than QUICK_DEPTH, else undefined. */
 function quick(v: unknown, depth: number): string | undefined {
-  if (v === null) return 'null';
-  switch (typeof v) {
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'string':
-      return JSON.stringify(v);
-    case 'number':
-      return Number.isFinite(v) ? JSON.stringify(v) : undefined;
-    case 'object':
-      if (depth < QUICK_DEPTH) break;
-      return undefined;
-    default:
-      return undefined;
-  }
+  const text = scalarJson(v);
+  if (text !== undefined) return text;
+  if (v === null || typeof v !== 'object' || depth >= QUICK_DEPTH) return undefined;
   let out: string;
   if (Array.isArray(v)) {
     out = '[';
@@ -62,7 +51,8 @@ function quick(v: unknown, depth: number): string | undefined {
   return `${out}}`;
 }
 
-function write(v: unknown, path: string, open: Set<object>): string {
+/** The JSON text of null, a boolean, a string or a finite number (-0 prints as 0); undefined for anything else. */
+function scalarJson(v: unknown): string | undefined {
   if (v === null) return 'null';
   switch (typeof v) {
     case 'boolean':
@@ -70,14 +60,18 @@ function write(v: unknown, path: string, open: Set<object>): string {
     case 'string':
       return JSON.stringify(v);
     case 'number':
-      if (!Number.isFinite(v)) throw new NonJsonError(path, `is ${v}, which is not a finite number`);
-      return JSON.stringify(v); // -0 prints as 0
-    case 'object':
-      break;
+      return Number.isFinite(v) ? JSON.stringify(v) : undefined;
     default:
-      throw new NonJsonError(path, `is a ${typeof v}`);
+      return undefined;
   }
-  const obj = v as object;
+}
+
+function write(v: unknown, path: string, open: Set<object>): string {
+  const text = scalarJson(v);
+  if (text !== undefined) return text;
+  if (typeof v === 'number') throw new NonJsonError(path, `is ${v}, which is not a finite number`);
+  if (v === null || typeof v !== 'object') throw new NonJsonError(path, `is a ${typeof v}`);
+  const obj = v;
   if (open.has(obj)) throw new NonJsonError(path, 'refers back to itself (a cycle)');
   open.add(obj);
   try {
