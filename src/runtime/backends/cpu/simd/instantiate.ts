@@ -15,3 +15,9 @@ export function instantiateModule<Exports>(base64: string, memoryToUse?: WebAsse
   const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
   return { memory, wasm, module };
 }
+
+/** Grows `memory` (by whole 64 KB pages) until it holds at least `bytes` bytes. */
+export function ensureBytes(memory: WebAssembly.Memory, bytes: number): void {
+  const missing = bytes - memory.buffer.byteLength;
+  if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+}

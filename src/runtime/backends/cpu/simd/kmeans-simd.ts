@@ -3,7 +3,7 @@
  * per float32x4, every step rounded to float32 as in the scalar definition (cpu/kmeans.ts), so the
  * labels are the same. Null where WebAssembly SIMD is missing; the caller then uses the TypeScript loop.
  */
-import { instantiateModule } from './instantiate.ts';
+import { ensureBytes, instantiateModule } from './instantiate.ts';
 import { WASM_BASE64 } from './kmeans.wasm.ts';
 
 interface Exports {
@@ -53,8 +53,7 @@ function load(): typeof loaded {
     const groups = (k + 3) >> 2;
     const cAt = (n * c + 3) & ~3, lAt = cAt + c * groups * 4; // float32 indices, 16-byte aligned
     const sAt = 4 * ((lAt + n + 3) & ~3), kAt = sAt + 8 * k * c, dAt = (kAt + 4 * k + 15) & ~15; // bytes
-    const missing = dAt + 2 * 16 * groups - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    ensureBytes(memory, dAt + 2 * 16 * groups);
     const f32 = new Float32Array(memory.buffer);
     if (owner === undefined || owner !== resident) f32.set(x.subarray(0, n * c), 0);
     resident = owner;

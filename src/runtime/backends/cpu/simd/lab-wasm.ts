@@ -9,7 +9,7 @@ import {
   CODE_U8, F_16_116, F_6_29, F_7787, F_9033, GAMMA_TAB_SIZE, invGammaSplineTab, LUT_DIM, rgb2LabLutInputs, XYZ2RGB_F,
 } from '../../shared/opencv-lab-tables.ts';
 import type { Taps } from '../../shared/resize-plan.ts';
-import { instantiateModule } from './instantiate.ts';
+import { ensureBytes, instantiateModule } from './instantiate.ts';
 import { WASM_BASE64 } from './lab.wasm.ts';
 
 interface Exports {
@@ -84,8 +84,7 @@ function load(): LabKernels | null {
   const alloc = (n: number) => {
     const at = align(top);
     top = at + n;
-    const missing = top - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    ensureBytes(memory, top);
     return at;
   };
   const f32 = (at: number, n: number) => new Float32Array(memory.buffer, at, n);

@@ -13,7 +13,7 @@
  */
 import { arrayPool } from '../../../values/array-pool.ts';
 import type { SpGrid } from '../../ops/superpixel-ops.ts';
-import { instantiateModule } from './instantiate.ts';
+import { ensureBytes, instantiateModule } from './instantiate.ts';
 import { WASM_BASE64 } from './sp-kernels.wasm.ts';
 
 /** The kernels' exports (sp-kernels.as.ts), for the two-thread wrapper too. */
@@ -54,8 +54,7 @@ export const PLANE_PAD = 16;
 
 /** A float32 view of `memory` with at least `bytes` bytes (grows it when needed). */
 export function reserveFloat32(memory: WebAssembly.Memory, bytes: number): Float32Array {
-  const missing = bytes - memory.buffer.byteLength;
-  if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+  ensureBytes(memory, bytes);
   return new Float32Array(memory.buffer);
 }
 
