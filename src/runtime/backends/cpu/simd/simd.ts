@@ -58,9 +58,12 @@ export function reserveFloat32(memory: WebAssembly.Memory, bytes: number): Float
   return new Float32Array(memory.buffer);
 }
 
-/** Copies band cy (`band` values) of each of the `planes` planes of `src` (each `size` long) to `f32` from `at`, `ps` apart. */
-export function copyBand(f32: Float32Array, at: number, src: Float32Array, planes: number, size: number, cy: number, band: number, ps: number): void {
-  for (let k = 0; k < planes; k++) f32.set(src.subarray(k * size + cy * band, k * size + (cy + 1) * band), at + k * ps);
+/**
+ * Copies band cy (`band` values; `bands` bands from cy on) of each of the `planes` planes of `src`
+ * (each `size` long) to `f32` from `at`, `ps` apart.
+ */
+export function copyBand(f32: Float32Array, at: number, src: Float32Array, planes: number, size: number, cy: number, band: number, ps: number, bands = 1): void {
+  for (let k = 0; k < planes; k++) f32.set(src.subarray(k * size + cy * band, k * size + (cy + bands) * band), at + k * ps);
 }
 
 /**

@@ -37,7 +37,7 @@ import { arrayPool } from '../../../values/array-pool.ts';
 import type { SpGrid } from '../../ops/superpixel-ops.ts';
 import { instantiateModule } from './instantiate.ts';
 import { SHARED_MAX_PAGES } from './shared-memory.ts';
-import { CHANNEL_GROUP, diffuseBandOut, poolBandFrom, oneThreadKernels, PLANE_PAD, reserveFloat32, type SimdKernels, type SpExports } from './simd.ts';
+import { CHANNEL_GROUP, copyBand, diffuseBandOut, poolBandFrom, oneThreadKernels, PLANE_PAD, reserveFloat32, type SimdKernels, type SpExports } from './simd.ts';
 import { WASM_BASE64 } from './sp-kernels-shared.wasm.ts';
 
 /**
@@ -75,8 +75,8 @@ const POOL_CHUNK = 2;
  * in `f32`, the first at float32 index `at`, `ps` apart.
  */
 function copyRows(f32: Float32Array, at: number, ps: number, src: Float32Array, planes: number, g: SpGrid, b0: number, b1: number): void {
-  const hw = g.H * g.W, band = g.cell * g.W;
-  for (let k = 0; k < planes; k++) f32.set(src.subarray(k * hw + b0 * band, k * hw + b1 * band), at + k * ps + b0 * band);
+  const band = g.cell * g.W;
+  copyBand(f32, at + b0 * band, src, planes, g.H * g.W, b0, band, ps, b1 - b0);
 }
 
 export interface KernelThreads {
