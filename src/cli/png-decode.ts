@@ -10,6 +10,7 @@
  * file to sharp, which decodes it or says what is wrong.
  */
 import { crc32, inflateSync } from 'node:zlib';
+import { LITTLE_ENDIAN } from '../runtime/little-endian.ts';
 import { readPngChunks, type PngChunk } from '../runtime/workflow/png-chunks.ts';
 
 export interface SimplePng {
@@ -149,5 +150,3 @@ function toRgba(raw: Uint8Array, width: number, height: number, channels: number
   }
   return out;
 }
-
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;

@@ -2,6 +2,8 @@
  * A small synchronous SHA-256 (FIPS 180-4) over UTF-8 text. Cache keys need a stable, collision-safe
  * hash that runs in the browser and in Node without async WebCrypto or node:crypto.
  */
+import { LITTLE_ENDIAN } from '../little-endian.ts';
+
 const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -74,4 +76,3 @@ export function sha256Hex(text: string): string {
 }
 
 const H0 = Int32Array.of(0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19);
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
