@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // Spelled in pieces so that this file does not match itself. A relative path to a folder of that
-// name is taken from the file's folder and counts only if it leaves the repository:
-// src/runtime/backends has a shared/ folder of its own.
+// name is taken from the file's folder and counts only if it leaves the repository (a folder of
+// that name inside it would be no reference outside).
 const ABSOLUTE = new RegExp(`/work/${'shared'}\\b`);
 const RELATIVE = new RegExp(`(?:\\.\\./)+${'shared'}\\b`, 'g');
 

@@ -1,6 +1,6 @@
 /** The top-10 colour bins of one superpixel as swatches (hover tooltip and the anchor popover). */
 import { html, nothing, type TemplateResult } from 'lit';
-import { AB_BINS } from '../../runtime/backends/shared/ab-bins.ts';
+import { AB_BINS } from '../../runtime/backends/common/ab-bins.ts';
 import { abToHex } from './anchor-edits.ts';
 import type { Suggestions } from './viewer-events.ts';
 

@@ -10,7 +10,7 @@
  */
 import { matchReference, tokenBox } from '../../runtime/anchors/reference-match.ts';
 import { nearestBin } from '../../runtime/backends/cpu/ab-bins.ts';
-import { AB_SCALE } from '../../runtime/backends/shared/ab-bins.ts';
+import { AB_SCALE } from '../../runtime/backends/common/ab-bins.ts';
 import { choice, defineNode, float } from '../../runtime/engine/node-def.ts';
 import type { Anchor, AnchorsValue } from '../../runtime/values/types.ts';
 import { ANCHORS, GRAY, TOKENS } from '../../runtime/values/value-types.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadVector } from '../../../../test/helpers/vectors.ts';
 import { cpuTensor, cpuTensorI32 } from '../../values/tensor.ts';
-import { AB_BINS } from '../shared/ab-bins.ts';
+import { AB_BINS } from '../common/ab-bins.ts';
 import { decodeBinsTensor, encodeAbTensor, softEncodeAbTensor, softmaxChannelsTensor } from './ab-bins.ts';
 
 /** (P,2) pairs -> [1,2,1,P]. */

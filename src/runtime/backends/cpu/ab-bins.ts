@@ -4,7 +4,7 @@
  * 5 nearest with a Gaussian of sigma 5. Also the channel softmax that turns logits into probabilities.
  */
 import { cpuTensor, cpuTensorI32, type CpuTensor } from '../../values/tensor.ts';
-import { AB_BINS, AB_SCALE, NUM_BINS, SOFT_NEIGHBOURS, SOFT_SIGMA } from '../shared/ab-bins.ts';
+import { AB_BINS, AB_SCALE, NUM_BINS, SOFT_NEIGHBOURS, SOFT_SIGMA } from '../common/ab-bins.ts';
 
 /** Squared distance from (a, b) to bin `k`. */
 const dist2 = (a: number, b: number, k: number): number => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadVector } from '../../../../test/helpers/vectors.ts';
 import { cpuTensor } from '../../values/tensor.ts';
 import type { AnchorsValue } from '../../values/types.ts';
-import { AB_BINS } from '../shared/ab-bins.ts';
+import { AB_BINS } from '../common/ab-bins.ts';
 import { nearestBin, softmaxChannelsTensor } from './ab-bins.ts';
 import { anchorInputArrays, candidatesAt, candidatesOf, pickBin, topBinsTensor } from './anchor-colors.ts';
 import { cpuColorOps } from './color-ops.ts';

@@ -7,7 +7,7 @@
  */
 import { cpuTensor, cpuTensorI32, type CpuTensor } from '../../values/tensor.ts';
 import type { Anchor, AnchorsValue, ImageValue } from '../../values/types.ts';
-import { AB_BINS, AB_SCALE, NUM_BINS } from '../shared/ab-bins.ts';
+import { AB_BINS, AB_SCALE, NUM_BINS } from '../common/ab-bins.ts';
 import { nearestBin } from './ab-bins.ts';
 import { labToRgbPixel, toU8 } from './lab.ts';
 

@@ -1,8 +1,8 @@
 /** CPU reference implementations of AnchorOps. */
 import type { AnchorOps } from '../ops/anchor-ops.ts';
 import { cpuTensorI32, type CpuTensor, type Tensor } from '../../values/tensor.ts';
-import { tokenRows } from '../shared/kmeans-loop.ts';
-import { pickAnchors } from '../shared/pick-anchors.ts';
+import { tokenRows } from '../common/kmeans-loop.ts';
+import { pickAnchors } from '../common/pick-anchors.ts';
 import { assignFast, kmeansCpu } from './kmeans.ts';
 import { positionEncodingCpu } from './position-encoding.ts';
 

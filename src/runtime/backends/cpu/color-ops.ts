@@ -2,15 +2,15 @@
 import { cpuTensor, type CpuTensor, type Tensor } from '../../values/tensor.ts';
 import type { ColorOps } from '../ops/color-ops.ts';
 import type { Frame, ImageValue, LabValue } from '../../values/types.ts';
-import { AB_SCALE, NUM_BINS } from '../shared/ab-bins.ts';
+import { AB_SCALE, NUM_BINS } from '../common/ab-bins.ts';
 import { decodeBinsTensor, encodeAbTensor, softEncodeAbTensor, softmaxChannelsTensor } from './ab-bins.ts';
 import {
   anchorInputArrays, assignAnchorColors, candidatesOf, checkGrid, NUM_CANDIDATES, pickBin, referenceBinAt,
   renderColorDistImage, topBinsTensor,
 } from './anchor-colors.ts';
 import { dropChromaImage, lab8ToRgb, labPlanesToImage, labToRgbImage, rgbToLab8, rgbToLabImage } from './lab.ts';
-import { simdColumns } from '../shared/opencv-lab-tables.ts';
-import { checkRecombine, taps, workingPlan } from '../shared/resize-plan.ts';
+import { simdColumns } from '../common/opencv-lab-tables.ts';
+import { checkRecombine, taps, workingPlan } from '../common/resize-plan.ts';
 import { wasmLabKernels, type LabKernels } from './simd/lab-wasm.ts';
 import { resizeFloat, resizeImageU8, resizeRowsInto } from './resize.ts';
 

@@ -1,8 +1,8 @@
 /**
- * The CPU assignment step of DISCO's k-means (the loop itself is shared: shared/kmeans-loop.ts).
+ * The CPU assignment step of DISCO's k-means (the loop itself is shared: common/kmeans-loop.ts).
  */
 import type { KMeansOptions, KMeansResult } from '../ops/anchor-ops.ts';
-import { kmeansLoop, type TokenRows } from '../shared/kmeans-loop.ts';
+import { kmeansLoop, type TokenRows } from '../common/kmeans-loop.ts';
 import { simdAssign, simdAssignSum } from './simd/kmeans-simd.ts';
 
 const f = Math.fround;

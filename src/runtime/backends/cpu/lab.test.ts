@@ -8,7 +8,7 @@ import {
   dropChromaImage, imageHasColor, lab8ToRgb, labPlanesToImage, labToRgbFloat, labToRgbPixel, rgbFloatToLab, rgbPlanesToImage, rgbToLab8, rgbToLabImage, rgbToLabPixel,
   toU8,
 } from './lab.ts';
-import { rgb2LabLut, simdColumns } from '../shared/opencv-lab-tables.ts';
+import { rgb2LabLut, simdColumns } from '../common/opencv-lab-tables.ts';
 import { wasmLabKernels, wasmLabToRgba } from './simd/lab-wasm.ts';
 import { resizeFloat } from './resize.ts';
 import { cpuTensor } from '../../values/tensor.ts';

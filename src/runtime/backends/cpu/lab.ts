@@ -7,7 +7,7 @@
  *   8 pixels at a time with SIMD code and the rest of the row with scalar code; the two round
  *   differently in the last bit, so which one applies depends on the column (see `simdColumns`);
  * - the 8-bit conversions (integer tables).
- * Tables: ../shared/opencv-lab-tables.ts. Vectors: test/fixtures/opencv-lab. The WGSL kernels
+ * Tables: ../common/opencv-lab-tables.ts. Vectors: test/fixtures/opencv-lab. The WGSL kernels
  * (webgpu/kernels/lab.wgsl.ts, lab8.wgsl.ts) follow the same steps.
  */
 import { cpuTensor, type CpuTensor } from '../../values/tensor.ts';
@@ -16,7 +16,7 @@ import type { ImageValue } from '../../values/types.ts';
 import {
   CODE_U8, F_16_116, F_6_29, F_7787, F_9033, GAMMA_TAB_SIZE, invGammaSplineTab, lab8Tables, labInputCode, LUT_DIM, MIN_AB,
   rgb2LabLut, simdColumns, XYZ2RGB_F,
-} from '../shared/opencv-lab-tables.ts';
+} from '../common/opencv-lab-tables.ts';
 
 const f = Math.fround;
 

@@ -5,7 +5,7 @@
  * the official float32 tensor to a few ulp.
  */
 import { cpuTensor, type CpuTensor } from '../../values/tensor.ts';
-import { checkGrid, posencCoord, posencDims, POS_FEATS } from '../shared/position-encoding.ts';
+import { checkGrid, posencCoord, posencDims, POS_FEATS } from '../common/position-encoding.ts';
 
 const f = Math.fround;
 

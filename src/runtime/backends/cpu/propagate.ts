@@ -11,8 +11,8 @@
  * Output: normalised ab (ab/110), [2, h*w].
  */
 import { seedIndex, type ColorSeed, type PropagateOptions } from '../ops/superpixel-ops.ts';
-import { AB_SCALE } from '../shared/ab-bins.ts';
-import { checkPropagateOptions } from '../shared/superpixel-checks.ts';
+import { AB_SCALE } from '../common/ab-bins.ts';
+import { checkPropagateOptions } from '../common/superpixel-checks.ts';
 
 /** The 8 neighbour offsets (dy, dx) of the Laplacian, row-major without the centre. */
 export const NEIGHBOURS8: readonly (readonly [number, number])[] = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadVector } from '../../../../test/helpers/vectors.ts';
 import { cpuTensor } from '../../values/tensor.ts';
-import { fitFrame, workingPlan } from '../shared/resize-plan.ts';
+import { fitFrame, workingPlan } from '../common/resize-plan.ts';
 import { resizeFloat, resizeImageU8 } from './resize.ts';
 import { wasmLabKernels } from './simd/lab-wasm.ts';
 import { mulberry32 } from '../../../../test/helpers/prng.ts';

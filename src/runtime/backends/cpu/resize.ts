@@ -1,12 +1,12 @@
 /**
  * OpenCV INTER_LINEAR resizes (docs/disco-method.md §2): half-pixel geometry, edge clamping, separable (horizontal
  * then vertical). Float32 for Lab/ab tensors; the exact uint8 fixed-point variant for 8-bit images.
- * Both follow the shared `taps` (shared/resize-plan.ts), as does the WGSL kernel.
+ * Both follow the shared `taps` (common/resize-plan.ts), as does the WGSL kernel.
  */
 import { cpuTensor, type CpuTensor } from '../../values/tensor.ts';
 import type { Frame, ImageValue } from '../../values/types.ts';
 import type { ResizeOptions } from '../ops/color-ops.ts';
-import { checkResizeArgs, taps } from '../shared/resize-plan.ts';
+import { checkResizeArgs, taps } from '../common/resize-plan.ts';
 import { wasmLabKernels, type LabKernels } from './simd/lab-wasm.ts';
 
 /**

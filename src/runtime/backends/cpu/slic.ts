@@ -11,7 +11,7 @@
  * centres = SP-Pooling of f with A.
  */
 import { kOffset, SLIC_COLOR_UNIT, type SlicOptions, type SpGrid } from '../ops/superpixel-ops.ts';
-import { SLIC_FEATURES } from '../shared/superpixel-checks.ts';
+import { SLIC_FEATURES } from '../common/superpixel-checks.ts';
 import { spPoolArrays } from './sp-pool.ts';
 
 export function slicFeatures(lab: Float32Array, g: SpGrid, compactness: number): Float32Array {

@@ -2,8 +2,8 @@
 import { cpuTensor, cpuTensorI32, type Tensor } from '../../values/tensor.ts';
 import type { ImageValue } from '../../values/types.ts';
 import { gridOf, OVERLAY_RGB, pixelChannels, spGrid, tokenChannels, type SuperpixelOps } from '../ops/superpixel-ops.ts';
-import { checkImage, checkPropagateOptions, checkSlicOptions } from '../shared/superpixel-checks.ts';
-import { drawBoundaries } from '../shared/sp-overlay.ts';
+import { checkImage, checkPropagateOptions, checkSlicOptions } from '../common/superpixel-checks.ts';
+import { drawBoundaries } from '../common/sp-overlay.ts';
 import { propagateArrays } from './propagate.ts';
 import { slicArrays } from './slic.ts';
 import { spDiffuseArrays } from './sp-diffuse.ts';

@@ -3,7 +3,7 @@ import { getGpuBackend } from '../../../../test/helpers/gpu.ts';
 import { loadVector } from '../../../../test/helpers/vectors.ts';
 import { cpuTensor, type CpuTensor } from '../../values/tensor.ts';
 import { cpuAnchorOps } from '../cpu/anchor-ops.ts';
-import { MT19937 } from '../shared/mt19937.ts';
+import { MT19937 } from '../common/mt19937.ts';
 
 /** Gaussian-ish random tokens [1,C,h,w] from a seeded generator (sum of uniforms). */
 function randomTokens(c: number, h: number, w: number, seed: number): CpuTensor {

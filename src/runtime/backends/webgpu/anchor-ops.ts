@@ -10,8 +10,8 @@
 import type { AnchorOps } from '../ops/anchor-ops.ts';
 import type { Tensor } from '../../values/tensor.ts';
 import { kmeansCpu } from '../cpu/kmeans.ts';
-import { tokenRows } from '../shared/kmeans-loop.ts';
-import { pickAnchors } from '../shared/pick-anchors.ts';
+import { tokenRows } from '../common/kmeans-loop.ts';
+import { pickAnchors } from '../common/pick-anchors.ts';
 import type { GpuContext } from './gpu-context.ts';
 import { withScratch } from './kernel.ts';
 import { runAssign } from './kmeans-assign.ts';

@@ -9,14 +9,14 @@
 import { numel, type GpuTensor, type Tensor } from '../../values/tensor.ts';
 import type { ImageValue } from '../../values/types.ts';
 import type { ColorOps } from '../ops/color-ops.ts';
-import { AB_BINS, NUM_BINS } from '../shared/ab-bins.ts';
+import { AB_BINS, NUM_BINS } from '../common/ab-bins.ts';
 import {
   anchorInputArrays, assignAnchorColors, candidatesAt, checkGrid, NUM_CANDIDATES, pickBin, referenceBinAt,
   renderColorDistImage,
 } from '../cpu/anchor-colors.ts';
 import { resizeImageU8 } from '../cpu/resize.ts';
-import { checkRecombine, checkResizeArgs, taps, workingPlan } from '../shared/resize-plan.ts';
-import { invGammaSplineTab, lab8TableForGpu, labTableForGpu, simdColumns } from '../shared/opencv-lab-tables.ts';
+import { checkRecombine, checkResizeArgs, taps, workingPlan } from '../common/resize-plan.ts';
+import { invGammaSplineTab, lab8TableForGpu, labTableForGpu, simdColumns } from '../common/opencv-lab-tables.ts';
 import type { GpuContext } from './gpu-context.ts';
 import { linear, withScratch, type Kernel, type Scratch, type Uni } from './kernel.ts';
 import { AFFINE, LAB_TO_RGB, RGB_TO_LAB } from './kernels/lab.wgsl.ts';
@@ -29,7 +29,7 @@ const NAN_BITS = 0x7fc00000;
 export function gpuColorOps(gpu: GpuContext): ColorOps {
   let binTable: GPUBuffer | undefined;
   const bins = () => (binTable ??= gpu.upload({ location: 'cpu', dtype: 'float32', shape: [2 * NUM_BINS], data: Float32Array.from(AB_BINS) }).buffer);
-  // OpenCV's Lab tables (shared/opencv-lab-tables.ts), uploaded once
+  // OpenCV's Lab tables (common/opencv-lab-tables.ts), uploaded once
   let labTable: GPUBuffer | undefined, splineTable: GPUBuffer | undefined;
   const table = (data: Int32Array | Float32Array) =>
     gpu.upload({ location: 'cpu', dtype: data instanceof Int32Array ? 'int32' : 'float32', shape: [data.length], data }).buffer;

@@ -7,7 +7,7 @@
  * (SwiftShader's are off by 1.9e-4), while the reference tolerance is 2e-6.
  */
 import type { GpuTensor } from '../../values/tensor.ts';
-import { checkGrid, posencDims, POS_FEATS } from '../shared/position-encoding.ts';
+import { checkGrid, posencDims, POS_FEATS } from '../common/position-encoding.ts';
 import type { GpuContext } from './gpu-context.ts';
 import { WG, withScratch } from './kernel.ts';
 import { POSITION_ENCODING } from './kernels/position-encoding.wgsl.ts';

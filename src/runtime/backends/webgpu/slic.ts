@@ -4,7 +4,7 @@
  * the SP-Pooling kernel.
  */
 import { SLIC_COLOR_UNIT, type SlicOptions, type SpGrid } from '../ops/superpixel-ops.ts';
-import { SLIC_FEATURES } from '../shared/superpixel-checks.ts';
+import { SLIC_FEATURES } from '../common/superpixel-checks.ts';
 import type { GpuContext } from './gpu-context.ts';
 import { tiles, type Pass, type Scratch } from './kernel.ts';
 import { SLIC_ASSIGN, SLIC_CELL_MEAN, SLIC_FEATURES_K } from './kernels/slic.wgsl.ts';

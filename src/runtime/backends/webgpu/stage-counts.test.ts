@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { getGpuBackend } from '../../../../test/helpers/gpu.ts';
 import { cpuTensor, cpuTensorI32, type Tensor } from '../../values/tensor.ts';
 import type { Anchor, AnchorsValue, ImageValue } from '../../values/types.ts';
-import { MT19937 } from '../shared/mt19937.ts';
+import { MT19937 } from '../common/mt19937.ts';
 
 type Backend = Awaited<ReturnType<typeof getGpuBackend>>;
 

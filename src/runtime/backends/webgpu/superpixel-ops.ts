@@ -1,9 +1,9 @@
 /** WGSL implementations of SuperpixelOps. Results stay on the GPU; only the overlay reads back. */
 import { cpuTensor, cpuTensorI32, type GpuTensor } from '../../values/tensor.ts';
 import { gridOf, OVERLAY_RGB, pixelChannels, seedIndex, spGrid, tokenChannels, type SuperpixelOps } from '../ops/superpixel-ops.ts';
-import { AB_SCALE } from '../shared/ab-bins.ts';
-import { drawBoundaries } from '../shared/sp-overlay.ts';
-import { checkImage, checkPropagateOptions, checkSlicOptions } from '../shared/superpixel-checks.ts';
+import { AB_SCALE } from '../common/ab-bins.ts';
+import { drawBoundaries } from '../common/sp-overlay.ts';
+import { checkImage, checkPropagateOptions, checkSlicOptions } from '../common/superpixel-checks.ts';
 import type { GpuContext } from './gpu-context.ts';
 import { runPropagate } from './propagate.ts';
 import { runSlic } from './slic.ts';

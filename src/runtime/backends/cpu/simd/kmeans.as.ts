@@ -24,7 +24,7 @@ export function assign(x: usize, centres: usize, labels: usize, n: i32, c: i32, 
 
 /**
  * assign, and per centre the float64 sums (k x c, row-major) and the count of its tokens, added
- * in token order as shared/kmeans-loop.ts's memberSums adds them (the same sums).
+ * in token order as common/kmeans-loop.ts's memberSums adds them (the same sums).
  */
 export function assignSum(x: usize, centres: usize, labels: usize, n: i32, c: i32, k: i32, sums: usize, counts: usize, dist: usize): void {
   memory.fill(sums, 0, <usize>(k * c) << 3);

@@ -7,8 +7,8 @@
  */
 import {
   CODE_U8, F_16_116, F_6_29, F_7787, F_9033, GAMMA_TAB_SIZE, invGammaSplineTab, LUT_DIM, rgb2LabLutInputs, XYZ2RGB_F,
-} from '../../shared/opencv-lab-tables.ts';
-import type { Taps } from '../../shared/resize-plan.ts';
+} from '../../common/opencv-lab-tables.ts';
+import type { Taps } from '../../common/resize-plan.ts';
 import { ensureBytes, instantiateModule } from './instantiate.ts';
 import { WASM_BASE64 } from './lab.wasm.ts';
 

@@ -10,7 +10,7 @@
  * fuse a multiply-add; where a GPU does either, a byte can differ by one on rare pixels (the tests
  * hold it bit-exact on SwiftShader).
  */
-import { F_16_116, F_6_29, F_7787, F_9033, GAMMA_TAB_SIZE, LUT_DIM, XYZ2RGB_F } from '../../shared/opencv-lab-tables.ts';
+import { F_16_116, F_6_29, F_7787, F_9033, GAMMA_TAB_SIZE, LUT_DIM, XYZ2RGB_F } from '../../common/opencv-lab-tables.ts';
 import { defineKernel, WG } from '../kernel.ts';
 import { FLAT_INDEX } from './color-common.ts';
 

@@ -7,7 +7,7 @@
  * Bindings: src, tab (lab8TableForGpu(), offsets LAB8_GPU), dst, then the uniform { n }; the two
  * 3x3 matrices are inlined.
  */
-import { LAB8_GPU, lab8Tables, MIN_AB } from '../../shared/opencv-lab-tables.ts';
+import { LAB8_GPU, lab8Tables, MIN_AB } from '../../common/opencv-lab-tables.ts';
 import { defineKernel, WG } from '../kernel.ts';
 import { FLAT_INDEX } from './color-common.ts';
 

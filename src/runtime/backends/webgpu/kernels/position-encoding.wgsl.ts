@@ -2,7 +2,7 @@
  * WGSL of DISCO's sine position encoding (the method and why sin/cos are our own polynomial:
  * ../position-encoding.ts), one invocation per value.
  */
-import { POS_FEATS } from '../../shared/position-encoding.ts';
+import { POS_FEATS } from '../../common/position-encoding.ts';
 import { defineKernel, WG } from '../kernel.ts';
 
 export const POSITION_ENCODING = defineKernel('position-encoding', [WG, 1, 1], /* wgsl */ `
