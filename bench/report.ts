@@ -12,6 +12,8 @@ export interface Machine {
   readonly memoryBytes: number;
   readonly node: string;
   readonly date: string;
+  /** Which SP-Pool / SP-Diffuse kernels the CLI rows ran (older result files lack it). */
+  readonly cliSuperpixelKernels?: string;
 }
 
 /** One model set on one input, measured by every engine. */
@@ -136,7 +138,8 @@ export function renderMarkdown(full: BenchReport, defaultSet: string, officialSe
   const lines = [
     `# Benchmark results (${m.date})`,
     '',
-    `Machine: ${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${m.node}.`,
+    `Machine: ${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${m.node}.`
+      + (m.cliSuperpixelKernels ? ` CLI SP-Pool/SP-Diffuse kernels: ${m.cliSuperpixelKernels}.` : ''),
     report.cases.length ? `Pipeline times are medians of ${[...new Set(report.cases.map((c) => c.runs))].join(' or ')} runs after ${[...new Set(report.cases.map((c) => c.warmups ?? 1))].join(' or ')} untimed warm-up runs; memory is each configuration's peak resident set (its own process).` : '',
     '',
     '## Summary (ratios first)',

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { workerEnv } from '../src/cli/batch/pool.ts';
 import { defaultWorkers } from '../src/cli/commands/colorize.ts';
+import { loadNativeAddon } from '../src/runtime/backends/cpu/native/native-kernels.ts';
 import { runBatchBench } from './batch.ts';
 import type { BrowserJob, BrowserResult, OursJob, OursResult, PipelineResult, SkippedResult, TorchJob, Working } from './jobs.ts';
 import { renderMarkdown, type BenchReport, type Case, type Machine } from './report.ts';
@@ -99,7 +100,8 @@ function machine(): Machine {
   try {
     cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
   } catch { /* not Linux */ }
-  return { cpu, cores: availableParallelism(), memoryBytes: totalmem(), node: process.version, date: new Date().toISOString() };
+  const cliSuperpixelKernels = loadNativeAddon() ? 'native (sp-kernels.c)' : 'WebAssembly (the native ones are not built: npm run build:native)';
+  return { cpu, cores: availableParallelism(), memoryBytes: totalmem(), node: process.version, date: new Date().toISOString(), cliSuperpixelKernels };
 }
 
 interface SetUnderTest {

@@ -6,7 +6,8 @@
  * Speed (66 channels at 256², about 39M products): per source cell and channel, one pass over the
  * cell's pixels makes the 9 partial sums (one per neighbour), which are then added to the target
  * cells in float64: by the WebAssembly SIMD kernel (simd/) when there is one (in the CLI on two
- * threads, sp-threads.ts: each adds its bands' sums, then the two are added), else by the loop below.
+ * threads, sp-threads.ts: each adds its bands' sums, then the two are added; or the native kernel,
+ * native/, where `npm run setup` built it), else by the loop below.
  *
  * Precision. The loop's partial sums are float64 (products of two float32 are exact in float64), so
  * its results equal the per-pixel definition within 1 float32 ulp. The SIMD kernel's are float32,
@@ -14,6 +15,9 @@
  * cell^2/4 + 3 roundings per partial sum, and A >= 0 (a softmax), each result is within
  * 1 ulp + 2 n u P|x| of the definition, where P|x| is the same pooling applied to |x| (the mass: 1 ulp
  * + n u mass). For cell 16 that is 1 ulp + 8e-6 P|x|; sp-kernels.test.ts holds the kernel to it.
+ * The CLI's native kernel (native/sp-kernels.c) sums each pixel column of a cell over its rows in
+ * float32, then adds the columns pairwise: n = cell + ceil(log2 cell) + 1 roundings, the same
+ * bound with that n (1 ulp + 2.5e-6 P|x| for cell 16), held to it by the same test.
  */
 import type { SpGrid } from '../ops/superpixel-ops.ts';
 import { simdKernels, type SimdKernels } from './simd/simd.ts';
