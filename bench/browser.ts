@@ -12,6 +12,7 @@
  *    and the rerun (it starts as soon as the colour is picked: no delay), to the new result drawn.
  * Writes a BrowserResult (or a SkippedResult) as JSON to job.out.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,7 +88,10 @@ async function timeFirstResult(page: Page, siteUrl: string, photo: Buffer): Prom
     const r = el.getBoundingClientRect();
     el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, clientX: r.right - 20, clientY: r.bottom - 20 }));
   }, photo.toString('base64'));
-  await page.waitForFunction(() => (window as any).discoEditor.view.graph._nodes.some((n: any) => n.type === 'disco/load-image' && /^[0-9a-f]{64}$/.test(n.params().image)));
+  // The photo is loaded when Load Image names it: its storage key is its SHA-256. (disco-auto opens
+  // with its bundled photo's key, so any key would not do: Run would start on the bundled photo.)
+  const key = createHash('sha256').update(photo).digest('hex');
+  await page.waitForFunction((k) => (window as any).discoEditor.view.graph._nodes.some((n: any) => n.type === 'disco/load-image' && n.params().image === k), key);
   await page.evaluate(() => {
     const w = window as any;
     w.__drawn = [];
@@ -103,6 +107,10 @@ async function timeFirstResult(page: Page, siteUrl: string, photo: Buffer): Prom
   if ((await page.evaluate(() => (window as any).__runMs[0])) < 0) {
     return { skipped: `failed: the first run did not succeed (${await page.textContent('#run-status').catch(() => '')})` };
   }
+  // The result drawn is the dropped photo's (a PNG's width and height are bytes 16-23 of its IHDR chunk).
+  const want = `${photo.readUInt32BE(16)}x${photo.readUInt32BE(20)}`;
+  const drawn = await page.evaluate(() => { const i = (document.querySelector('disco-viewer') as any).image; return `${i?.width}x${i?.height}`; });
+  if (drawn !== want) return { skipped: `failed: the first result is ${drawn}, not the dropped ${want} photo's` };
   log(`first result ${ms} ms`);
   return ms;
 }

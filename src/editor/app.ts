@@ -168,6 +168,7 @@ export class EditorApp {
       view: this.view, registry: this.registry, defs, addNode: (type, pos) => this.addNode(type, pos),
       openText: (text) => this.openText(text), openWorkflow: (wf, message, notes, png) => this.documents.openWorkflow(wf, message, notes, png),
       setPhoto: (node, file) => this.setPhoto(node, file),
+      dropped: (load) => this.runner.loadingFile(load),
     });
     this.restored = autosave.restore().then(() => this.openPage(opts.firstOpen, root.canvas.parentElement!, opts.foldPalette));
   }
@@ -223,7 +224,7 @@ export class EditorApp {
   }
 
   setPhoto(node: DiscoNode, file: File, param?: string): Promise<void> {
-    return this.photos.set(node, file, param);
+    return this.runner.loadingFile(this.photos.set(node, file, param));
   }
 
   /** Downloads the result (or the viewed image) as PNG with the workflow embedded. */

@@ -41,6 +41,8 @@ export class Runner {
   private readonly photos = new Map<string, Blob>();
   /** Goes up with each new or opened document: a run started before that applies nothing. */
   private generation = 0;
+  /** Files being loaded into the graph (see `loadingFile`), settled either way. */
+  private readonly loading = new Set<Promise<unknown>>();
 
   constructor(private readonly ed: RunHost) {}
 
@@ -51,6 +53,9 @@ export class Runner {
   async run(targets?: string[], edit?: (g: ExecGraph) => void): Promise<RunSummary | undefined> {
     const { view, registry, status, topbar, engine } = this.ed;
     this.rerunQueued = false;
+    // A file dropped or chosen just before may still be loading (a photo checked, hashed and stored
+    // before its node names it): the Run is for it, not for what it replaces.
+    if (this.loading.size) await Promise.all(this.loading);
     const { graph, missingTypes } = canvasToExec(view.graph, registry);
     if (missingTypes.length) toast(`Skipping nodes of unknown types: ${missingTypes.join(', ')}`, 'error');
     if (!Object.keys(graph).length) return void toast('Nothing to run: add some nodes first.');
@@ -81,6 +86,14 @@ export class Runner {
     if (summary.cancelled) image?.bitmap.close();
     else await this.ed.afterRun(graph, image);
     return summary;
+  }
+
+  /** A dropped or chosen file being loaded into the graph: a Run started meanwhile waits for it. */
+  loadingFile<T>(load: Promise<T>): Promise<T> {
+    const settled = load.then(() => undefined, () => undefined);
+    this.loading.add(settled);
+    void settled.then(() => this.loading.delete(settled));
+    return load;
   }
 
   /**

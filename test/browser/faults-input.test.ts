@@ -3,7 +3,8 @@
  * blank page or a page error: a text file named .png, a damaged PNG, a .json that is not JSON, a
  * workflow from a future formatVersion, and a workflow with an unknown node type (loads, with a
  * placeholder node, naming the missing type). Good photos dropped reach the engine decoded: a Run
- * decodes none of them and uses the one the node names. Files arrive by a real drop event on the canvas.
+ * decodes none of them and uses the one the node names, also when it starts before a dropped photo
+ * is stored. Files arrive by a real drop event on the canvas.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -142,6 +143,26 @@ describe('photos dropped before a Run', () => {
       return import('/src/editor/storage/idb.ts').then((idb) => idb.storePhoto(new Blob([Uint8Array.from(arg)], { type: 'image/png' })));`, green);
     await editor('app.view.graph.getNodeById(arg.id).setParam("image", arg.key)', { id: loadId, key: stored });
     expect(await run()).toEqual({ ok: true, photosDecoded: 1, size: [30, 30], pixel: [30, 190, 40, 255] });
+    await stillAlive();
+  });
+
+  it('a Run started in the task of the drop waits for the dropped photo: it runs that photo, not the one before', async () => {
+    await drop('red.png', 'image/png', await png(40, 30, [200, 30, 30]));
+    await keyChange('');
+    // The drop and the Run in one task: the photo is still being checked, hashed and stored when Run starts.
+    const blue = [...await png(50, 20, [20, 40, 210])];
+    const ran = await editor<{ ok: boolean; photosDecoded: number; size: number[]; pixel: number[] }>(`
+      const canvas = document.getElementById('graph-canvas');
+      const r = canvas.getBoundingClientRect();
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(arg.blue)], 'blue.png', { type: 'image/png' }));
+      canvas.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
+      return app.run().then(async (s) => {
+        const img = await app.engine.inspect({ kind: 'image', nodeId: String(arg.id) });
+        const g = new OffscreenCanvas(img.width, img.height).getContext('2d'); g.drawImage(img.bitmap, 0, 0);
+        return { ok: s.ok, photosDecoded: s.photosDecoded, size: [img.width, img.height], pixel: [...g.getImageData(0, 0, 1, 1).data] };
+      });`, { blue, id: loadId });
+    expect(ran).toEqual({ ok: true, photosDecoded: 0, size: [50, 20], pixel: [20, 40, 210, 255] });
     await stillAlive();
   });
 });

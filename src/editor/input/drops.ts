@@ -27,6 +27,8 @@ export interface DropTargets {
   /** `fromPng`: the result PNG the workflow came from (the input when its photo is not stored here). */
   openWorkflow(workflow: Workflow, message: string, notes: readonly string[], fromPng?: File): Promise<void> | void;
   setPhoto(node: DiscoNode, file: File): Promise<void>;
+  /** A drop's handling, from the event until its file is opened or in its node (a Run waits for it). */
+  dropped(load: Promise<void>): void;
 }
 
 const loads = (n: LGraphNode | null | undefined): n is DiscoNode => isDiscoNode(n) && imageParam(n.def) !== undefined;
@@ -60,7 +62,7 @@ export function installDrops(canvas: HTMLCanvasElement, ed: DropTargets): void {
     const both = split.visible ? loaders(ed) : undefined;
     const zone = both && splitTarget(e, canvas, ed, split, both);
     split.hide();
-    void onDrop(e, ed, zone && both[zone]);
+    ed.dropped(onDrop(e, ed, zone && both[zone]));
   });
 }
 
