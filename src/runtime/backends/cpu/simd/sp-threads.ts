@@ -28,8 +28,8 @@
  * bandwidth (the same as with 16 KB copies). Where no second core is free (a loaded machine) the
  * two-thread SP-Diffuse is about 0.5 ms slower than one thread.
  *
- * Only where a second core is free: the CLI's one-photo runs (node-host.ts), not a batch worker,
- * which shares the cores with the others. Until the worker has started (tens of ms), for grids of
+ * Only where a second core is free and the native kernels (../native/) are not built: the CLI's
+ * one-photo runs (node-host.ts), not a batch worker, which shares the cores with the others. Until the worker has started (tens of ms), for grids of
  * one band and for maps too large for the shared memory, the one-thread kernels run.
  */
 import { Worker } from 'node:worker_threads';
