@@ -2,7 +2,7 @@
  * The native SP-Diffuse and SP-Pool kernels (sp-kernels.c, a Node-API addon) as SimdKernels, for
  * Node only (the CLI, batch workers, benchmarks): where `npm run setup` could build them, they
  * replace the WebAssembly kernels there. They read and write the arrays in place (no copies
- * through a WebAssembly memory) with the CPU's widest vectors, on `threads` threads.
+ * through a WebAssembly memory) with the CPU's widest vectors.
  * At disco-lite's 256² with 64 channels (2026-12-05, 2-core AMD EPYC with AVX-512, medians of 40
  * calls with the machine in use): SP-Diffuse 1.4 ms on one thread, 1.3 on two (writing the 16.8 MB
  * output is most of it), against 4-5 ms for the WebAssembly kernel on one and 3.5-4 on two;
@@ -26,11 +26,21 @@ interface Addon {
 
 let addon: Addon | null | undefined;
 
-/** The addon built from the current source, or null (not built, or built from another source). */
+/**
+ * The addon built from the current source, or null: not built, built from another source, or
+ * refused by this Node (a warning says why, once; the WebAssembly kernels run instead).
+ */
 export function loadNativeAddon(): Addon | null {
   if (addon === undefined) {
     const path = nativeAddonPath();
-    addon = existsSync(path) ? createRequire(import.meta.url)(path) as Addon : null;
+    addon = null;
+    if (existsSync(path)) {
+      try {
+        addon = createRequire(import.meta.url)(path) as Addon;
+      } catch (e) {
+        process.emitWarning(`the native superpixel kernels (${path}) did not load, so the slower WebAssembly ones run: ${(e as Error).message}`);
+      }
+    }
   }
   return addon;
 }
