@@ -54,8 +54,12 @@ export class Runner {
     const { view, registry, status, topbar, engine } = this.ed;
     this.rerunQueued = false;
     // A file dropped or chosen just before may still be loading (a photo checked, hashed and stored
-    // before its node names it): the Run is for it, not for what it replaces.
-    if (this.loading.size) await Promise.all(this.loading);
+    // before its node names it): the Run is for it, not for what it replaces. The status says what
+    // the Run waits for (a store that never answers would otherwise look like a Run that does nothing).
+    if (this.loading.size) {
+      topbar.setStatus('Waiting for the dropped photo to load…');
+      await Promise.all(this.loading);
+    }
     const { graph, missingTypes } = canvasToExec(view.graph, registry);
     if (missingTypes.length) toast(`Skipping nodes of unknown types: ${missingTypes.join(', ')}`, 'error');
     if (!Object.keys(graph).length) return void toast('Nothing to run: add some nodes first.');

@@ -146,23 +146,25 @@ describe('photos dropped before a Run', () => {
     await stillAlive();
   });
 
-  it('a Run started in the task of the drop waits for the dropped photo: it runs that photo, not the one before', async () => {
+  it('a Run started in the task of the drop waits for the dropped photo, and says so: it runs that photo, not the one before', async () => {
     await drop('red.png', 'image/png', await png(40, 30, [200, 30, 30]));
     await keyChange('');
     // The drop and the Run in one task: the photo is still being checked, hashed and stored when Run starts.
     const blue = [...await png(50, 20, [20, 40, 210])];
-    const ran = await editor<{ ok: boolean; photosDecoded: number; size: number[]; pixel: number[] }>(`
+    const ran = await editor<{ ok: boolean; photosDecoded: number; size: number[]; pixel: number[]; status: string }>(`
       const canvas = document.getElementById('graph-canvas');
       const r = canvas.getBoundingClientRect();
       const dt = new DataTransfer();
       dt.items.add(new File([Uint8Array.from(arg.blue)], 'blue.png', { type: 'image/png' }));
       canvas.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
-      return app.run().then(async (s) => {
+      const running = app.run();
+      const status = document.getElementById('run-status').textContent; // what the Run says while it waits
+      return running.then(async (s) => {
         const img = await app.engine.inspect({ kind: 'image', nodeId: String(arg.id) });
         const g = new OffscreenCanvas(img.width, img.height).getContext('2d'); g.drawImage(img.bitmap, 0, 0);
-        return { ok: s.ok, photosDecoded: s.photosDecoded, size: [img.width, img.height], pixel: [...g.getImageData(0, 0, 1, 1).data] };
+        return { ok: s.ok, photosDecoded: s.photosDecoded, size: [img.width, img.height], pixel: [...g.getImageData(0, 0, 1, 1).data], status };
       });`, { blue, id: loadId });
-    expect(ran).toEqual({ ok: true, photosDecoded: 0, size: [50, 20], pixel: [20, 40, 210, 255] });
+    expect(ran).toEqual({ ok: true, photosDecoded: 0, size: [50, 20], pixel: [20, 40, 210, 255], status: 'Waiting for the dropped photo to load…' });
     await stillAlive();
   });
 });
