@@ -2,14 +2,13 @@
  * The native SP-Diffuse and SP-Pool kernels (sp-kernels.c, a Node-API addon) as SimdKernels, for
  * Node only (the CLI, batch workers, benchmarks): where `npm run setup` could build them, they
  * replace the WebAssembly kernels there. They read and write the arrays in place (no copies
- * through a WebAssembly memory) with the CPU's widest vectors.
+ * through a WebAssembly memory) with the CPU's widest vectors, on several threads.
  * At disco-lite's 256² with 64 channels (2026-12-05, 2-core AMD EPYC with AVX-512, medians of 40
  * calls with the machine in use): SP-Diffuse 1.4 ms on one thread, 1.3 on two (writing the 16.8 MB
  * output is most of it), against 4-5 ms for the WebAssembly kernel on one and 3.5-4 on two;
  * SP-Pool 2.6-2.8 ms on one, 1.4-1.5 on two, against 5-6 and 3.8-4.6.
- * SP-Diffuse runs on one thread: in the CLI's runs (bench/ours.ts) a second thread saved 0.3-0.5 ms,
- * but about one run in four waited 4-7 ms for it (its core taken by another thread of the process),
- * while one thread took 2.2-2.3 ms every time. SP-Pool gains more from two (2.2-3 against 3.6-5 ms).
+ * Their helper threads are kept between calls (sp-kernels.c): started per call, they made about
+ * one SP-Diffuse in four wait 4-9 ms in the CLI's runs for a thread that had not yet run.
  * Diffusion gives the same bits as the definition; pooling's error bound is in sp-pool.ts.
  * The superpixel sizes stay on the WebAssembly kernel (a fraction of a millisecond).
  */
@@ -45,14 +44,14 @@ export function loadNativeAddon(): Addon | null {
   return addon;
 }
 
-/** The native kernels, SP-Pool on `threads` threads, or null where the addon is not built. */
+/** The native kernels on up to `threads` threads, or null where the addon is not built. */
 export function nativeKernels(threads: number): SimdKernels | null {
   const native = loadNativeAddon(), wasm = oneThreadKernels();
   if (!native || !wasm) return null;
   return {
     diffuse(tokens, C, assoc, g) {
       const out = arrayPool.take(C * g.H * g.W); // every element is written
-      native.diffuse(tokens, C, assoc, g.H, g.W, g.cell, out, 1);
+      native.diffuse(tokens, C, assoc, g.H, g.W, g.cell, out, threads);
       return out;
     },
     pool(x, C, assoc, g) {

@@ -4,8 +4,8 @@
  * where it is not built). WebAssembly SIMD has four float32 lanes; compiled here, the same loops use
  * the CPU's widest vectors (AVX-512 or AVX2 where present: target_clones picks at load time), and
  * they read and write the JavaScript arrays in place instead of copying them through a WebAssembly
- * memory. Bands (rows of superpixel cells) are shared among `threads` threads, each claiming the
- * next band as it goes.
+ * memory. Bands (rows of superpixel cells) are shared among `threads` threads (the calling one and
+ * helper threads kept for the process), each claiming the next band as it goes.
  *
  * Same arithmetic on every CPU: built with -ffp-contract=off (no fused multiply-adds), and every
  * sum has a fixed order written out below, so wider vectors change the speed, not the bits.
@@ -194,51 +194,100 @@ static void pool_band(const Job *job, int cy, float *block, float *cols) {
   }
 }
 
-typedef struct {
-  Job *job;
-  int pool; /* 0: diffuse, 1: pool */
-  int failed;
-} Worker;
-
-static void *run_bands(void *arg) {
-  Worker *me = arg;
-  Job *job = me->job;
+/* Claims the job's bands one at a time until none is left and works on each. 0, or -1 out of memory. */
+static int work(Job *job, int pool) {
   const size_t cell = job->cell;
   /* cols: 9 x cell floats, or 9 x cell / 16 vectors of 16 (so 64-byte aligned, a multiple of 64 long) */
   const size_t cols_bytes = (sizeof(float) * 9 * cell + 63) & ~(size_t)63;
   float *block = malloc(sizeof(float) * 9 * cell * cell), *cols = aligned_alloc(64, cols_bytes);
-  if (!block || !cols) {
-    me->failed = 1;
-  } else {
+  const int ok = block && cols;
+  if (ok) {
     for (int cy; (cy = __atomic_fetch_add(&job->next_band, 1, __ATOMIC_RELAXED)) < job->h;) {
-      if (me->pool) pool_band(job, cy, block, cols);
+      if (pool) pool_band(job, cy, block, cols);
       else diffuse_band(job, cy, block);
     }
   }
   free(block);
   free(cols);
+  return ok ? 0 : -1;
+}
+
+/*
+ * Helper threads, started on first use and kept for the process. A call hands its job to them and
+ * works on it itself, then waits only for the helpers that joined it: one that had not woken by the
+ * time the calling thread had claimed every band finds the job closed and skips it. (With threads
+ * started per call, the calling thread waited in the CLI's runs up to 9 ms for a thread that had not
+ * yet run, its core taken, only to find no band left.) One call at a time uses them: a call from
+ * another JavaScript thread meanwhile runs on its own thread.
+ */
+static struct {
+  pthread_mutex_t lock;
+  pthread_cond_t wake, left;
+  int started;      /* helper threads running */
+  unsigned job_id;  /* the latest job handed out */
+  int slots;        /* helpers that may still join it (0: closed) */
+  int inside;       /* helpers working on it */
+  int busy;         /* a call is using the helpers */
+  int failed;
+  Job *job;
+  int pool;
+} helpers = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, 0, NULL, 0 };
+
+static void *helper_main(void *unused) {
+  (void)unused;
+  unsigned seen = 0;
+  pthread_mutex_lock(&helpers.lock);
+  for (;;) {
+    while (helpers.job_id == seen || helpers.slots == 0) {
+      seen = helpers.job_id; /* a job closed before this helper woke: skipped */
+      pthread_cond_wait(&helpers.wake, &helpers.lock);
+    }
+    seen = helpers.job_id;
+    helpers.slots--;
+    helpers.inside++;
+    Job *job = helpers.job;
+    const int pool = helpers.pool;
+    pthread_mutex_unlock(&helpers.lock);
+    const int failed = work(job, pool);
+    pthread_mutex_lock(&helpers.lock);
+    if (failed) helpers.failed = 1;
+    if (--helpers.inside == 0) pthread_cond_signal(&helpers.left);
+  }
   return NULL;
 }
 
-/* Runs the job's bands on `threads` threads (this one and threads - 1 started for the call). 0 on success. */
+/* Runs the job's bands on up to `threads` threads: this one and threads - 1 helpers. 0, or -1 out of memory. */
 static int run_job(Job *job, int pool, int threads) {
-  if (threads > job->h) threads = job->h;
-  if (threads > MAX_THREADS) threads = MAX_THREADS;
-  if (threads < 1) threads = 1;
-  Worker workers[MAX_THREADS];
-  pthread_t ids[MAX_THREADS];
-  int started = 0;
+  int want = threads < job->h ? threads : job->h;
+  if (want > MAX_THREADS) want = MAX_THREADS;
   job->next_band = 0;
-  for (int t = 0; t < threads; t++) workers[t] = (Worker){ job, pool, 0 };
-  /* A thread that cannot start just leaves its bands to the others. */
-  for (int t = 1; t < threads; t++) {
-    if (pthread_create(&ids[started], NULL, run_bands, &workers[t]) != 0) break;
-    started++;
+  int shared = 0;
+  if (want > 1) {
+    pthread_mutex_lock(&helpers.lock);
+    if (!helpers.busy) {
+      /* A helper that cannot start just leaves its bands to the others. */
+      for (pthread_t id; helpers.started < want - 1 && pthread_create(&id, NULL, helper_main, NULL) == 0; helpers.started++) pthread_detach(id);
+      shared = helpers.busy = 1;
+      helpers.job = job;
+      helpers.pool = pool;
+      helpers.failed = 0;
+      helpers.slots = want - 1;
+      helpers.job_id++;
+      pthread_cond_broadcast(&helpers.wake);
+    }
+    pthread_mutex_unlock(&helpers.lock);
   }
-  run_bands(&workers[0]);
-  for (int t = 0; t < started; t++) pthread_join(ids[t], NULL);
-  for (int t = 0; t <= started; t++) if (workers[t].failed) return -1;
-  return 0;
+  int failed = work(job, pool);
+  if (shared) {
+    pthread_mutex_lock(&helpers.lock);
+    helpers.slots = 0; /* closed: a helper not yet in it stays out */
+    while (helpers.inside > 0) pthread_cond_wait(&helpers.left, &helpers.lock);
+    failed |= helpers.failed;
+    helpers.busy = 0;
+    helpers.job = NULL;
+    pthread_mutex_unlock(&helpers.lock);
+  }
+  return failed ? -1 : 0;
 }
 
 /* Adds the partial sums to the float64 sums ((C+1) x h x w), source cells in row-major order. */
