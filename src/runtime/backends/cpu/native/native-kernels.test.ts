@@ -8,10 +8,12 @@ import { describe, expect, it } from 'vitest';
 import type { SpGrid } from '../../ops/superpixel-ops.ts';
 import { loadNativeAddon, nativeKernels } from './native-kernels.ts';
 import { nativeAddonPath } from './native-build.ts';
+import { mulberry32 } from '../../../../../test/helpers/prng.ts';
 
+/** n values in [-0.5, 0.5) from `seed`. */
 function random(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5);
+  const next = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => next() - 0.5);
 }
 
 const bits = (a: Float32Array | Float64Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4));
