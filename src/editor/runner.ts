@@ -57,7 +57,7 @@ export class Runner {
     // before its node names it): the Run is for it, not for what it replaces. The status says what
     // the Run waits for (a store that never answers would otherwise look like a Run that does nothing).
     if (this.loading.size) {
-      topbar.setStatus('Waiting for the dropped photo to load…');
+      topbar.setStatus('Loading photo…');
       await Promise.all(this.loading);
     }
     const { graph, missingTypes } = canvasToExec(view.graph, registry);

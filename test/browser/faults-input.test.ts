@@ -164,7 +164,7 @@ describe('photos dropped before a Run', () => {
         const g = new OffscreenCanvas(img.width, img.height).getContext('2d'); g.drawImage(img.bitmap, 0, 0);
         return { ok: s.ok, photosDecoded: s.photosDecoded, size: [img.width, img.height], pixel: [...g.getImageData(0, 0, 1, 1).data], status };
       });`, { blue, id: loadId });
-    expect(ran).toEqual({ ok: true, photosDecoded: 0, size: [50, 20], pixel: [20, 40, 210, 255], status: 'Waiting for the dropped photo to load…' });
+    expect(ran).toEqual({ ok: true, photosDecoded: 0, size: [50, 20], pixel: [20, 40, 210, 255], status: 'Loading photo…' });
     await stillAlive();
   });
 });

@@ -123,6 +123,7 @@ export class Topbar {
 
   setStatus(text: string, kind: 'info' | 'ok' | 'error' = 'info'): void {
     this.status.textContent = text;
+    this.status.title = text; // the whole text on hover where a narrow top bar cuts it short
     this.status.dataset.kind = kind;
   }
 }
