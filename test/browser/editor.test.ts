@@ -33,22 +33,29 @@ const nodesModule = process.env.DISCO_TEST_NODES ? await import(process.env.DISC
 const editor = <T>(fn: string, arg?: unknown): Promise<T> => inEditor<T>(h, fn, arg);
 
 /**
- * Clicks node `id`'s "choose photo…" button on the canvas and returns the file chooser it opens. The
- * button's place is read before each try, and a second try is allowed: once, in a full suite on a
- * loaded machine, the first click opened nothing within 30 s (not reproduced alone or under load).
- * A button that opens no chooser twice fails, naming what was under the pointer.
+ * File choosers the page opens, in order. Playwright turns Chromium's file-chooser interception on
+ * when the first 'filechooser' listener is added and does not wait for that to take effect, so a
+ * `waitForEvent('filechooser')` just before a click races it: on a loaded 2-core machine the page
+ * called input.click() (with user activation) and no event came, twice in a row, since the listener
+ * (and interception) ends with each wait. One standing listener, added long before the click, has
+ * interception on when it matters.
  */
-async function chooserFromButton(page: Page, id: number): Promise<FileChooser> {
-  for (let attempt = 1; ; attempt++) {
-    const btn = await widgetScreenPos(page, id, 'choose photo…');
-    const chooser = page.waitForEvent('filechooser', { timeout: 10_000 }).catch(() => null);
-    await page.mouse.click(btn.x, btn.y);
-    const got = await chooser;
-    if (got) return got;
-    const under = await page.evaluate(([x, y]) => { const e = document.elementFromPoint(x, y); return e ? `${e.tagName}#${e.id}.${e.className}` : 'nothing'; }, [btn.x, btn.y] as const);
-    if (attempt === 2) throw new Error(`"choose photo…" at (${btn.x}, ${btn.y}) opened no file chooser twice; under the pointer: ${under}`);
-    console.warn(`editor.test: first click on "choose photo…" opened nothing (under the pointer: ${under}); trying again`);
-  }
+function watchFileChoosers(page: Page): () => Promise<FileChooser> {
+  const opened: FileChooser[] = [];
+  const waiting: ((c: FileChooser) => void)[] = [];
+  page.on('filechooser', (c) => (waiting.length ? waiting.shift()!(c) : opened.push(c)));
+  return () => (opened.length ? Promise.resolve(opened.shift()!) : new Promise((resolve) => waiting.push(resolve)));
+}
+
+/** Clicks node `id`'s "choose photo…" button on the canvas; fails naming what was under the pointer if no chooser opens. */
+async function chooserFromButton(page: Page, nextChooser: () => Promise<FileChooser>, id: number): Promise<FileChooser> {
+  const btn = await widgetScreenPos(page, id, 'choose photo…');
+  const chooser = nextChooser();
+  await page.mouse.click(btn.x, btn.y);
+  const got = await Promise.race([chooser, new Promise<null>((resolve) => setTimeout(resolve, 30_000, null))]);
+  if (got) return got;
+  const under = await page.evaluate(([x, y]) => { const e = document.elementFromPoint(x, y); return e ? `${e.tagName}#${e.id}.${e.className}` : 'nothing'; }, [btn.x, btn.y] as const);
+  throw new Error(`"choose photo…" at (${btn.x}, ${btn.y}) opened no file chooser in 30 s; under the pointer: ${under}`);
 }
 
 describe('editor in Chromium', () => {
@@ -57,6 +64,7 @@ describe('editor in Chromium', () => {
     const missing = CHAIN.filter((id) => !registry.has(id));
     expect(missing, `node types the test needs are not registered: ${missing.join(', ')}`).toEqual([]);
     const { page } = h;
+    const nextChooser = watchFileChoosers(page);
 
     await page.goto(`${h.url}?example=none`);
     await waitForEditor(page, h.errors);
@@ -96,7 +104,7 @@ describe('editor in Chromium', () => {
 
     // A small photo through the node's file picker.
     const photo = await sharp({ create: { width: 48, height: 32, channels: 3, background: { r: 200, g: 120, b: 40 } } }).png().toBuffer();
-    const chooser = await chooserFromButton(page, ids[0]);
+    const chooser = await chooserFromButton(page, nextChooser, ids[0]);
     await chooser.setFiles({ name: 'photo.png', mimeType: 'image/png', buffer: photo });
     await page.waitForFunction((id) => !!(window as any).discoEditor.view.graph.getNodeById(id).params().image, ids[0]);
 
