@@ -1,7 +1,8 @@
 /**
- * The top bar's backend indicator: what the engine runs on and why (e.g. "CPU + WASM (2 threads) —
- * software WebGPU adapter (SwiftShader) would be slower"), and a menu to switch (Auto / WebGPU /
- * CPU + WASM). The choice is remembered by the engine client; `?backend=` in the URL overrides it.
+ * The top bar's backend indicator: what the engine runs on over why, in two short lines (e.g.
+ * "CPU + WASM (2 threads)" over "software WebGPU adapter (SwiftShader) would be slower"), and a menu
+ * to switch (Auto / WebGPU / CPU + WASM). The choice is remembered by the engine client; `?backend=`
+ * in the URL overrides it.
  */
 import type { BackendChoice, BackendInfo } from '../worker/protocol.ts';
 
@@ -43,14 +44,17 @@ export class BackendPicker {
       this.why.textContent = '';
       onSwitch(this.menu.value as BackendChoice);
     });
-    host.replaceChildren(this.menu, this.label, this.why);
+    const text = document.createElement('span');
+    text.className = 'backend-text';
+    text.append(this.label, this.why);
+    host.replaceChildren(this.menu, text);
   }
 
   /** Shows what the engine reported. `detail`: the full line for the tooltip. */
   show(info: BackendInfo, detail: string): void {
     this.label.textContent = info.label;
     this.label.title = detail;
-    this.why.textContent = `— ${info.reason}`;
+    this.why.textContent = info.reason;
     this.why.title = detail;
     this.menu.title = `${detail}\n${this.hint}`;
     this.menu.value = info.choice;

@@ -45,6 +45,12 @@ export class Topbar {
       b.addEventListener('click', onClick);
       return b;
     };
+    const iconButton = (icon: string, label: string, keys: string, onClick: () => void) => {
+      const b = button('', `${label} (${keys})`, onClick, 'icon');
+      b.ariaLabel = label;
+      b.append(el('span', 'icon-glyph', icon), el('span', 'menu-label', label));
+      return b;
+    };
     const files = el('div', 'group files');
     files.id = 'file-actions';
     const menuToggle = button('☰', 'File actions', () => files.classList.toggle('open'), 'menu-toggle');
@@ -62,8 +68,9 @@ export class Topbar {
       button('Save', 'Download the workflow as JSON (Ctrl+S)', a.save),
       Object.assign(button('Save to library', 'Keep the workflow in this browser under a name, with a thumbnail of its result', a.saveToLibrary), { id: 'save-library' }),
       Object.assign(button('Library…', 'Saved workflows: open or delete', a.library), { id: 'library-button' }),
-      button('Undo', 'Ctrl+Z', a.undo),
-      button('Redo', 'Ctrl+Shift+Z', a.redo),
+      // Arrows on the bar (it is crowded at common laptop widths, 1366-1440 px), words in the folded menu.
+      iconButton('↶', 'Undo', 'Ctrl+Z', a.undo),
+      iconButton('↷', 'Redo', 'Ctrl+Shift+Z', a.redo),
     );
     this.runBtn = button('▶ Run', 'Run the graph (Ctrl+Enter)', a.run, 'primary');
     this.runBtn.id = 'run-button';
@@ -93,8 +100,11 @@ export class Topbar {
     this.autoRun.checked = recall(AUTO_RUN_KEY) !== 'off';
     this.autoRun.addEventListener('change', () => remember(AUTO_RUN_KEY, this.autoRun.checked ? '' : 'off'));
     auto.append(this.autoRun, ' Auto-run');
+    // The bar over the status line: one column, so the status keeps more of its width.
+    const runProgress = el('div', 'run-progress');
+    runProgress.append(progress, this.status);
     const runGroup = el('div', 'group');
-    runGroup.append(this.runBtn, this.cancelBtn, auto, progress, this.status);
+    runGroup.append(this.runBtn, this.cancelBtn, auto, runProgress);
     const fileMenu = el('div', 'file-menu');
     fileMenu.append(menuToggle, files);
     host.append(brand, fileMenu, runGroup, this.backendSlot);
