@@ -52,7 +52,9 @@ async function chooserFromButton(page: Page, nextChooser: () => Promise<FileChoo
   const btn = await widgetScreenPos(page, id, 'choose photo…');
   const chooser = nextChooser();
   await page.mouse.click(btn.x, btn.y);
-  const got = await Promise.race([chooser, new Promise<null>((resolve) => setTimeout(resolve, 30_000, null))]);
+  let timer: NodeJS.Timeout | undefined;
+  const got = await Promise.race([chooser, new Promise<null>((resolve) => (timer = setTimeout(resolve, 30_000, null)))]);
+  clearTimeout(timer);
   if (got) return got;
   const under = await page.evaluate(([x, y]) => { const e = document.elementFromPoint(x, y); return e ? `${e.tagName}#${e.id}.${e.className}` : 'nothing'; }, [btn.x, btn.y] as const);
   throw new Error(`"choose photo…" at (${btn.x}, ${btn.y}) opened no file chooser in 30 s; under the pointer: ${under}`);
