@@ -1,5 +1,5 @@
 /**
- * Builds the native superpixel kernels (src/runtime/backends/cpu/native/sp-kernels.c) into
+ * Builds the native kernels (src/runtime/backends/cpu/native/*.c) into
  * build/native/ with Debian's gcc and the Node-API headers from the node-api-headers package.
  * `npm run setup` runs it; `npm run build:native` after editing the C source. Without gcc it says
  * so and exits 0: the CLI then runs the WebAssembly kernels (slower, same results within the
@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { NATIVE_DIR, NATIVE_FLAGS, NATIVE_SOURCE, nativeAddonPath } from '../src/runtime/backends/cpu/native/native-build.ts';
+import { NATIVE_DIR, NATIVE_FLAGS, NATIVE_SOURCES, nativeAddonPath } from '../src/runtime/backends/cpu/native/native-build.ts';
 
 const say = (line: string) => process.stderr.write(`build-native: ${line}\n`);
 
@@ -26,7 +26,7 @@ if (existsSync(target)) {
     process.exit(0);
   }
   const partial = `${target}.partial`;
-  execFileSync('gcc', [...NATIVE_FLAGS, '-I', include, '-o', partial, NATIVE_SOURCE], { stdio: 'inherit' });
+  execFileSync('gcc', [...NATIVE_FLAGS, '-I', include, '-o', partial, ...NATIVE_SOURCES], { stdio: 'inherit' });
   renameSync(partial, target);
   say(`built ${target}`);
 }

@@ -41,4 +41,19 @@ describe('ArrayPool', () => {
     expect(pool.take(8)).toBe(arrays[0]);
     expect(pool.take(8)).not.toBe(arrays[2]);
   });
+
+  it('makes its arrays with the allocator it is given (the native aligned ones), small ones as before', () => {
+    const pool = new ArrayPool(16, 1024);
+    const made: number[] = [];
+    pool.allocateWith((length) => {
+      made.push(length);
+      return new Float32Array(new ArrayBuffer(4 * length + 64), 48, length);
+    });
+    const a = pool.take(8), small = pool.take(2);
+    expect(made).toEqual([8]);
+    expect([a.byteOffset, a.length, small.byteOffset]).toEqual([48, 8, 0]);
+    pool.give([a]);
+    expect(pool.take(8)).toBe(a); // reused, not made again
+    expect(made).toEqual([8]);
+  });
 });

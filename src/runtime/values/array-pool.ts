@@ -28,6 +28,8 @@ export class ArrayPool {
   private readonly idleSet = new Set<Float32Array>();
   private idleBytes = 0;
   private gaveBack = false;
+  /** Makes the new arrays, where something better than `new Float32Array` was given (allocateWith). */
+  private allocate?: (length: number) => Float32Array;
 
   constructor(
     readonly minBytes = MIN_BYTES,
@@ -52,9 +54,18 @@ export class ArrayPool {
       this.idleBytes -= reused.byteLength;
       return reused;
     }
-    const fresh = new Float32Array(length);
-    if (fresh.byteLength >= this.minBytes) this.made.add(fresh);
+    if (4 * length < this.minBytes) return new Float32Array(length);
+    const fresh = this.allocate?.(length) ?? new Float32Array(length);
+    this.made.add(fresh);
     return fresh;
+  }
+
+  /**
+   * From now on, new arrays come from `allocate` (zeroed, of the length asked for): the native
+   * addon's are 64-byte aligned and on huge pages (native/addon.c).
+   */
+  allocateWith(allocate: (length: number) => Float32Array): void {
+    this.allocate = allocate;
   }
 
   /** Whether `a` came from `take` (and may be given back). */

@@ -5,11 +5,12 @@ import { labFromCodes, labVector } from '../../../../test/helpers/opencv-lab.ts'
 import { rgbHwcToImage } from '../../../../test/helpers/images.ts';
 import { cpuColorOps, recombineLab } from './color-ops.ts';
 import {
-  dropChromaImage, imageHasColor, lab8ToRgb, labPlanesToImage, labToRgbFloat, labToRgbPixel, rgbFloatToLab, rgbPlanesToImage, rgbToLab8, rgbToLabImage, rgbToLabPixel,
+  dropChromaImage, imageHasColor, lab8ToRgb, labPlanesToImage, labToRgbFloat, labToRgbPixel, rgbFloatToLab, rgbPlanesToImage, rgbToLab8, rgbToLabImage, rgbToLabPixel, type RgbaToLab,
   toU8,
 } from './lab.ts';
 import { rgb2LabLut, simdColumns } from '../common/opencv-lab-tables.ts';
-import { wasmLabKernels, wasmLabToRgba } from './simd/lab-wasm.ts';
+import { wasmLabKernels, wasmLabToRgba, type LabKernels } from './simd/lab-wasm.ts';
+import { nativeRgbaToLab } from './native/native-kernels.ts';
 import { resizeFloat } from './resize.ts';
 import { cpuTensor } from '../../values/tensor.ts';
 import { mulberry32 } from '../../../../test/helpers/prng.ts';
@@ -20,6 +21,9 @@ function mismatches(planes: Float32Array, hwc: ArrayLike<number>, n: number): nu
   for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) if (planes[c * n + p] !== hwc[3 * p + c]) bad.push(3 * p + c);
   return bad;
 }
+
+/** The WebAssembly kernel as rgbToLabImage takes it. */
+const viaWasm = (k: LabKernels): RgbaToLab => (rgba, n, out) => k.rgbaToLab(rgba, n, out);
 
 describe('RGB -> Lab on float32 input, as OpenCV (33^3 table, fixed-point trilinear)', () => {
   it('all 256 gray levels v/255', () => {
@@ -35,13 +39,17 @@ describe('RGB -> Lab on float32 input, as OpenCV (33^3 table, fixed-point trilin
     expect(mismatches(rgbFloatToLab(rgb, n, true), ref, n)).toEqual([]);
   });
 
-  it.each([['WebAssembly', wasmLabKernels()], ['TypeScript loop', null]])('8-bit photos (/255 in float32): a sample of the cube, as planes and as an RGBA image (%s)', (path, wasm) => {
-    if (path === 'WebAssembly') expect(wasm, 'loads in Node').not.toBeNull();
+  it.each([
+    ['WebAssembly', wasmLabKernels() && viaWasm(wasmLabKernels()!)],
+    ['native, 2 threads', nativeRgbaToLab(2)],
+    ['TypeScript loop', null],
+  ])('8-bit photos (/255 in float32): a sample of the cube, as planes and as an RGBA image (%s)', (path, kernel) => {
+    if (path !== 'TypeScript loop') expect(kernel, 'loads in Node (the native one once `npm run setup` built it)').not.toBeNull();
     const u8 = labVector('rgb2lab_f32_cube', 'rgb_u8').data as Uint8Array;
     const n = u8.length / 3;
     const ref = labFromCodes(labVector('rgb2lab_f32_cube', 'lab_codes').data as Uint16Array);
     expect(mismatches(rgbFloatToLab(Float32Array.from(u8, (v) => v / 255), n, true), ref, n)).toEqual([]);
-    const lab = rgbToLabImage(rgbHwcToImage(u8, 128, 64), wasm);
+    const lab = rgbToLabImage(rgbHwcToImage(u8, 128, 64), kernel);
     expect(lab.shape).toEqual([1, 3, 64, 128]);
     expect(mismatches(lab.data as Float32Array, ref, n)).toEqual([]);
   });
@@ -52,16 +60,18 @@ describe('RGB -> Lab on float32 input, as OpenCV (33^3 table, fixed-point trilin
     expect(firstDiff(built, want)).toBe(-1);
   });
 
-  it('RGBA images: the WebAssembly conversion gives the bits of the loop, across its strips (alpha ignored)', () => {
+  it('RGBA images: the WebAssembly and native conversions give the bits of the loop, across their strips (alpha ignored)', () => {
     const r = mulberry32(7), [W, H] = [301, 230]; // more pixels than one strip of the module's memory
     const image = { width: W, height: H, data: Uint8ClampedArray.from({ length: 4 * W * H }, () => Math.floor(r() * 256)) };
     // Every mix of the bytes at the table's ends and cell edges (255 sits on its last node).
     const edges = [0, 1, 7, 8, 247, 248, 254, 255];
     edges.forEach((R, i) => edges.forEach((G, j) => edges.forEach((B, k) => image.data.set([R, G, B], 4 * (64 * i + 8 * j + k)))));
     const want = rgbToLabImage(image, null).data;
-    const got = rgbToLabImage(image, wasmLabKernels()).data;
-    expect(got.length).toBe(3 * W * H);
-    expect(firstDiff(new Uint8Array(got.buffer), new Uint8Array(want.buffer))).toBe(-1);
+    for (const kernel of [viaWasm(wasmLabKernels()!), nativeRgbaToLab(1)!, nativeRgbaToLab(2)!, nativeRgbaToLab(3)!]) {
+      const got = rgbToLabImage(image, kernel).data;
+      expect(got.length).toBe(3 * W * H);
+      expect(firstDiff(new Uint8Array(got.buffer), new Uint8Array(want.buffer))).toBe(-1);
+    }
   });
 
   it('edge cases: 0, 1, tiny, negative, above 1 (clipped), rounding ties', () => {

@@ -64,17 +64,32 @@ export function rgbFloatToLab(rgb: ArrayLike<number>, n: number, interleaved = f
 /** Per byte value: its table cell (code >> 9) as an offset along each axis, and its 1/16 step in the cell. */
 const CELL_U8 = Int32Array.from(CODE_U8, (c) => c >> 9), FRAC_U8 = Int32Array.from(CODE_U8, (c) => (c >> 5) & 15);
 
+/** A kernel for the loop of rgbToLabImage: n RGBA pixels -> L, a, b planes into out (3n floats), the same bits. */
+export type RgbaToLab = (rgba: Uint8Array | Uint8ClampedArray, n: number, out: Float32Array) => void;
+
+let preferredRgbaToLab: RgbaToLab | undefined;
+
+/** Makes `kernel` the one rgbToLabImage runs by default (the CLI's native kernel); undefined to undo it. */
+export function preferRgbaToLab(kernel: RgbaToLab | undefined): void {
+  preferredRgbaToLab = kernel;
+}
+
+/** The kernel rgbToLabImage runs by default: the preferred one, else the WebAssembly one, else null (the loop). */
+export function fastRgbaToLab(): RgbaToLab | null {
+  const wasm = wasmLabKernels();
+  return preferredRgbaToLab ?? (wasm ? (rgba, n, out) => wasm.rgbaToLab(rgba, n, out) : null);
+}
+
 /**
  * RGBA bytes -> Lab [1,3,H,W]: each byte / 255 in float32, then OpenCV's float RGB2Lab (labFromCodes,
- * inlined). `wasm`: the WebAssembly version of the loop below (default: where WebAssembly runs; null
- * for the loop).
+ * inlined). `kernel`: a faster version of the loop below (default: fastRgbaToLab(); null for the loop).
  */
-export function rgbToLabImage(image: ImageValue, wasm: LabKernels | null = wasmLabKernels()): CpuTensor {
+export function rgbToLabImage(image: ImageValue, kernel: RgbaToLab | null = fastRgbaToLab()): CpuTensor {
   const { width: W, height: H, data } = image;
   const n = W * H;
   const out = new Float32Array(3 * n);
-  if (wasm) {
-    wasm.rgbaToLab(data, n, out);
+  if (kernel) {
+    kernel(data, n, out);
     return cpuTensor([1, 3, H, W], out);
   }
   const lut = rgb2LabLut(), last = LUT_DIM - 1;

@@ -4,7 +4,7 @@
  *   size_j = number of (p, k) with B_k(p) = 1 pointing at j, divided by cell^2 (exact).
  * - Hard labels: each pixel's strongest in-grid neighbour cell, the lowest k on ties.
  * Both loop cell by cell, so each cell's 9 neighbours are found once (neighbourCells). The sizes'
- *   counts come from the WebAssembly SIMD kernel (simd/) when there is one (integer counts: the same).
+ *   counts come from the SIMD kernels (simd/, or native/ in the CLI) when there are some (integer counts: the same).
  */
 import type { SpGrid } from '../ops/superpixel-ops.ts';
 import { neighbourCells } from './sp-neighbours.ts';
@@ -16,11 +16,12 @@ export function spSizesArrays(assoc: Float32Array, g: SpGrid, simd: SimdKernels 
   const count = new Float64Array(h * w);
   const idx = new Int32Array(9);
   if (simd && cell % 4 === 0) {
+    const counts = simd.sizes(assoc, g);
     for (let cy = 0; cy < h; cy++) {
-      const counts = simd.sizesBand(assoc, g, cy);
       for (let cx = 0; cx < w; cx++) {
         neighbourCells(idx, cy, cx, h, w);
-        for (let k = 0; k < 9; k++) if (idx[k] >= 0) count[idx[k]] += counts[cx * 9 + k];
+        const at = (cy * w + cx) * 9;
+        for (let k = 0; k < 9; k++) if (idx[k] >= 0) count[idx[k]] += counts[at + k];
       }
     }
   } else countSizes(count, idx, assoc, g);

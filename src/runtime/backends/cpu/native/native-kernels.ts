@@ -1,26 +1,33 @@
 /**
- * The native SP-Diffuse and SP-Pool kernels (sp-kernels.c, a Node-API addon) as SimdKernels, for
- * Node only (the CLI, batch workers, benchmarks): where `npm run setup` could build them, they
- * replace the WebAssembly kernels there. They read and write the arrays in place (no copies
- * through a WebAssembly memory) with the CPU's widest vectors, on several threads.
+ * The native kernels (addon.c, a Node-API addon), for Node only (the CLI, batch workers,
+ * benchmarks): where `npm run setup` could build them, they replace the WebAssembly kernels there
+ * for SP-Diffuse, SP-Pool, the superpixel sizes and RGB -> Lab. They read and write the arrays in
+ * place (no copies through a WebAssembly memory) with the CPU's widest vectors, on several threads.
  * At disco-lite's 256² with 64 channels (2026-12-05, 2-core AMD EPYC with AVX-512, medians of 40
  * calls with the machine in use): SP-Diffuse 1.4 ms on one thread, 1.3 on two (writing the 16.8 MB
  * output is most of it), against 4-5 ms for the WebAssembly kernel on one and 3.5-4 on two;
  * SP-Pool 2.6-2.8 ms on one, 1.4-1.5 on two, against 5-6 and 3.8-4.6.
- * Their helper threads are kept between calls (sp-kernels.c): started per call, they made about
+ * Their helper threads are kept between calls (threads.c): started per call, they made about
  * one SP-Diffuse in four wait 4-9 ms in the CLI's runs for a thread that had not yet run.
- * Diffusion gives the same bits as the definition; pooling's error bound is in sp-pool.ts.
- * The superpixel sizes stay on the WebAssembly kernel (a fraction of a millisecond).
+ * Diffusion, the sizes and RGB -> Lab give the same bits as their definitions; pooling's error
+ * bound is in sp-pool.ts.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arrayPool } from '../../../values/array-pool.ts';
-import { oneThreadKernels, type SimdKernels } from '../simd/simd.ts';
+import { CODE_U8, rgb2LabLut } from '../../common/opencv-lab-tables.ts';
+import type { RgbaToLab } from '../lab.ts';
+import { wasmLabKernels } from '../simd/lab-wasm.ts';
+import type { SimdKernels } from '../simd/simd.ts';
 import { nativeAddonPath } from './native-build.ts';
 
 interface Addon {
   diffuse(tokens: Float32Array, C: number, assoc: Float32Array, H: number, W: number, cell: number, out: Float32Array, threads: number): void;
   pool(x: Float32Array, C: number, assoc: Float32Array, H: number, W: number, cell: number, sums: Float64Array, threads: number): void;
+  sizes(assoc: Float32Array, H: number, W: number, cell: number, counts: Int32Array, threads: number): void;
+  rgbaToLab(rgba: Uint8Array | Uint8ClampedArray, n: number, lut: Int16Array, codes: Int32Array, out: Float32Array, threads: number): void;
+  /** A zeroed Float32Array starting on a 64-byte boundary, on huge pages where the kernel allows (addon.c). */
+  alignedFloat32Array(length: number): Float32Array;
 }
 
 let addon: Addon | null | undefined;
@@ -37,17 +44,23 @@ export function loadNativeAddon(): Addon | null {
       try {
         addon = createRequire(import.meta.url)(path) as Addon;
       } catch (e) {
-        process.emitWarning(`the native superpixel kernels (${path}) did not load, so the slower WebAssembly ones run: ${(e as Error).message}`);
+        process.emitWarning(`the native kernels (${path}) did not load, so the slower WebAssembly ones run: ${(e as Error).message}`);
       }
     }
   }
   return addon;
 }
 
-/** The native kernels on up to `threads` threads, or null where the addon is not built. */
+/**
+ * The native superpixel kernels on up to `threads` threads, or null where the addon is not built.
+ * From the first call on, the process's array pool makes its arrays with the addon: 64-byte
+ * aligned (SP-Diffuse writes its output 0.25 ms faster at 256² into one) and on huge pages (a
+ * fresh 16.8 MB output costs 8 ms of first touches instead of about 50; bench/README.md).
+ */
 export function nativeKernels(threads: number): SimdKernels | null {
-  const native = loadNativeAddon(), wasm = oneThreadKernels();
-  if (!native || !wasm) return null;
+  const native = loadNativeAddon();
+  if (!native) return null;
+  arrayPool.allocateWith(native.alignedFloat32Array);
   return {
     diffuse(tokens, C, assoc, g) {
       const out = arrayPool.take(C * g.H * g.W); // every element is written
@@ -59,6 +72,26 @@ export function nativeKernels(threads: number): SimdKernels | null {
       native.pool(x, C, assoc, g.H, g.W, g.cell, sums, threads);
       return sums;
     },
-    sizesBand: (assoc, g, cy) => wasm.sizesBand(assoc, g, cy),
+    sizes(assoc, g) {
+      const counts = new Int32Array(g.h * g.w * 9);
+      native.sizes(assoc, g.H, g.W, g.cell, counts, threads);
+      return counts;
+    },
   };
+}
+
+/** The native RGB -> Lab on up to `threads` threads, or null where the addon is not built. */
+export function nativeRgbaToLab(threads: number): RgbaToLab | null {
+  const native = loadNativeAddon();
+  if (!native) return null;
+  let lut: Int16Array | undefined;
+  const paddedLut = () => {
+    // The WebAssembly module builds the same table in a fraction of the TypeScript's time (lab.test.ts
+    // checks they agree); the kernel's loads read up to 8 entries past its end.
+    const table = wasmLabKernels()?.rgb2LabLut() ?? rgb2LabLut();
+    const padded = new Int16Array(table.length + 8);
+    padded.set(table);
+    return padded;
+  };
+  return (rgba, n, out) => native.rgbaToLab(rgba, n, (lut ??= paddedLut()), CODE_U8, out, threads);
 }

@@ -1,11 +1,9 @@
 /*
- * SP-Diffuse and SP-Pool as native code for Node (a Node-API addon built by scripts/build-native.ts
- * during `npm run setup`; loaded by native-kernels.ts, which falls back to the WebAssembly kernels
- * where it is not built). WebAssembly SIMD has four float32 lanes; compiled here, the same loops use
+ * SP-Diffuse, SP-Pool and the superpixel sizes as native code for Node (part of the addon, addon.c).
+ * WebAssembly SIMD has four float32 lanes; compiled here, the same loops use
  * the CPU's widest vectors (AVX-512 or AVX2 where present: target_clones picks at load time), and
  * they read and write the JavaScript arrays in place instead of copying them through a WebAssembly
- * memory. Bands (rows of superpixel cells) are shared among `threads` threads (the calling one and
- * helper threads kept for the process), each claiming the next band as it goes.
+ * memory. Bands (rows of superpixel cells) are shared among `threads` threads (threads.h).
  *
  * Same arithmetic on every CPU: built with -ffp-contract=off (no fused multiply-adds), and every
  * sum has a fixed order written out below, so wider vectors change the speed, not the bits.
@@ -17,13 +15,15 @@
  *   order, then the columns added pairwise (halving); the partial sums go into float64 sums of the
  *   target cells in a fixed order (source cells row-major, then j, then k), whichever thread made
  *   them. The error bound is in sp-pool.ts.
+ * - sizes: per source cell and neighbour k, how many of the cell's pixels have A_k equal to their
+ *   largest A (the superpixel sizes' counts; sp-sizes.ts adds them up per target cell).
  */
-#define NAPI_VERSION 8
-#include <node_api.h>
-#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "napi-args.h"
+#include "threads.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define WIDEST_VECTORS __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -31,15 +31,12 @@
 #define WIDEST_VECTORS
 #endif
 
-/* The most threads a call uses. */
-#define MAX_THREADS 16
-
 typedef struct {
+  Task task;          /* first, so a Task * is a Job *; its parts are the h bands */
   const float *assoc; /* 9 x H x W */
   const float *in;    /* diffuse: the tokens, C x h x w; pool: x, C x H x W */
-  float *out;         /* diffuse: C x H x W; pool: the partial sums, (h*w) x (C+1) x 9 */
+  void *out;          /* diffuse: C x H x W floats; pool: the partial sums, (h*w) x (C+1) x 9 floats; sizes: h*w x 9 int32 counts */
   int C, H, W, cell, h, w;
-  int next_band;      /* the next band not yet claimed (atomic) */
 } Job;
 
 /* 16 float32 lanes (GCC's vector extension: one AVX-512 register, two AVX2 ones, four SSE ones). */
@@ -78,7 +75,7 @@ static void diffuse_band(const Job *job, int cy, float *block) {
       const float t0 = token(job, c, cy - 1, cx - 1), t1 = token(job, c, cy - 1, cx), t2 = token(job, c, cy - 1, cx + 1);
       const float t3 = token(job, c, cy, cx - 1), t4 = token(job, c, cy, cx), t5 = token(job, c, cy, cx + 1);
       const float t6 = token(job, c, cy + 1, cx - 1), t7 = token(job, c, cy + 1, cx), t8 = token(job, c, cy + 1, cx + 1);
-      float *o = job->out + c * hw + (size_t)cy * cell * W + (size_t)cx * cell;
+      float *o = (float *)job->out + c * hw + (size_t)cy * cell * W + (size_t)cx * cell;
       if (cell % LANES == 0) {
         for (int y = 0; y < cell; y++, o += W)
           for (int i = 0; i < cell; i += LANES) {
@@ -186,7 +183,7 @@ static void pool_band(const Job *job, int cy, float *block, float *cols) {
   const size_t hw = (size_t)job->H * W;
   for (int cx = 0; cx < job->w; cx++) {
     copy_block(job, cy, cx, block);
-    float *partial = job->out + ((size_t)cy * job->w + cx) * (C + 1) * 9;
+    float *partial = (float *)job->out + ((size_t)cy * job->w + cx) * (C + 1) * 9;
     for (int j = 0; j <= C; j++) {
       const float *x = j == 0 ? NULL : job->in + (j - 1) * hw + (size_t)cy * cell * W + (size_t)cx * cell;
       cell_sums(job, block, x, cols, partial + j * 9);
@@ -194,100 +191,64 @@ static void pool_band(const Job *job, int cy, float *block, float *cols) {
   }
 }
 
-/* Claims the job's bands one at a time until none is left and works on each. 0, or -1 out of memory. */
-static int work(Job *job, int pool) {
+/* The scratch of a diffuse or pool call: one cell's association block, and column sums. */
+typedef struct {
+  float *block, *cols;
+} Scratch;
+
+static int scratch_alloc(const Job *job, Scratch *s) {
   const size_t cell = job->cell;
   /* cols: 9 x cell floats, or 9 x cell / 16 vectors of 16 (so 64-byte aligned, a multiple of 64 long) */
   const size_t cols_bytes = (sizeof(float) * 9 * cell + 63) & ~(size_t)63;
-  float *block = malloc(sizeof(float) * 9 * cell * cell), *cols = aligned_alloc(64, cols_bytes);
-  const int ok = block && cols;
-  if (ok) {
-    for (int cy; (cy = __atomic_fetch_add(&job->next_band, 1, __ATOMIC_RELAXED)) < job->h;) {
-      if (pool) pool_band(job, cy, block, cols);
-      else diffuse_band(job, cy, block);
-    }
-  }
-  free(block);
-  free(cols);
+  s->block = malloc(sizeof(float) * 9 * cell * cell);
+  s->cols = aligned_alloc(64, cols_bytes);
+  return s->block && s->cols ? 0 : -1;
+}
+
+static int diffuse_work(Task *task) {
+  Job *job = (Job *)task;
+  Scratch s;
+  const int ok = scratch_alloc(job, &s) == 0;
+  for (int cy; ok && (cy = claim_part(task)) >= 0;) diffuse_band(job, cy, s.block);
+  free(s.block);
+  free(s.cols);
   return ok ? 0 : -1;
 }
 
-/*
- * Helper threads, started on first use and kept for the process. A call hands its job to them and
- * works on it itself, then waits only for the helpers that joined it: one that had not woken by the
- * time the calling thread had claimed every band finds the job closed and skips it. (With threads
- * started per call, the calling thread waited in the CLI's runs up to 9 ms for a thread that had not
- * yet run, its core taken, only to find no band left.) One call at a time uses them: a call from
- * another JavaScript thread meanwhile runs on its own thread.
- */
-static struct {
-  pthread_mutex_t lock;
-  pthread_cond_t wake, left;
-  int started;      /* helper threads running */
-  unsigned job_id;  /* the latest job handed out */
-  int slots;        /* helpers that may still join it (0: closed) */
-  int inside;       /* helpers working on it */
-  int busy;         /* a call is using the helpers */
-  int failed;
-  Job *job;
-  int pool;
-} helpers = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, 0, NULL, 0 };
-
-static void *helper_main(void *unused) {
-  (void)unused;
-  unsigned seen = 0;
-  pthread_mutex_lock(&helpers.lock);
-  for (;;) {
-    while (helpers.job_id == seen || helpers.slots == 0) {
-      seen = helpers.job_id; /* a job closed before this helper woke: skipped */
-      pthread_cond_wait(&helpers.wake, &helpers.lock);
-    }
-    seen = helpers.job_id;
-    helpers.slots--;
-    helpers.inside++;
-    Job *job = helpers.job;
-    const int pool = helpers.pool;
-    pthread_mutex_unlock(&helpers.lock);
-    const int failed = work(job, pool);
-    pthread_mutex_lock(&helpers.lock);
-    if (failed) helpers.failed = 1;
-    if (--helpers.inside == 0) pthread_cond_signal(&helpers.left);
-  }
-  return NULL;
+static int pool_work(Task *task) {
+  Job *job = (Job *)task;
+  Scratch s;
+  const int ok = scratch_alloc(job, &s) == 0;
+  for (int cy; ok && (cy = claim_part(task)) >= 0;) pool_band(job, cy, s.block, s.cols);
+  free(s.block);
+  free(s.cols);
+  return ok ? 0 : -1;
 }
 
-/* Runs the job's bands on up to `threads` threads: this one and threads - 1 helpers. 0, or -1 out of memory. */
-static int run_job(Job *job, int pool, int threads) {
-  int want = threads < job->h ? threads : job->h;
-  if (want > MAX_THREADS) want = MAX_THREADS;
-  job->next_band = 0;
-  int shared = 0;
-  if (want > 1) {
-    pthread_mutex_lock(&helpers.lock);
-    if (!helpers.busy) {
-      /* A helper that cannot start just leaves its bands to the others. */
-      for (pthread_t id; helpers.started < want - 1 && pthread_create(&id, NULL, helper_main, NULL) == 0; helpers.started++) pthread_detach(id);
-      shared = helpers.busy = 1;
-      helpers.job = job;
-      helpers.pool = pool;
-      helpers.failed = 0;
-      helpers.slots = want - 1;
-      helpers.job_id++;
-      pthread_cond_broadcast(&helpers.wake);
+/* max as WebAssembly's f32x4.pmax takes it (b if a < b, else a), so NaNs go the same way as in sp-kernels.as.ts. */
+static inline float pmax(float a, float b) { return a < b ? b : a; }
+
+static int sizes_work(Task *task) {
+  const Job *job = (const Job *)task;
+  const int cell = job->cell, W = job->W;
+  const size_t hw = (size_t)job->H * W;
+  for (int cy; (cy = claim_part(task)) >= 0;) {
+    for (int cx = 0; cx < job->w; cx++) {
+      int32_t n[9] = { 0 };
+      for (int y = 0; y < cell; y++) {
+        const float *a = job->assoc + (size_t)(cy * cell + y) * W + (size_t)cx * cell;
+        for (int i = 0; i < cell; i++) {
+          const float v0 = a[i], v1 = a[hw + i], v2 = a[2 * hw + i], v3 = a[3 * hw + i], v4 = a[4 * hw + i];
+          const float v5 = a[5 * hw + i], v6 = a[6 * hw + i], v7 = a[7 * hw + i], v8 = a[8 * hw + i];
+          const float m = pmax(pmax(pmax(pmax(v0, v1), pmax(v2, v3)), pmax(pmax(v4, v5), pmax(v6, v7))), v8);
+          n[0] += v0 == m; n[1] += v1 == m; n[2] += v2 == m; n[3] += v3 == m; n[4] += v4 == m;
+          n[5] += v5 == m; n[6] += v6 == m; n[7] += v7 == m; n[8] += v8 == m;
+        }
+      }
+      memcpy((int32_t *)job->out + ((size_t)cy * job->w + cx) * 9, n, sizeof n);
     }
-    pthread_mutex_unlock(&helpers.lock);
   }
-  int failed = work(job, pool);
-  if (shared) {
-    pthread_mutex_lock(&helpers.lock);
-    helpers.slots = 0; /* closed: a helper not yet in it stays out */
-    while (helpers.inside > 0) pthread_cond_wait(&helpers.left, &helpers.lock);
-    failed |= helpers.failed;
-    helpers.busy = 0;
-    helpers.job = NULL;
-    pthread_mutex_unlock(&helpers.lock);
-  }
-  return failed ? -1 : 0;
+  return 0;
 }
 
 /* Adds the partial sums to the float64 sums ((C+1) x h x w), source cells in row-major order. */
@@ -306,39 +267,9 @@ static void add_partials(const float *partial, double *sums, int C, int h, int w
 
 /* ---- Node-API binding ---- */
 
-#define CHECK(env, call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "sp-kernels: Node-API call failed: " #call); return NULL; } } while (0)
+#define SHORT "an array is shorter than the grid needs"
 
-/* The data and length of typed array `v` of type `type`, or NULL after throwing a TypeError. */
-static void *typed_array(napi_env env, napi_value v, napi_typedarray_type type, size_t *length, const char *what) {
-  bool is;
-  napi_typedarray_type t;
-  void *data;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is
-    || napi_get_typedarray_info(env, v, &t, length, &data, NULL, NULL) != napi_ok || t != type) {
-    napi_throw_type_error(env, NULL, what);
-    return NULL;
-  }
-  return data;
-}
-
-static int get_ints(napi_env env, napi_value *argv, int count, int *out) {
-  for (int i = 0; i < count; i++) {
-    if (napi_get_value_int32(env, argv[i], &out[i]) != napi_ok) {
-      napi_throw_type_error(env, NULL, "sp-kernels: expected integer arguments");
-      return -1;
-    }
-  }
-  return 0;
-}
-
-/* 0 if `length` >= `need`, else -1 after throwing a RangeError. */
-static int too_short(napi_env env, size_t length, size_t need) {
-  if (length >= need) return 0;
-  napi_throw_range_error(env, NULL, "sp-kernels: an array is shorter than the grid needs");
-  return -1;
-}
-
-/* The arguments both functions take: (in, C, assoc, H, W, cell, out, threads). */
+/* The arguments the functions take: (in, C, assoc, H, W, cell, out, threads); sizes has no in and C. */
 typedef struct {
   const float *in, *assoc;
   void *out;
@@ -346,10 +277,18 @@ typedef struct {
   int C, H, W, cell, threads;
 } Args;
 
+/* Checks the grid: positive sizes, H and W multiples of cell, an association map of 9 x H x W. 0, or -1 after throwing. */
+static int check_grid(napi_env env, const Args *a) {
+  if (a->C < 1 || a->H < 1 || a->W < 1 || a->cell < 1 || a->H % a->cell || a->W % a->cell) {
+    napi_throw_range_error(env, NULL, "sp-kernels: C, H, W, cell must be positive, H and W multiples of cell");
+    return -1;
+  }
+  return too_short(env, a->assoc_len, 9 * (size_t)a->H * a->W, SHORT);
+}
+
 /*
  * Reads the 8 arguments: `in` a Float32Array (named `in_name` in errors), `out` a typed array of
- * `out_type` (named `out_name`), the others int32. Checks the grid: positive sizes, H and W
- * multiples of cell, an association map of 9 x H x W. 0, or -1 after throwing.
+ * `out_type` (named `out_name`), the others int32, and checks the grid. 0, or -1 after throwing.
  */
 static int get_args(napi_env env, napi_callback_info info, const char *in_name, napi_typedarray_type out_type, const char *out_name, Args *a) {
   size_t argc = 8;
@@ -361,16 +300,12 @@ static int get_args(napi_env env, napi_callback_info info, const char *in_name, 
     return -1;
   }
   snprintf(message, sizeof message, "sp-kernels: %s must be a Float32Array", in_name);
-  if (!(a->in = typed_array(env, argv[0], napi_float32_array, &a->in_len, message)) || get_ints(env, argv + 1, 1, &a->C)) return -1;
-  if (!(a->assoc = typed_array(env, argv[2], napi_float32_array, &a->assoc_len, "sp-kernels: assoc must be a Float32Array")) || get_ints(env, argv + 3, 3, dims)) return -1;
+  if (!(a->in = typed_array(env, argv[0], napi_float32_array, -1, &a->in_len, message)) || get_ints(env, argv + 1, 1, &a->C)) return -1;
+  if (!(a->assoc = typed_array(env, argv[2], napi_float32_array, -1, &a->assoc_len, "sp-kernels: assoc must be a Float32Array")) || get_ints(env, argv + 3, 3, dims)) return -1;
   snprintf(message, sizeof message, "sp-kernels: %s must be a %s", out_name, out_type == napi_float64_array ? "Float64Array" : "Float32Array");
-  if (!(a->out = typed_array(env, argv[6], out_type, &a->out_len, message)) || get_ints(env, argv + 7, 1, &a->threads)) return -1;
+  if (!(a->out = typed_array(env, argv[6], out_type, -1, &a->out_len, message)) || get_ints(env, argv + 7, 1, &a->threads)) return -1;
   a->H = dims[0]; a->W = dims[1]; a->cell = dims[2];
-  if (a->C < 1 || a->H < 1 || a->W < 1 || a->cell < 1 || a->H % a->cell || a->W % a->cell) {
-    napi_throw_range_error(env, NULL, "sp-kernels: C, H, W, cell must be positive, H and W multiples of cell");
-    return -1;
-  }
-  return too_short(env, a->assoc_len, 9 * (size_t)a->H * a->W);
+  return check_grid(env, a);
 }
 
 /* diffuse(tokens: Float32Array, C, assoc: Float32Array, H, W, cell, out: Float32Array, threads) */
@@ -378,9 +313,9 @@ static napi_value diffuse(napi_env env, napi_callback_info info) {
   Args a;
   if (get_args(env, info, "tokens", napi_float32_array, "out", &a)) return NULL;
   const int h = a.H / a.cell, w = a.W / a.cell;
-  if (too_short(env, a.in_len, (size_t)a.C * h * w) || too_short(env, a.out_len, (size_t)a.C * a.H * a.W)) return NULL;
-  Job job = { a.assoc, a.in, a.out, a.C, a.H, a.W, a.cell, h, w, 0 };
-  if (run_job(&job, 0, a.threads)) napi_throw_error(env, NULL, "sp-kernels: out of memory");
+  if (too_short(env, a.in_len, (size_t)a.C * h * w, SHORT) || too_short(env, a.out_len, (size_t)a.C * a.H * a.W, SHORT)) return NULL;
+  Job job = { { diffuse_work, h, 0 }, a.assoc, a.in, a.out, a.C, a.H, a.W, a.cell, h, w };
+  if (run_task(&job.task, a.threads)) napi_throw_error(env, NULL, "sp-kernels: out of memory");
   return NULL;
 }
 
@@ -389,10 +324,10 @@ static napi_value pool(napi_env env, napi_callback_info info) {
   Args a;
   if (get_args(env, info, "x", napi_float64_array, "sums", &a)) return NULL;
   const int C = a.C, h = a.H / a.cell, w = a.W / a.cell;
-  if (too_short(env, a.in_len, (size_t)C * a.H * a.W) || too_short(env, a.out_len, (size_t)(C + 1) * h * w)) return NULL;
+  if (too_short(env, a.in_len, (size_t)C * a.H * a.W, SHORT) || too_short(env, a.out_len, (size_t)(C + 1) * h * w, SHORT)) return NULL;
   float *partial = malloc(sizeof(float) * (size_t)h * w * (C + 1) * 9);
-  Job job = { a.assoc, a.in, partial, C, a.H, a.W, a.cell, h, w, 0 };
-  if (!partial || run_job(&job, 1, a.threads)) {
+  Job job = { { pool_work, h, 0 }, a.assoc, a.in, partial, C, a.H, a.W, a.cell, h, w };
+  if (!partial || run_task(&job.task, a.threads)) {
     free(partial);
     napi_throw_error(env, NULL, "sp-kernels: out of memory");
     return NULL;
@@ -404,11 +339,27 @@ static napi_value pool(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-NAPI_MODULE_INIT() {
-  napi_value fn;
-  CHECK(env, napi_create_function(env, "diffuse", NAPI_AUTO_LENGTH, diffuse, NULL, &fn));
-  CHECK(env, napi_set_named_property(env, exports, "diffuse", fn));
-  CHECK(env, napi_create_function(env, "pool", NAPI_AUTO_LENGTH, pool, NULL, &fn));
-  CHECK(env, napi_set_named_property(env, exports, "pool", fn));
-  return exports;
+/* sizes(assoc: Float32Array, H, W, cell, counts: Int32Array (h*w x 9), threads) */
+static napi_value sizes(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  Args a = { 0 };
+  int dims[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 6) {
+    napi_throw_type_error(env, NULL, "sp-kernels: expected 6 arguments");
+    return NULL;
+  }
+  if (!(a.assoc = typed_array(env, argv[0], napi_float32_array, -1, &a.assoc_len, "sp-kernels: assoc must be a Float32Array")) || get_ints(env, argv + 1, 3, dims)) return NULL;
+  if (!(a.out = typed_array(env, argv[4], napi_int32_array, -1, &a.out_len, "sp-kernels: counts must be an Int32Array")) || get_ints(env, argv + 5, 1, &a.threads)) return NULL;
+  a.C = 1; a.H = dims[0]; a.W = dims[1]; a.cell = dims[2];
+  if (check_grid(env, &a)) return NULL;
+  const int h = a.H / a.cell, w = a.W / a.cell;
+  if (too_short(env, a.out_len, (size_t)h * w * 9, SHORT)) return NULL;
+  Job job = { { sizes_work, h, 0 }, a.assoc, NULL, a.out, 1, a.H, a.W, a.cell, h, w };
+  run_task(&job.task, a.threads);
+  return NULL;
+}
+
+int sp_kernels_init(napi_env env, napi_value exports) {
+  return export_function(env, exports, "diffuse", diffuse) || export_function(env, exports, "pool", pool) || export_function(env, exports, "sizes", sizes) ? -1 : 0;
 }

@@ -33,10 +33,10 @@ export interface SimdKernels {
    */
   pool(x: Float32Array, C: number, assoc: Float32Array, g: SpGrid): Float64Array;
   /**
-   * Superpixel size counts of band `cy` (int32, w x 9: per source cell, the pixels where neighbour k
-   * holds the maximum association). A view into the shared memory: read it before the next call.
+   * Superpixel size counts (int32, h*w x 9: per source cell, row-major, the pixels where neighbour
+   * k holds the maximum association). Needs cell % 4 == 0.
    */
-  sizesBand(assoc: Float32Array, g: SpGrid, cy: number): Int32Array;
+  sizes(assoc: Float32Array, g: SpGrid): Int32Array;
 }
 
 /**
@@ -164,11 +164,15 @@ function load(): SimdKernels | null {
       return sums.slice();
     },
 
-    sizesBand(assoc, g, cy) {
-      const ps = g.cell * g.W + PLANE_PAD, countsAt = 4 * 9 * ps; // bytes, after the band's association planes
-      copyAssoc(reserveFloat32(memory, countsAt + 4 * 9 * g.w), assoc, g, cy, ps);
-      wasm.sizesBand(0, 4 * ps, countsAt, g.W, g.cell);
-      return new Int32Array(memory.buffer, countsAt, 9 * g.w);
+    sizes(assoc, g) {
+      const ps = g.cell * g.W + PLANE_PAD, countsAt = 4 * 9 * ps; // bytes, after a band's association planes
+      const counts = new Int32Array(g.h * g.w * 9);
+      for (let cy = 0; cy < g.h; cy++) {
+        copyAssoc(reserveFloat32(memory, countsAt + 4 * 9 * g.w), assoc, g, cy, ps);
+        wasm.sizesBand(0, 4 * ps, countsAt, g.W, g.cell);
+        counts.set(new Int32Array(memory.buffer, countsAt, 9 * g.w), cy * 9 * g.w);
+      }
+      return counts;
     },
   };
 }

@@ -236,7 +236,7 @@ export function startKernelThreads({ diffuseMainBands }: { diffuseMainBands?: nu
       return sums;
     },
 
-    sizesBand: (assoc, g, cy) => one.sizesBand(assoc, g, cy),
+    sizes: (assoc, g) => one.sizes(assoc, g),
   };
 
   return {
