@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything Disco Nodes needs on Debian 12 with Node 20: Debian packages (Chromium for
 # browser tests and its SwiftShader WebGPU adapter, PyTorch + onnx for the model tooling, OpenCV for
-# the tests that hold our pipeline to the official one from the photo file on, gcc for the CLI's
-# native superpixel kernels) and the npm packages from package-lock.json, then builds those kernels.
+# the tests that hold our pipeline to the official one from the photo file on, gcc and libdeflate for
+# the CLI's native kernels) and the npm packages from package-lock.json, then builds those kernels.
 # Nothing is downloaded from outside Debian and npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium libvulkan1 python3-torch python3-onnx python3-numpy python3-pil python3-opencv gcc libc6-dev)
+APT_PACKAGES=(chromium libvulkan1 python3-torch python3-onnx python3-numpy python3-pil python3-opencv gcc libc6-dev libdeflate-dev)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

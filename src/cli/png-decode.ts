@@ -1,6 +1,6 @@
 /**
  * A fast path for plain PNGs: 8-bit, not interlaced, gray, gray+alpha, RGB or RGBA, with no colour
- * profile, EXIF or transparency chunk. It decodes on the calling thread with node:zlib, in about a
+ * profile, EXIF or transparency chunk. It decodes on the calling thread (libdeflate or node:zlib), in about a
  * third of sharp's CPU time and without the hand-offs to libvips' threads, which made most of Load
  * Image's time in a run (bench/README.md, "Parameter-free stages, evening pass").
  *
@@ -10,6 +10,7 @@
  * file to sharp, which decodes it or says what is wrong.
  */
 import { crc32, inflateSync } from 'node:zlib';
+import { loadNativeAddon } from '../runtime/backends/cpu/native/native-kernels.ts';
 import { LITTLE_ENDIAN } from '../runtime/little-endian.ts';
 import { readPngChunks, type PngChunk } from '../runtime/workflow/png-chunks.ts';
 
@@ -54,15 +55,8 @@ export function simplePng(bytes: Uint8Array): SimplePng | undefined {
 export function decodeSimplePng(png: SimplePng): Uint8ClampedArray | undefined {
   const { width, height, channels } = png;
   const rowBytes = width * channels, stride = rowBytes + 1;
-  let raw: Buffer;
-  try {
-    // Output in one buffer of the expected size (zlib's default: 16 kB pieces joined at the end).
-    const size = stride * height + 1;
-    raw = inflateSync(joined(png.idat), { chunkSize: Math.max(64, size), maxOutputLength: size });
-  } catch {
-    return undefined;
-  }
-  if (raw.length !== stride * height) return undefined;
+  const raw = inflate(joined(png.idat), stride * height);
+  if (raw?.length !== stride * height) return undefined;
   let prev: Uint8Array = new Uint8Array(rowBytes); // the row above the first is zeros
   for (let y = 0; y < height; y++) {
     const row = raw.subarray(y * stride + 1, (y + 1) * stride);
@@ -73,16 +67,45 @@ export function decodeSimplePng(png: SimplePng): Uint8ClampedArray | undefined {
 }
 
 /**
- * The IDAT chunks joined (zlib wants them in one piece), in a buffer kept between calls (a fresh one
- * is fresh memory), unless they are larger than KEPT_IDAT_BYTES: a huge photo's should not stay.
+ * The zlib stream `data` inflated, or undefined when it is damaged or inflates to more than `size`
+ * bytes: with libdeflate through the native addon where `npm run setup` built it (60 % of
+ * node:zlib's time), into a buffer kept between calls (a fresh one is fresh memory) unless it is
+ * larger than KEPT_BYTES; else with node:zlib.
  */
+function inflate(data: Uint8Array, size: number): Uint8Array | undefined {
+  const addon = useLibdeflate ? loadNativeAddon() : null;
+  if (addon) {
+    if (rawScratch.length < size && size <= KEPT_BYTES) rawScratch = new Uint8Array(size);
+    const out = size > KEPT_BYTES ? new Uint8Array(size) : rawScratch.subarray(0, size);
+    const n = addon.inflateZlib(data, out);
+    return n < 0 ? undefined : out.subarray(0, n);
+  }
+  try {
+    // Output in one buffer of the expected size (zlib's default: 16 kB pieces joined at the end).
+    return inflateSync(data, { chunkSize: Math.max(64, size + 1), maxOutputLength: size + 1 });
+  } catch {
+    return undefined;
+  }
+}
+
+let useLibdeflate = true;
+
+/** For tests: inflate with node:zlib even where the addon is built (false), or as usual (true). */
+export function inflateWithLibdeflate(yes: boolean): void {
+  useLibdeflate = yes;
+}
+
+/** Scratch buffers are kept between calls up to this size: a huge photo's should not stay. */
+const KEPT_BYTES = 16 * 1024 * 1024;
+let rawScratch = new Uint8Array(0);
+
+/** The IDAT chunks joined (zlib wants them in one piece), in a buffer kept between calls (up to KEPT_BYTES). */
 let idatScratch = new Uint8Array(0);
-const KEPT_IDAT_BYTES = 16 * 1024 * 1024;
 
 function joined(parts: readonly Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0];
   const total = parts.reduce((n, p) => n + p.length, 0);
-  if (total > KEPT_IDAT_BYTES) return Buffer.concat(parts);
+  if (total > KEPT_BYTES) return Buffer.concat(parts);
   if (idatScratch.length < total) idatScratch = new Uint8Array(total);
   let at = 0;
   for (const p of parts) {

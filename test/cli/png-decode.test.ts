@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, decodeWithSharp, ImageInputError } from '../../src/cli/image-io.ts';
-import { decodeSimplePng, simplePng } from '../../src/cli/png-decode.ts';
+import { decodeSimplePng, inflateWithLibdeflate, simplePng } from '../../src/cli/png-decode.ts';
+import { loadNativeAddon } from '../../src/runtime/backends/cpu/native/native-kernels.ts';
 
 const BAD = join(import.meta.dirname, '../fixtures/bad/images');
 
@@ -79,69 +80,81 @@ async function expectSameAsSharp(png: Buffer): Promise<void> {
   expect(fast.meta).toEqual(slow.meta);
 }
 
+// Both ways of inflating the pixel data: libdeflate through the native addon (the CLI after `npm run
+// setup`) and node:zlib (without it).
+describe.each([['libdeflate', true], ['node:zlib', false]] as const)('inflating with %s', (_, libdeflate) => {
+  beforeAll(() => inflateWithLibdeflate(libdeflate));
+  afterAll(() => inflateWithLibdeflate(true));
+  if (libdeflate) it('the native addon is built (npm run setup)', () => expect(loadNativeAddon()).not.toBeNull());
+
 describe('the PNG fast path gives the same pixels and facts as sharp', () => {
-  it('gray, RGB, and every filter type', async () => {
-    await expectSameAsSharp(handPng(37, 23, 0, 8, noise(37 * 23, 1)));
-    await expectSameAsSharp(handPng(37, 23, 2, 8, noise(37 * 23 * 3, 2)));
-    // Row 4 is Paeth-filtered; at its second pixel left 110, above 80, upper-left 100 tie (10 = 10),
-    // and the spec picks the one above.
-    await expectSameAsSharp(handPng(2, 5, 0, 8, Uint8Array.from([1, 2, 3, 4, 5, 6, 100, 80, 110, 7])));
-  });
-
-  it('alpha over white for every value and alpha, gray+alpha and RGBA', async () => {
-    await expectSameAsSharp(handPng(256, 256, 4, 8, allAlphas(2)));
-    await expectSameAsSharp(handPng(256, 256, 6, 8, allAlphas(4)));
-  });
-
-  it('chunks that leave the pixels alone (gAMA, cHRM, sRGB, text, pHYs)', async () => {
-    const extra = [chunkOf('gAMA', [0, 1, 0x86, 0xa0]), chunkOf('sRGB', [0]), chunkOf('tEXt', [...Buffer.from('Title\0cat')]), chunkOf('pHYs', [0, 0, 11, 19, 0, 0, 11, 19, 1])];
-    await expectSameAsSharp(handPng(16, 9, 2, 8, noise(16 * 9 * 3, 3), extra));
-  });
-
-  it('sharp-written PNGs and the benchmark-sized photo', async () => {
-    const rgb = noise(256 * 256 * 3, 4);
-    for (const compressionLevel of [0, 6, 9]) {
-      await expectSameAsSharp(await sharp(rgb, { raw: { width: 256, height: 256, channels: 3 } }).png({ compressionLevel, adaptiveFiltering: true }).toBuffer());
-    }
-    await expectSameAsSharp(readFileSync(join(BAD, 'gray.png')));
-    await expectSameAsSharp(readFileSync(join(BAD, 'gray-alpha.png')));
-  });
-});
-
-describe('PNGs the fast path leaves to sharp', () => {
-  const pixels = noise(8 * 8 * 3, 5);
-  const cases: [string, () => Promise<Buffer> | Buffer][] = [
-    ['16-bit', () => readFileSync(join(BAD, 'gray-16bit.png'))],
-    ['palette', () => readFileSync(join(BAD, 'gray-palette.png'))],
-    ['interlaced', () => sharp(pixels, { raw: { width: 8, height: 8, channels: 3 } }).png({ progressive: true }).toBuffer()],
-    ['an ICC profile', () => readFileSync(join(import.meta.dirname, '../../examples/chelsea.png'))],
-    ['a transparency chunk', () => handPng(8, 8, 2, 8, pixels, [chunkOf('tRNS', [0, 1, 0, 2, 0, 3])])],
-    ['an EXIF chunk', () => sharp(pixels, { raw: { width: 8, height: 8, channels: 3 } }).png().withMetadata({ orientation: 6 }).toBuffer()],
-    ['an unknown chunk', () => handPng(8, 8, 2, 8, pixels, [chunkOf('abCd', [1, 2])])],
-    ['a bad CRC', () => { const b = handPng(8, 8, 2, 8, pixels); b[b.length - 20] ^= 1; return b; }],
-    ['a truncated file', () => readFileSync(join(BAD, 'truncated.png'))],
-  ];
-  for (const [what, make] of cases) {
-    it(`a PNG with ${what} is decoded by sharp`, async () => {
-      const png = await make();
-      expect(simplePng(png)).toBeUndefined();
+    it('gray, RGB, and every filter type', async () => {
+      await expectSameAsSharp(handPng(37, 23, 0, 8, noise(37 * 23, 1)));
+      await expectSameAsSharp(handPng(37, 23, 2, 8, noise(37 * 23 * 3, 2)));
+      // Row 4 is Paeth-filtered; at its second pixel left 110, above 80, upper-left 100 tie (10 = 10),
+      // and the spec picks the one above.
+      await expectSameAsSharp(handPng(2, 5, 0, 8, Uint8Array.from([1, 2, 3, 4, 5, 6, 100, 80, 110, 7])));
     });
-  }
 
-  it('damaged pixel data falls back to sharp, which names the problem', async () => {
-    const good = handPng(8, 8, 2, 8, pixels);
-    const parsed = simplePng(good)!;
-    expect(decodeSimplePng({ ...parsed, idat: [Buffer.from('not zlib data')] })).toBeUndefined();
-    expect(decodeSimplePng({ ...parsed, height: 9 })).toBeUndefined(); // less data than the header says
-    const badFilter = handPng(8, 8, 2, 8, pixels);
-    const raw = Buffer.alloc(8 * (8 * 3 + 1), 0);
-    raw[0] = 7; // filter type 7 does not exist
-    expect(decodeSimplePng({ ...simplePng(badFilter)!, idat: [deflateSync(raw)] })).toBeUndefined();
-    await expect(decodeImage(readFileSync(join(BAD, 'corrupt.png')), { name: 'corrupt.png' })).rejects.toThrow(ImageInputError);
+    it('alpha over white for every value and alpha, gray+alpha and RGBA', async () => {
+      await expectSameAsSharp(handPng(256, 256, 4, 8, allAlphas(2)));
+      await expectSameAsSharp(handPng(256, 256, 6, 8, allAlphas(4)));
+    });
+
+    it('chunks that leave the pixels alone (gAMA, cHRM, sRGB, text, pHYs)', async () => {
+      const extra = [chunkOf('gAMA', [0, 1, 0x86, 0xa0]), chunkOf('sRGB', [0]), chunkOf('tEXt', [...Buffer.from('Title\0cat')]), chunkOf('pHYs', [0, 0, 11, 19, 0, 0, 11, 19, 1])];
+      await expectSameAsSharp(handPng(16, 9, 2, 8, noise(16 * 9 * 3, 3), extra));
+    });
+
+    it('sharp-written PNGs and the benchmark-sized photo', async () => {
+      const rgb = noise(256 * 256 * 3, 4);
+      for (const compressionLevel of [0, 6, 9]) {
+        await expectSameAsSharp(await sharp(rgb, { raw: { width: 256, height: 256, channels: 3 } }).png({ compressionLevel, adaptiveFiltering: true }).toBuffer());
+      }
+      await expectSameAsSharp(readFileSync(join(BAD, 'gray.png')));
+      await expectSameAsSharp(readFileSync(join(BAD, 'gray-alpha.png')));
+    });
   });
 
-  it('checks the pixel limit before decoding', async () => {
-    const png = handPng(40, 30, 0, 8, noise(40 * 30, 6));
-    await expect(decodeImage(png, { name: 'big.png', pixelLimit: 1000 })).rejects.toThrow(/big\.png: 40x30 is 0\.0 megapixels, above the limit of 0\.0/);
+  describe('PNGs the fast path leaves to sharp', () => {
+    const pixels = noise(8 * 8 * 3, 5);
+    const cases: [string, () => Promise<Buffer> | Buffer][] = [
+      ['16-bit', () => readFileSync(join(BAD, 'gray-16bit.png'))],
+      ['palette', () => readFileSync(join(BAD, 'gray-palette.png'))],
+      ['interlaced', () => sharp(pixels, { raw: { width: 8, height: 8, channels: 3 } }).png({ progressive: true }).toBuffer()],
+      ['an ICC profile', () => readFileSync(join(import.meta.dirname, '../../examples/chelsea.png'))],
+      ['a transparency chunk', () => handPng(8, 8, 2, 8, pixels, [chunkOf('tRNS', [0, 1, 0, 2, 0, 3])])],
+      ['an EXIF chunk', () => sharp(pixels, { raw: { width: 8, height: 8, channels: 3 } }).png().withMetadata({ orientation: 6 }).toBuffer()],
+      ['an unknown chunk', () => handPng(8, 8, 2, 8, pixels, [chunkOf('abCd', [1, 2])])],
+      ['a bad CRC', () => { const b = handPng(8, 8, 2, 8, pixels); b[b.length - 20] ^= 1; return b; }],
+      ['a truncated file', () => readFileSync(join(BAD, 'truncated.png'))],
+    ];
+    for (const [what, make] of cases) {
+      it(`a PNG with ${what} is decoded by sharp`, async () => {
+        const png = await make();
+        expect(simplePng(png)).toBeUndefined();
+      });
+    }
+
+    it('damaged pixel data falls back to sharp, which names the problem', async () => {
+      const good = handPng(8, 8, 2, 8, pixels);
+      const parsed = simplePng(good)!;
+      expect(decodeSimplePng({ ...parsed, idat: [Buffer.from('not zlib data')] })).toBeUndefined();
+      expect(decodeSimplePng({ ...parsed, height: 9 })).toBeUndefined(); // less data than the header says
+      expect(decodeSimplePng({ ...parsed, height: 7 })).toBeUndefined(); // more
+      const zlib = deflateSync(Buffer.alloc(8 * (8 * 3 + 1)));
+      zlib[zlib.length - 1] ^= 1; // a wrong checksum
+      expect(decodeSimplePng({ ...parsed, idat: [zlib] })).toBeUndefined();
+      const badFilter = handPng(8, 8, 2, 8, pixels);
+      const raw = Buffer.alloc(8 * (8 * 3 + 1), 0);
+      raw[0] = 7; // filter type 7 does not exist
+      expect(decodeSimplePng({ ...simplePng(badFilter)!, idat: [deflateSync(raw)] })).toBeUndefined();
+      await expect(decodeImage(readFileSync(join(BAD, 'corrupt.png')), { name: 'corrupt.png' })).rejects.toThrow(ImageInputError);
+    });
+
+    it('checks the pixel limit before decoding', async () => {
+      const png = handPng(40, 30, 0, 8, noise(40 * 30, 6));
+      await expect(decodeImage(png, { name: 'big.png', pixelLimit: 1000 })).rejects.toThrow(/big\.png: 40x30 is 0\.0 megapixels, above the limit of 0\.0/);
+    });
   });
 });

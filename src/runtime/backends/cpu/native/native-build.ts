@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const here = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
 
 /** The C files compiled into the addon. */
-export const NATIVE_SOURCES = ['addon.c', 'napi-args.c', 'threads.c', 'sp-kernels.c', 'lab-kernels.c'].map(here);
+export const NATIVE_SOURCES = ['addon.c', 'napi-args.c', 'threads.c', 'sp-kernels.c', 'lab-kernels.c', 'png-inflate.c'].map(here);
 /** The headers they include (hashed with them). */
 const NATIVE_HEADERS = ['napi-args.h', 'threads.h'].map(here);
 export const NATIVE_DIR = fileURLToPath(new URL('../../../../../build/native/', import.meta.url));
@@ -23,9 +23,12 @@ export const NATIVE_DIR = fileURLToPath(new URL('../../../../../build/native/', 
  */
 export const NATIVE_FLAGS = ['-O3', '-std=c11', '-shared', '-fPIC', '-pthread', '-fvisibility=hidden', '-ffp-contract=off', '-Wall', '-Wno-psabi', '-Werror'];
 
+/** Libraries linked after the sources: libdeflate (Debian's libdeflate-dev, which `npm run setup` installs). */
+export const NATIVE_LIBS = ['-ldeflate'];
+
 /** The addon's path for the current sources and flags. */
 export function nativeAddonPath(): string {
   const hash = createHash('sha256');
   for (const file of [...NATIVE_SOURCES, ...NATIVE_HEADERS]) hash.update(readFileSync(file));
-  return `${NATIVE_DIR}native-kernels-${hash.update(NATIVE_FLAGS.join(' ')).digest('hex').slice(0, 16)}.node`;
+  return `${NATIVE_DIR}native-kernels-${hash.update([...NATIVE_FLAGS, ...NATIVE_LIBS].join(' ')).digest('hex').slice(0, 16)}.node`;
 }

@@ -28,6 +28,8 @@ interface Addon {
   rgbaToLab(rgba: Uint8Array | Uint8ClampedArray, n: number, lut: Int16Array, codes: Int32Array, out: Float32Array, threads: number): void;
   /** A zeroed Float32Array starting on a 64-byte boundary, on huge pages where the kernel allows (addon.c). */
   alignedFloat32Array(length: number): Float32Array;
+  /** The bytes the zlib stream `input` inflates to, written to `output`; -1 when damaged or too long for it (png-inflate.c). */
+  inflateZlib(input: Uint8Array, output: Uint8Array): number;
 }
 
 let addon: Addon | null | undefined;
