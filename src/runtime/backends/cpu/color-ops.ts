@@ -8,7 +8,7 @@ import {
   anchorInputArrays, assignAnchorColors, candidatesOf, checkGrid, NUM_CANDIDATES, pickBin, referenceBinAt,
   renderColorDistImage, topBinsTensor,
 } from './anchor-colors.ts';
-import { dropChromaImage, lab8ToRgb, labPlanesToImage, labToRgbImage, rgbToLab8, rgbToLabImage } from './lab.ts';
+import { dropChromaImage, fastLabToRgba, lab8ToRgb, labPlanesToImage, labToRgbImage, rgbToLab8, rgbToLabImage } from './lab.ts';
 import { simdColumns } from '../common/opencv-lab-tables.ts';
 import { checkRecombine, taps, workingPlan } from '../common/resize-plan.ts';
 import { wasmLabKernels, type LabKernels } from './simd/lab-wasm.ts';
@@ -49,7 +49,7 @@ export function recombineLab(photo: LabValue, abN: Tensor, content: Frame, wasm:
   const [abH, abW] = [ab.shape[2], ab.shape[3]];
   const n = out.width * out.height, W = lab.shape[3], ow = out.width;
   if (content.width === abW && content.height === abH && out.width === abW && out.height === abH && ow === W) {
-    return labPlanesToImage(lab.data.subarray(0, n), ab.data.subarray(0, n), ab.data.subarray(n, 2 * n), ow, AB_SCALE, wasm && wasm.labToRgba);
+    return labPlanesToImage(lab.data.subarray(0, n), ab.data.subarray(0, n), ab.data.subarray(n, 2 * n), ow, AB_SCALE, wasm && fastLabToRgba());
   }
   const data = new Uint8ClampedArray(4 * n);
   if (wasm && lab.data instanceof Float32Array && ab.data instanceof Float32Array) {

@@ -10,7 +10,7 @@ import {
 } from './lab.ts';
 import { rgb2LabLut, simdColumns } from '../common/opencv-lab-tables.ts';
 import { wasmLabKernels, wasmLabToRgba, type LabKernels } from './simd/lab-wasm.ts';
-import { nativeRgbaToLab } from './native/native-kernels.ts';
+import { nativeLabToRgba, nativeRgbaToLab } from './native/native-kernels.ts';
 import { resizeFloat } from './resize.ts';
 import { cpuTensor } from '../../values/tensor.ts';
 import { mulberry32 } from '../../../../test/helpers/prng.ts';
@@ -108,8 +108,8 @@ describe('Lab -> RGB on float32, as OpenCV (float formulas, gamma spline; SIMD a
     expect(labToRgbPixel(lab[3 * 9], lab[3 * 9 + 1], lab[3 * 9 + 2])).toEqual(Array.from(rgb.filter((_, i) => i % n === 9)));
   });
 
-  it.each([['WebAssembly', wasmLabToRgba()], ['TypeScript loops', null]])('straight to RGBA bytes (%s): the official uint8 output, SIMD and scalar columns alike', (path, wasm) => {
-    if (path === 'WebAssembly') expect(wasm, 'loads in Node').not.toBeNull();
+  it.each([['WebAssembly', wasmLabToRgba()], ['native, 2 threads', nativeLabToRgba(2)], ['TypeScript loops', null]])('straight to RGBA bytes (%s): the official uint8 output, SIMD and scalar columns alike', (path, wasm) => {
+    if (path !== 'TypeScript loops') expect(wasm, 'loads in Node (the native one once `npm run setup` built it)').not.toBeNull();
     const u8 = labVector('lab2rgb_f32', 'rgb_u8').data;
     for (const width of [13, 5]) {
       for (const scale of [1, 110]) {
@@ -128,13 +128,15 @@ describe('Lab -> RGB on float32, as OpenCV (float formulas, gamma spline; SIMD a
     expect(firstDiff(labPlanesToImage(ramp, zero, zero, 320, 1, wasm).data, rgbPlanesToImage(labToRgbFloat(ramp, zero, zero, 320), 320, 410).data)).toBe(-1);
   });
 
-  it.each([13, 37, 256, 1001])('WebAssembly (four pixels a lane) and the loops give the same bytes on rows of %i, odd values too', (width) => {
+  it.each([13, 37, 256, 1001])('WebAssembly (four pixels a lane), native (1-3 threads) and the loops give the same bytes on rows of %i, odd values too', (width) => {
     const r = mulberry32(width), n = width * 9;
     const odd = [Number.NaN, Infinity, -Infinity, -0, 0, 8, 1e30, -1e30];
     const values = (lo: number, hi: number) => Float32Array.from({ length: n }, (_, i) => (i % 17 === 5 ? odd[(i >> 4) % odd.length] : lo + r() * (hi - lo)));
     const [L, a, b] = [values(-20, 120), values(-1.5, 1.5), values(-1.5, 1.5)];
     const want = labPlanesToImage(L, a, b, width, 110, null);
-    expect(firstDiff(labPlanesToImage(L, a, b, width, 110, wasmLabToRgba()).data, want.data)).toBe(-1);
+    for (const kernel of [wasmLabToRgba(), nativeLabToRgba(1), nativeLabToRgba(2), nativeLabToRgba(3)]) {
+      expect(firstDiff(labPlanesToImage(L, a, b, width, 110, kernel).data, want.data)).toBe(-1);
+    }
   });
 
   it('the SIMD and scalar codes do differ somewhere (so the column rule matters)', () => {

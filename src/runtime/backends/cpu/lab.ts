@@ -224,7 +224,7 @@ function storeBytes(data: Uint8ClampedArray, p: number): void {
  * WebAssembly version of the loops below (default: where WebAssembly runs; null for the loops).
  */
 export function labPlanesToImage(
-  L: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, width: number, abScale = 1, wasm: LabToRgbaKernel | null = wasmLabToRgba(),
+  L: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, width: number, abScale = 1, wasm: LabToRgbaKernel | null = fastLabToRgba(),
 ): ImageValue {
   const n = L.length;
   checkRows(n, width, 'labPlanesToImage');
@@ -245,6 +245,18 @@ export function labPlanesToImage(
     }
   }
   return { width, height: n / width, data };
+}
+
+let preferredLabToRgba: LabToRgbaKernel | undefined;
+
+/** Makes `kernel` the one labPlanesToImage and Recombine run by default (the CLI's native kernel); undefined to undo it. */
+export function preferLabToRgba(kernel: LabToRgbaKernel | undefined): void {
+  preferredLabToRgba = kernel;
+}
+
+/** The Lab -> RGBA kernel to run: the preferred one, else the WebAssembly one, else null (the loops). */
+export function fastLabToRgba(): LabToRgbaKernel | null {
+  return preferredLabToRgba ?? wasmLabToRgba();
 }
 
 /** Lab [1,3,H,W] -> RGBA bytes. */

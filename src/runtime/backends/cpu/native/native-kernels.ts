@@ -15,9 +15,9 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arrayPool } from '../../../values/array-pool.ts';
-import { CODE_U8, rgb2LabLut } from '../../common/opencv-lab-tables.ts';
+import { CODE_U8, F_16_116, F_6_29, F_7787, F_9033, invGammaSplineTab, rgb2LabLut, XYZ2RGB_F } from '../../common/opencv-lab-tables.ts';
 import type { RgbaToLab } from '../lab.ts';
-import { wasmLabKernels } from '../simd/lab-wasm.ts';
+import { wasmLabKernels, type LabToRgbaKernel } from '../simd/lab-wasm.ts';
 import type { SimdKernels } from '../simd/simd.ts';
 import { nativeAddonPath } from './native-build.ts';
 
@@ -26,6 +26,7 @@ interface Addon {
   pool(x: Float32Array, C: number, assoc: Float32Array, H: number, W: number, cell: number, sums: Float64Array, threads: number): void;
   sizes(assoc: Float32Array, H: number, W: number, cell: number, counts: Int32Array, threads: number): void;
   rgbaToLab(rgba: Uint8Array | Uint8ClampedArray, n: number, lut: Int16Array, codes: Int32Array, out: Float32Array, threads: number): void;
+  labToRgba(L: Float32Array, a: Float32Array, b: Float32Array, width: number, simdCols: number, abScale: number, consts: Float32Array, tab: Float32Array, out: Uint8ClampedArray, threads: number): void;
   /** A zeroed Float32Array starting on a 64-byte boundary, on huge pages where the kernel allows (addon.c). */
   alignedFloat32Array(length: number): Float32Array;
   /** The bytes the zlib stream `input` inflates to, written to `output`; -1 when damaged or too long for it (png-inflate.c). */
@@ -96,4 +97,20 @@ export function nativeRgbaToLab(threads: number): RgbaToLab | null {
     return padded;
   };
   return (rgba, n, out) => native.rgbaToLab(rgba, n, (lut ??= paddedLut()), CODE_U8, out, threads);
+}
+
+const f = Math.fround;
+
+/** The native Lab -> RGBA on up to `threads` threads, or null where the addon is not built. */
+export function nativeLabToRgba(threads: number): LabToRgbaKernel | null {
+  const native = loadNativeAddon();
+  if (!native) return null;
+  // lab.as.ts's constants, in its order.
+  const consts = Float32Array.from([F_9033, F_7787, F_16_116, F_6_29, f(1 / F_9033), f(1 / 116), f(1 / 500), f(-1 / 200), f(1 / F_7787), ...XYZ2RGB_F]);
+  // Planes of other types are rounded to float32 first, as the WebAssembly kernel's copies round them.
+  const f32 = (v: ArrayLike<number>) => (v instanceof Float32Array ? v : Float32Array.from(v));
+  return (L, a, b, width, simdCols, abScale, out) => {
+    const n = L.length;
+    native.labToRgba(f32(L), f32(a).subarray(0, n), f32(b).subarray(0, n), width, simdCols, abScale, consts, invGammaSplineTab(), out, threads);
+  };
 }
