@@ -1,6 +1,6 @@
 /**
  * A fast path for plain PNGs: 8-bit, not interlaced, gray, gray+alpha, RGB or RGBA, with no colour
- * profile, EXIF or transparency chunk. It decodes on the calling thread (libdeflate or node:zlib), in about a
+ * profile, EXIF or transparency chunk. It decodes on the calling thread with node:zlib, in about a
  * third of sharp's CPU time and without the hand-offs to libvips' threads, which made most of Load
  * Image's time in a run (bench/README.md, "Parameter-free stages, evening pass").
  *
@@ -51,10 +51,19 @@ export function simplePng(bytes: Uint8Array): SimplePng | undefined {
   return idat.length ? { width, height, channels, idat } : undefined;
 }
 
-/** 8-bit RGBA pixels, alpha composited over white, or undefined if the pixel data is damaged. */
+/**
+ * 8-bit RGBA pixels, alpha composited over white, or undefined if the pixel data is damaged: by the
+ * native addon where `npm run setup` built it (native/png-decode.c: libdeflate, 60 % of node:zlib's
+ * time, and the rows in C), else by node:zlib and the TypeScript below, the same bytes.
+ */
 export function decodeSimplePng(png: SimplePng): Uint8ClampedArray | undefined {
   const { width, height, channels } = png;
   const rowBytes = width * channels, stride = rowBytes + 1;
+  const addon = useAddon ? loadNativeAddon() : null;
+  if (addon) {
+    const out = new Uint8ClampedArray(4 * width * height);
+    return addon.decodePng(joined(png.idat), width, height, channels, out) ? out : undefined;
+  }
   const raw = inflate(joined(png.idat), stride * height);
   if (raw?.length !== stride * height) return undefined;
   let prev: Uint8Array = new Uint8Array(rowBytes); // the row above the first is zeros
@@ -66,20 +75,8 @@ export function decodeSimplePng(png: SimplePng): Uint8ClampedArray | undefined {
   return toRgba(raw, width, height, channels);
 }
 
-/**
- * The zlib stream `data` inflated, or undefined when it is damaged or inflates to more than `size`
- * bytes: with libdeflate through the native addon where `npm run setup` built it (60 % of
- * node:zlib's time), into a buffer kept between calls (a fresh one is fresh memory) unless it is
- * larger than KEPT_BYTES; else with node:zlib.
- */
+/** The zlib stream `data` inflated, or undefined when it is damaged or inflates to more than `size` bytes. */
 function inflate(data: Uint8Array, size: number): Uint8Array | undefined {
-  const addon = useLibdeflate ? loadNativeAddon() : null;
-  if (addon) {
-    if (rawScratch.length < size && size <= KEPT_BYTES) rawScratch = new Uint8Array(size);
-    const out = size > KEPT_BYTES ? new Uint8Array(size) : rawScratch.subarray(0, size);
-    const n = addon.inflateZlib(data, out);
-    return n < 0 ? undefined : out.subarray(0, n);
-  }
   try {
     // Output in one buffer of the expected size (zlib's default: 16 kB pieces joined at the end).
     return inflateSync(data, { chunkSize: Math.max(64, size + 1), maxOutputLength: size + 1 });
@@ -88,19 +85,19 @@ function inflate(data: Uint8Array, size: number): Uint8Array | undefined {
   }
 }
 
-let useLibdeflate = true;
+let useAddon = true;
 
-/** For tests: inflate with node:zlib even where the addon is built (false), or as usual (true). */
-export function inflateWithLibdeflate(yes: boolean): void {
-  useLibdeflate = yes;
+/** For tests: decode with the TypeScript below even where the native addon is built (false), or as usual (true). */
+export function decodeWithAddon(yes: boolean): void {
+  useAddon = yes;
 }
 
-/** Scratch buffers are kept between calls up to this size: a huge photo's should not stay. */
-const KEPT_BYTES = 16 * 1024 * 1024;
-let rawScratch = new Uint8Array(0);
-
-/** The IDAT chunks joined (zlib wants them in one piece), in a buffer kept between calls (up to KEPT_BYTES). */
+/**
+ * The IDAT chunks joined (zlib wants them in one piece), in a buffer kept between calls (a fresh one
+ * is fresh memory), unless they are larger than KEPT_BYTES: a huge photo's should not stay.
+ */
 let idatScratch = new Uint8Array(0);
+const KEPT_BYTES = 16 * 1024 * 1024;
 
 function joined(parts: readonly Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0];

@@ -4,7 +4,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, decodeWithSharp, ImageInputError } from '../../src/cli/image-io.ts';
-import { decodeSimplePng, inflateWithLibdeflate, simplePng } from '../../src/cli/png-decode.ts';
+import { decodeSimplePng, decodeWithAddon, simplePng } from '../../src/cli/png-decode.ts';
 import { loadNativeAddon } from '../../src/runtime/backends/cpu/native/native-kernels.ts';
 
 const BAD = join(import.meta.dirname, '../fixtures/bad/images');
@@ -21,8 +21,8 @@ function allAlphas(channels: 2 | 4): Buffer {
   return raw;
 }
 
-/** A PNG written by hand: each row gets filter `(y + rowFilter) % 5`, so all five filters are used. */
-function handPng(width: number, height: number, colourType: number, depth: number, samples: Uint8Array, extra: Buffer[] = []): Buffer {
+/** A PNG written by hand: each row gets filter `(y + firstFilter) % 5`, so all five filters are used. */
+function handPng(width: number, height: number, colourType: number, depth: number, samples: Uint8Array, extra: Buffer[] = [], firstFilter = 0): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
     const out = Buffer.alloc(body.length + 8);
@@ -40,7 +40,7 @@ function handPng(width: number, height: number, colourType: number, depth: numbe
   const rowBytes = samples.length / height;
   const rows: Buffer[] = [];
   for (let y = 0; y < height; y++) {
-    const filter = y % 5;
+    const filter = (y + firstFilter) % 5;
     const row = Buffer.alloc(rowBytes + 1);
     row[0] = filter;
     for (let i = 0; i < rowBytes; i++) {
@@ -80,12 +80,12 @@ async function expectSameAsSharp(png: Buffer): Promise<void> {
   expect(fast.meta).toEqual(slow.meta);
 }
 
-// Both ways of inflating the pixel data: libdeflate through the native addon (the CLI after `npm run
-// setup`) and node:zlib (without it).
-describe.each([['libdeflate', true], ['node:zlib', false]] as const)('inflating with %s', (_, libdeflate) => {
-  beforeAll(() => inflateWithLibdeflate(libdeflate));
-  afterAll(() => inflateWithLibdeflate(true));
-  if (libdeflate) it('the native addon is built (npm run setup)', () => expect(loadNativeAddon()).not.toBeNull());
+// Both ways of decoding the pixel data: the native addon (libdeflate and C; the CLI after `npm run
+// setup`) and node:zlib with TypeScript (without it).
+describe.each([['the native addon', true], ['node:zlib and TypeScript', false]] as const)('decoding with %s', (_, native) => {
+  beforeAll(() => decodeWithAddon(native));
+  afterAll(() => decodeWithAddon(true));
+  if (native) it('the native addon is built (npm run setup)', () => expect(loadNativeAddon()).not.toBeNull());
 
 describe('the PNG fast path gives the same pixels and facts as sharp', () => {
     it('gray, RGB, and every filter type', async () => {
@@ -94,6 +94,9 @@ describe('the PNG fast path gives the same pixels and facts as sharp', () => {
       // Row 4 is Paeth-filtered; at its second pixel left 110, above 80, upper-left 100 tie (10 = 10),
       // and the spec picks the one above.
       await expectSameAsSharp(handPng(2, 5, 0, 8, Uint8Array.from([1, 2, 3, 4, 5, 6, 100, 80, 110, 7])));
+      // The first row filtered against the zeros above it, in a narrow photo and one with rows of 18000 bytes.
+      for (const first of [1, 2, 3, 4]) await expectSameAsSharp(handPng(37, 23, 2, 8, noise(37 * 23 * 3, first), [], first));
+      await expectSameAsSharp(handPng(6000, 3, 2, 8, noise(6000 * 3 * 3, 9), [], 3));
     });
 
     it('alpha over white for every value and alpha, gray+alpha and RGBA', async () => {

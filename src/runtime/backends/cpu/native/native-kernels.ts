@@ -29,8 +29,8 @@ interface Addon {
   labToRgba(L: Float32Array, a: Float32Array, b: Float32Array, width: number, simdCols: number, abScale: number, consts: Float32Array, tab: Float32Array, out: Uint8ClampedArray, threads: number): void;
   /** A zeroed Float32Array starting on a 64-byte boundary, on huge pages where the kernel allows (addon.c). */
   alignedFloat32Array(length: number): Float32Array;
-  /** The bytes the zlib stream `input` inflates to, written to `output`; -1 when damaged or too long for it (png-inflate.c). */
-  inflateZlib(input: Uint8Array, output: Uint8Array): number;
+  /** A plain PNG's pixels as RGBA into `out`; false when damaged (png-decode.c). */
+  decodePng(idat: Uint8Array, width: number, height: number, channels: number, out: Uint8ClampedArray): boolean;
 }
 
 let addon: Addon | null | undefined;
