@@ -81,10 +81,10 @@ export type BackendChoice = 'cpu' | 'webgpu' | 'auto';
 let kernelThreads: KernelThreads | null | undefined;
 
 /**
- * SP-Pool, SP-Diffuse, the superpixel sizes, RGB -> Lab and Lab -> RGBA on `threads` threads (the cores this
- * process may use; default: all) from now on: the native kernels where `npm run setup` built them
- * (native-kernels.ts), else, with 2 threads or more, the WebAssembly superpixel kernels with a
- * helper thread started once per process and kept (sp-threads.ts).
+ * SP-Pool, SP-Diffuse, the superpixel sizes, RGB -> Lab and Lab -> RGBA on `threads` threads (the
+ * cores this process may use; default: all) from now on: the native kernels where `npm run setup`
+ * built them (native-kernels.ts), else, with 2 threads or more, the WebAssembly superpixel kernels
+ * with a helper thread started once per process and kept (sp-threads.ts).
  */
 export function useKernelThreads(threads = availableParallelism()): void {
   const native = nativeKernels(Math.max(1, threads));

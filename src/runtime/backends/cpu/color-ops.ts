@@ -39,7 +39,8 @@ function withAlpha(image: ImageValue, rgb: Uint8Array): ImageValue {
 /**
  * Recombine: the photo's L joined with ab (normalised, at working size) cropped to `content` and
  * resized to the photo. `wasm`: the WebAssembly version of the strips below (the same bytes; default:
- * where WebAssembly runs; null for the TypeScript loops).
+ * where WebAssembly runs; null for the TypeScript loops). Where ab is already at the photo's size,
+ * the join runs fastLabToRgba()'s kernel (the CLI's native one) unless `wasm` is null.
  */
 export function recombineLab(photo: LabValue, abN: Tensor, content: Frame, wasm: LabKernels | null = wasmLabKernels()): ImageValue {
   const lab = asCpu(photo.lab, 'recombine'), ab = asCpu(abN, 'recombine');

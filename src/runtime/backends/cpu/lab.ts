@@ -11,7 +11,7 @@
  * (webgpu/kernels/lab.wgsl.ts, lab8.wgsl.ts) follow the same steps.
  */
 import { cpuTensor, type CpuTensor } from '../../values/tensor.ts';
-import { wasmLabKernels, wasmLabToRgba, type LabKernels, type LabToRgbaKernel } from './simd/lab-wasm.ts';
+import { wasmLabKernels, wasmLabToRgba, type LabToRgbaKernel } from './simd/lab-wasm.ts';
 import type { ImageValue } from '../../values/types.ts';
 import {
   CODE_U8, F_16_116, F_6_29, F_7787, F_9033, GAMMA_TAB_SIZE, invGammaSplineTab, lab8Tables, labInputCode, LUT_DIM, MIN_AB,
@@ -220,18 +220,18 @@ function storeBytes(data: Uint8ClampedArray, p: number): void {
 
 /**
  * Lab planes of a `width`-wide image -> RGBA bytes: rgbPlanesToImage(labToRgbFloat(...)) without the
- * float planes in between (the same bytes; one output array instead of two). `wasm`: the
- * WebAssembly version of the loops below (default: where WebAssembly runs; null for the loops).
+ * float planes in between (the same bytes; one output array instead of two). `kernel`: a faster
+ * version of the loops below, the same bytes (default: fastLabToRgba(); null for the loops).
  */
 export function labPlanesToImage(
-  L: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, width: number, abScale = 1, wasm: LabToRgbaKernel | null = fastLabToRgba(),
+  L: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, width: number, abScale = 1, kernel: LabToRgbaKernel | null = fastLabToRgba(),
 ): ImageValue {
   const n = L.length;
   checkRows(n, width, 'labPlanesToImage');
   const data = new Uint8ClampedArray(4 * n);
   const simd = simdColumns(width);
-  if (wasm) {
-    wasm(L, a, b, width, simd, abScale, data);
+  if (kernel) {
+    kernel(L, a, b, width, simd, abScale, data);
     return { width, height: n / width, data };
   }
   for (let row = 0; row < n; row += width) {

@@ -1,16 +1,17 @@
 /**
  * The native kernels (addon.c, a Node-API addon), for Node only (the CLI, batch workers,
  * benchmarks): where `npm run setup` could build them, they replace the WebAssembly kernels there
- * for SP-Diffuse, SP-Pool, the superpixel sizes and RGB -> Lab. They read and write the arrays in
- * place (no copies through a WebAssembly memory) with the CPU's widest vectors, on several threads.
+ * for SP-Diffuse, SP-Pool, the superpixel sizes, RGB -> Lab and Lab -> RGBA (and decode plain PNGs,
+ * cli/png-decode.ts). They read and write the arrays in place (no copies through a WebAssembly
+ * memory) with the CPU's widest vectors, on several threads.
  * At disco-lite's 256² with 64 channels (2026-12-05, 2-core AMD EPYC with AVX-512, medians of 40
  * calls with the machine in use): SP-Diffuse 1.4 ms on one thread, 1.3 on two (writing the 16.8 MB
  * output is most of it), against 4-5 ms for the WebAssembly kernel on one and 3.5-4 on two;
  * SP-Pool 2.6-2.8 ms on one, 1.4-1.5 on two, against 5-6 and 3.8-4.6.
  * Their helper threads are kept between calls (threads.c): started per call, they made about
  * one SP-Diffuse in four wait 4-9 ms in the CLI's runs for a thread that had not yet run.
- * Diffusion, the sizes and RGB -> Lab give the same bits as their definitions; pooling's error
- * bound is in sp-pool.ts.
+ * Diffusion, the sizes and the colour conversions give the same bits as their definitions;
+ * pooling's error bound is in sp-pool.ts.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
