@@ -22,6 +22,6 @@ echo "setup: installing npm packages (npm ci)" >&2
 # is in the npm package. package.json's allowScripts denies that script on npm >= 11.16; the
 # variable does it on older npm (Node 20 ships npm 10).
 ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
-echo "setup: building the native superpixel kernels" >&2
+echo "setup: building the native kernels" >&2
 node --import tsx scripts/build-native.ts
 echo "setup: done" >&2

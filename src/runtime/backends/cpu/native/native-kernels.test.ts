@@ -18,7 +18,7 @@ function random(n: number, seed: number): Float32Array {
 
 const bits = (a: Float32Array | Float64Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4));
 
-describe('native superpixel kernels', () => {
+describe('native kernels', () => {
   it('are built for the current source (npm run setup, or npm run build:native after an edit)', () => {
     expect(loadNativeAddon(), `no addon at ${nativeAddonPath()}`).not.toBeNull();
   });
