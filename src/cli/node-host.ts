@@ -10,8 +10,8 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Backend } from '../runtime/backends/backend.ts';
 import { classifyAdapter } from '../runtime/backends/adapter-kind.ts';
 import { createCpuBackend } from '../runtime/backends/cpu/cpu-backend.ts';
-import { preferLabToRgba, preferRgbaToLab } from '../runtime/backends/cpu/lab.ts';
-import { nativeKernels, nativeLabToRgba, nativeRgbaToLab } from '../runtime/backends/cpu/native/native-kernels.ts';
+import { useHostKernels } from '../runtime/backends/cpu/host-kernels.ts';
+import { nativeKernels, nativeLabToRgba, nativeResizePlanes, nativeRgbaToLab } from '../runtime/backends/cpu/native/native-kernels.ts';
 import { preferKernels } from '../runtime/backends/cpu/simd/simd.ts';
 import { startKernelThreads, type KernelThreads } from '../runtime/backends/cpu/simd/sp-threads.ts';
 import { WebGpuUnavailable } from '../runtime/backends/webgpu/device.ts';
@@ -81,7 +81,7 @@ export type BackendChoice = 'cpu' | 'webgpu' | 'auto';
 let kernelThreads: KernelThreads | null | undefined;
 
 /**
- * SP-Pool, SP-Diffuse, the superpixel sizes, RGB -> Lab and Lab -> RGBA on `threads` threads (the
+ * SP-Pool, SP-Diffuse, the superpixel sizes, RGB -> Lab, Lab -> RGBA and resizes on `threads` threads (the
  * cores this process may use; default: all) from now on: the native kernels where `npm run setup`
  * built them (native-kernels.ts), else, with 2 threads or more, the WebAssembly superpixel kernels
  * with a helper thread started once per process and kept (sp-threads.ts).
@@ -89,9 +89,9 @@ let kernelThreads: KernelThreads | null | undefined;
 export function useKernelThreads(threads = availableParallelism()): void {
   const native = nativeKernels(Math.max(1, threads));
   if (native) {
+    const n = Math.max(1, threads);
     preferKernels(native);
-    preferRgbaToLab(nativeRgbaToLab(Math.max(1, threads)) ?? undefined);
-    preferLabToRgba(nativeLabToRgba(Math.max(1, threads)) ?? undefined);
+    useHostKernels({ rgbaToLab: nativeRgbaToLab(n) ?? undefined, labToRgba: nativeLabToRgba(n) ?? undefined, resizePlanes: nativeResizePlanes(n) ?? undefined });
     return;
   }
   if (threads < 2 || kernelThreads !== undefined) return;

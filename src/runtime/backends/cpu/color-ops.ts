@@ -11,6 +11,7 @@ import {
 import { dropChromaImage, fastLabToRgba, lab8ToRgb, labPlanesToImage, labToRgbImage, rgbToLab8, rgbToLabImage } from './lab.ts';
 import { simdColumns } from '../common/opencv-lab-tables.ts';
 import { checkRecombine, taps, workingPlan } from '../common/resize-plan.ts';
+import { hostKernels } from './host-kernels.ts';
 import { wasmLabKernels, type LabKernels } from './simd/lab-wasm.ts';
 import { resizeFloat, resizeImageU8, resizeRowsInto } from './resize.ts';
 
@@ -39,8 +40,8 @@ function withAlpha(image: ImageValue, rgb: Uint8Array): ImageValue {
 /**
  * Recombine: the photo's L joined with ab (normalised, at working size) cropped to `content` and
  * resized to the photo. `wasm`: the WebAssembly version of the strips below (the same bytes; default:
- * where WebAssembly runs; null for the TypeScript loops). Where ab is already at the photo's size,
- * the join runs fastLabToRgba()'s kernel (the CLI's native one) unless `wasm` is null.
+ * where WebAssembly runs; null for the TypeScript loops). Unless `wasm` is null, the host's kernels
+ * run instead where there are some (host-kernels.ts; the CLI's native ones).
  */
 export function recombineLab(photo: LabValue, abN: Tensor, content: Frame, wasm: LabKernels | null = wasmLabKernels()): ImageValue {
   const lab = asCpu(photo.lab, 'recombine'), ab = asCpu(abN, 'recombine');
@@ -53,6 +54,21 @@ export function recombineLab(photo: LabValue, abN: Tensor, content: Frame, wasm:
     return labPlanesToImage(lab.data.subarray(0, n), ab.data.subarray(0, n), ab.data.subarray(n, 2 * n), ow, AB_SCALE, wasm && fastLabToRgba());
   }
   const data = new Uint8ClampedArray(4 * n);
+  const host = wasm && hostKernels();
+  if (host && host.resizePlanes && host.labToRgba && lab.data instanceof Float32Array && ab.data instanceof Float32Array) {
+    // The host's kernels (the CLI's native ones) in strips of rows: ab resized into a strip, then
+    // joined with L's rows (read in place when they are whole rows of the Lab) into the output.
+    const rows = Math.max(1, Math.floor(STRIP_PIXELS / ow)), abStrip = new Float32Array(2 * rows * ow);
+    const lStrip = ow === W ? null : new Float32Array(rows * ow);
+    for (let y0 = 0; y0 < out.height; y0 += rows) {
+      const y1 = Math.min(out.height, y0 + rows), m = (y1 - y0) * ow;
+      resizeRowsInto(ab, out, { from: content }, y0, y1, abStrip, wasm);
+      if (lStrip) for (let y = y0; y < y1; y++) lStrip.set(lab.data.subarray(y * W, y * W + ow), (y - y0) * ow);
+      const L = lStrip ? lStrip.subarray(0, m) : lab.data.subarray(y0 * W, y1 * W);
+      host.labToRgba(L, abStrip.subarray(0, m), abStrip.subarray(m, 2 * m), ow, simdColumns(ow), AB_SCALE, data.subarray(4 * y0 * ow, 4 * y1 * ow));
+    }
+    return { width: ow, height: out.height, data };
+  }
   if (wasm && lab.data instanceof Float32Array && ab.data instanceof Float32Array) {
     const r = { tx: taps(content.width, ow), ty: taps(content.height, out.height), ow }, hw = abH * abW;
     wasm.recombineRows(lab.data, W, ab.data.subarray(0, hw), ab.data.subarray(hw, 2 * hw), abW, r, AB_SCALE, simdColumns(ow), 0, out.height, data);

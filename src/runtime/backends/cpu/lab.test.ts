@@ -5,12 +5,13 @@ import { labFromCodes, labVector } from '../../../../test/helpers/opencv-lab.ts'
 import { rgbHwcToImage } from '../../../../test/helpers/images.ts';
 import { cpuColorOps, recombineLab } from './color-ops.ts';
 import {
-  dropChromaImage, imageHasColor, lab8ToRgb, labPlanesToImage, labToRgbFloat, labToRgbPixel, rgbFloatToLab, rgbPlanesToImage, rgbToLab8, rgbToLabImage, rgbToLabPixel, type RgbaToLab,
+  dropChromaImage, imageHasColor, lab8ToRgb, labPlanesToImage, labToRgbFloat, labToRgbPixel, rgbFloatToLab, rgbPlanesToImage, rgbToLab8, rgbToLabImage, rgbToLabPixel,
   toU8,
 } from './lab.ts';
 import { rgb2LabLut, simdColumns } from '../common/opencv-lab-tables.ts';
 import { wasmLabKernels, wasmLabToRgba, type LabKernels } from './simd/lab-wasm.ts';
-import { nativeLabToRgba, nativeRgbaToLab } from './native/native-kernels.ts';
+import { nativeLabToRgba, nativeResizePlanes, nativeRgbaToLab } from './native/native-kernels.ts';
+import { useHostKernels, type RgbaToLab } from './host-kernels.ts';
 import { resizeFloat } from './resize.ts';
 import { cpuTensor } from '../../values/tensor.ts';
 import { mulberry32 } from '../../../../test/helpers/prng.ts';
@@ -230,6 +231,13 @@ describe('Recombine on the CPU', () => {
       const got = recombineLab({ lab, content: { width: cw, height: ch } }, abN, content, wasm);
       expect([got.width, got.height]).toEqual([cw, ch]);
       expect(firstDiff(got.data, want.data), wasm ? 'WebAssembly' : 'TypeScript strips').toBe(-1);
+    }
+    // The CLI's native kernels (host-kernels.ts), on 2 threads.
+    useHostKernels({ resizePlanes: nativeResizePlanes(2)!, labToRgba: nativeLabToRgba(2)! });
+    try {
+      expect(firstDiff(recombineLab({ lab, content: { width: cw, height: ch } }, abN, content).data, want.data), 'native').toBe(-1);
+    } finally {
+      useHostKernels({});
     }
     expect(firstDiff((await cpuColorOps.recombine({ lab, content: { width: cw, height: ch } }, abN, content)).data, want.data)).toBe(-1);
   });

@@ -10,7 +10,9 @@
  * Tables: ../common/opencv-lab-tables.ts. Vectors: test/fixtures/opencv-lab. The WGSL kernels
  * (webgpu/kernels/lab.wgsl.ts, lab8.wgsl.ts) follow the same steps.
  */
+import { arrayPool } from '../../values/array-pool.ts';
 import { cpuTensor, type CpuTensor } from '../../values/tensor.ts';
+import { hostKernels, type RgbaToLab } from './host-kernels.ts';
 import { wasmLabKernels, wasmLabToRgba, type LabToRgbaKernel } from './simd/lab-wasm.ts';
 import type { ImageValue } from '../../values/types.ts';
 import {
@@ -64,20 +66,10 @@ export function rgbFloatToLab(rgb: ArrayLike<number>, n: number, interleaved = f
 /** Per byte value: its table cell (code >> 9) as an offset along each axis, and its 1/16 step in the cell. */
 const CELL_U8 = Int32Array.from(CODE_U8, (c) => c >> 9), FRAC_U8 = Int32Array.from(CODE_U8, (c) => (c >> 5) & 15);
 
-/** A kernel for the loop of rgbToLabImage: n RGBA pixels -> L, a, b planes into out (3n floats), the same bits. */
-export type RgbaToLab = (rgba: Uint8Array | Uint8ClampedArray, n: number, out: Float32Array) => void;
-
-let preferredRgbaToLab: RgbaToLab | undefined;
-
-/** Makes `kernel` the one rgbToLabImage runs by default (the CLI's native kernel); undefined to undo it. */
-export function preferRgbaToLab(kernel: RgbaToLab | undefined): void {
-  preferredRgbaToLab = kernel;
-}
-
-/** The kernel rgbToLabImage runs by default: the preferred one, else the WebAssembly one, else null (the loop). */
+/** The kernel rgbToLabImage runs by default: the host's (host-kernels.ts), else the WebAssembly one, else null (the loop). */
 export function fastRgbaToLab(): RgbaToLab | null {
   const wasm = wasmLabKernels();
-  return preferredRgbaToLab ?? (wasm ? (rgba, n, out) => wasm.rgbaToLab(rgba, n, out) : null);
+  return hostKernels().rgbaToLab ?? (wasm ? (rgba, n, out) => wasm.rgbaToLab(rgba, n, out) : null);
 }
 
 /**
@@ -87,7 +79,7 @@ export function fastRgbaToLab(): RgbaToLab | null {
 export function rgbToLabImage(image: ImageValue, kernel: RgbaToLab | null = fastRgbaToLab()): CpuTensor {
   const { width: W, height: H, data } = image;
   const n = W * H;
-  const out = new Float32Array(3 * n);
+  const out = arrayPool.take(3 * n); // every element is written below (a large photo's Lab is fresh memory otherwise)
   if (kernel) {
     kernel(data, n, out);
     return cpuTensor([1, 3, H, W], out);
@@ -247,16 +239,9 @@ export function labPlanesToImage(
   return { width, height: n / width, data };
 }
 
-let preferredLabToRgba: LabToRgbaKernel | undefined;
-
-/** Makes `kernel` the one labPlanesToImage and Recombine run by default (the CLI's native kernel); undefined to undo it. */
-export function preferLabToRgba(kernel: LabToRgbaKernel | undefined): void {
-  preferredLabToRgba = kernel;
-}
-
-/** The Lab -> RGBA kernel to run: the preferred one, else the WebAssembly one, else null (the loops). */
+/** The Lab -> RGBA kernel to run: the host's (host-kernels.ts), else the WebAssembly one, else null (the loops). */
 export function fastLabToRgba(): LabToRgbaKernel | null {
-  return preferredLabToRgba ?? wasmLabToRgba();
+  return hostKernels().labToRgba ?? wasmLabToRgba();
 }
 
 /** Lab [1,3,H,W] -> RGBA bytes. */

@@ -4,6 +4,8 @@ import { cpuTensor } from '../../values/tensor.ts';
 import { fitFrame, workingPlan } from '../common/resize-plan.ts';
 import { resizeFloat, resizeImageU8 } from './resize.ts';
 import { wasmLabKernels } from './simd/lab-wasm.ts';
+import { useHostKernels } from './host-kernels.ts';
+import { nativeResizePlanes } from './native/native-kernels.ts';
 import { mulberry32 } from '../../../../test/helpers/prng.ts';
 
 /** HWC -> [1,C,H,W]. */
@@ -49,6 +51,31 @@ describe('float INTER_LINEAR resize (CPU reference)', () => {
     const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
     const [g, w] = [bits(got.data as Float32Array), bits(want.data as Float32Array)];
     expect(g.findIndex((v, i) => v !== w[i]), 'first index that differs').toBe(-1);
+  });
+
+  it.each([1, 2, 3])('the native kernel (the CLI) gives the loops\' bits and OpenCV\'s values on %i threads', (threads) => {
+    const native = nativeResizePlanes(threads);
+    expect(native, 'built by npm run setup').not.toBeNull();
+    useHostKernels({ resizePlanes: native! });
+    try {
+      const lab = cpuTensor([1, 3, 48, 64], hwcToNchw(loadVector('resize', 'lab_in').data, 48, 64, 3));
+      expect(maxAbs(resizeFloat(lab, { width: 32, height: 32 }).data, hwcToNchw(loadVector('resize', 'lab_out').data, 32, 32, 3))).toBeLessThanOrEqual(1e-5);
+      const r = mulberry32(threads);
+      const t = cpuTensor([1, 2, 1000, 1100], Float32Array.from({ length: 2 * 1100 * 1000 }, () => r() * 200 - 100));
+      for (const [size, opts] of [
+        [{ width: 256, height: 256 }, {}],
+        [{ width: 256, height: 219 }, { from: { width: 700, height: 600 }, padTo: { width: 256, height: 256 } }],
+        [{ width: 2000, height: 1500 }, {}],
+      ] as const) {
+        const got = resizeFloat(t, size, opts), want = resizeFloat(t, size, opts, null);
+        expect(got.shape).toEqual(want.shape);
+        const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+        const [g, w] = [bits(got.data as Float32Array), bits(want.data as Float32Array)];
+        expect(g.findIndex((v, i) => v !== w[i]), 'first index that differs').toBe(-1);
+      }
+    } finally {
+      useHostKernels({});
+    }
   });
 
   it('resizes a tensor to its own size into a copy of the same values', () => {

@@ -7,12 +7,14 @@ import { cpuTensor, type CpuTensor } from '../../values/tensor.ts';
 import type { Frame, ImageValue } from '../../values/types.ts';
 import type { ResizeOptions } from '../ops/color-ops.ts';
 import { checkResizeArgs, taps } from '../common/resize-plan.ts';
+import { hostKernels } from './host-kernels.ts';
 import { wasmLabKernels, type LabKernels } from './simd/lab-wasm.ts';
 
 /**
  * Float bilinear resize of [N,C,H,W]; see ResizeOptions for `from` (crop) and `padTo` (edge pad).
  * `wasm`: the WebAssembly version of the loops (the same values; default: where WebAssembly runs and
- * the data is float32; null for the loops).
+ * the data is float32; null for the loops). Unless it is null, the host's kernel runs instead where
+ * there is one (host-kernels.ts; the CLI's native one).
  */
 export function resizeFloat(t: CpuTensor, size: Frame, opts: ResizeOptions = {}, wasm: LabKernels | null = wasmLabKernels()): CpuTensor {
   const { from, out } = checkResizeArgs(t.shape, size, opts);
@@ -38,6 +40,11 @@ export function resizeRowsInto(
   const { from, out } = checkResizeArgs(t.shape, size, opts);
   const [N, C, H, W] = t.shape;
   const tx = taps(from.width, size.width), ty = taps(from.height, size.height);
+  const host = wasm && hostKernels().resizePlanes;
+  if (host && t.data instanceof Float32Array) {
+    host(t.data, N * C, H, W, tx, ty, y0, y1, out.width, res);
+    return;
+  }
   if (wasm && t.data instanceof Float32Array) {
     for (let plane = 0; plane < N * C; plane++) {
       const rows = (y1 - y0) * out.width;

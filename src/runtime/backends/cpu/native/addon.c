@@ -1,8 +1,8 @@
 /*
  * The native kernels' Node-API addon (built by scripts/build-native.ts during `npm run setup`,
  * loaded by native-kernels.ts; where it is not built, the WebAssembly kernels run): superpixel
- * kernels (sp-kernels.c), RGB -> Lab (lab-kernels.c), large arrays laid out for them, and the
- * pixels of plain PNGs (png-decode.c).
+ * kernels (sp-kernels.c), RGB -> Lab and back (lab-kernels.c), resizes (resize-kernels.c), the
+ * pixels of plain PNGs (png-decode.c), and large arrays laid out for the kernels.
  */
 #define _DEFAULT_SOURCE /* madvise */
 #include <stdint.h>
@@ -12,6 +12,7 @@
 int sp_kernels_init(napi_env env, napi_value exports);
 int lab_kernels_init(napi_env env, napi_value exports);
 int png_decode_init(napi_env env, napi_value exports);
+int resize_kernels_init(napi_env env, napi_value exports);
 
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 
@@ -41,6 +42,6 @@ static napi_value aligned_float32_array(napi_env env, napi_callback_info info) {
 }
 
 NAPI_MODULE_INIT() {
-  if (sp_kernels_init(env, exports) || lab_kernels_init(env, exports) || png_decode_init(env, exports) || export_function(env, exports, "alignedFloat32Array", aligned_float32_array)) return NULL;
+  if (sp_kernels_init(env, exports) || lab_kernels_init(env, exports) || png_decode_init(env, exports) || resize_kernels_init(env, exports) || export_function(env, exports, "alignedFloat32Array", aligned_float32_array)) return NULL;
   return exports;
 }

@@ -57,6 +57,18 @@ describe('native kernels', () => {
     expect(() => addon.rgbaToLab(rgba, 10, lut, codes.map((_, v) => (v === 7 ? 32 * 512 + 32 : 0)), lab, 1)).toThrow(/code is outside the table/);
   });
 
+  it('refuse a resize whose taps point outside the source, or too small an output', () => {
+    const addon = loadNativeAddon()!;
+    const src = new Float32Array(4 * 6), dst = new Float32Array(2 * 3);
+    const i = (...v: number[]) => Int32Array.from(v), f = (...v: number[]) => Float32Array.from(v);
+    const ok = () => addon.resizePlanes(src, 1, 4, 6, i(0, 2, 4), i(1, 3, 5), f(0.5, 0.5, 0.5), i(0, 2), i(1, 3), f(0.5, 0.5), 0, 2, 3, dst, 2);
+    expect(ok).not.toThrow();
+    expect(() => addon.resizePlanes(src, 1, 4, 6, i(0, 2, 6), i(1, 3, 5), f(0.5, 0.5, 0.5), i(0, 2), i(1, 3), f(0.5, 0.5), 0, 2, 3, dst, 2)).toThrow(/index is outside the source/);
+    expect(() => addon.resizePlanes(src, 1, 4, 6, i(0, 2, 4), i(1, 3, 5), f(0.5, 0.5, 0.5), i(0, 2), i(1, -1), f(0.5, 0.5), 0, 2, 3, dst, 2)).toThrow(/index is outside the source/);
+    expect(() => addon.resizePlanes(src, 1, 4, 6, i(0, 2, 4), i(1, 3, 5), f(0.5, 0.5, 0.5), i(0, 2), i(1, 3), f(0.5, 0.5), 0, 2, 3, dst.subarray(1), 2)).toThrow(/dst is shorter/);
+    expect(() => addon.resizePlanes(src, 2, 4, 6, i(0, 2, 4), i(1, 3, 5), f(0.5, 0.5, 0.5), i(0, 2), i(1, 3), f(0.5, 0.5), 0, 2, 3, dst, 2)).toThrow(/src is shorter/);
+  });
+
   it('make zeroed Float32Arrays of the length asked for, views a few bytes into a slightly larger buffer', () => {
     const addon = loadNativeAddon()!;
     for (const length of [0, 1, 1000, 5 * 2 ** 20]) {

@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arrayPool } from '../../../values/array-pool.ts';
 import { CODE_U8, F_16_116, F_6_29, F_7787, F_9033, invGammaSplineTab, rgb2LabLut, XYZ2RGB_F } from '../../common/opencv-lab-tables.ts';
-import type { RgbaToLab } from '../lab.ts';
+import type { RgbaToLab, ResizePlanes } from '../host-kernels.ts';
 import { wasmLabKernels, type LabToRgbaKernel } from '../simd/lab-wasm.ts';
 import type { SimdKernels } from '../simd/simd.ts';
 import { nativeAddonPath } from './native-build.ts';
@@ -32,6 +32,10 @@ interface Addon {
   alignedFloat32Array(length: number): Float32Array;
   /** A plain PNG's pixels as RGBA into `out`; false when damaged (png-decode.c). */
   decodePng(idat: Uint8Array, width: number, height: number, channels: number, out: Uint8ClampedArray): boolean;
+  resizePlanes(
+    src: Float32Array, planes: number, H: number, W: number, xi0: Int32Array, xi1: Int32Array, xf: Float32Array,
+    yi0: Int32Array, yi1: Int32Array, yf: Float32Array, y0: number, y1: number, ow: number, dst: Float32Array, threads: number,
+  ): void;
 }
 
 let addon: Addon | null | undefined;
@@ -114,4 +118,11 @@ export function nativeLabToRgba(threads: number): LabToRgbaKernel | null {
     const n = L.length;
     native.labToRgba(f32(L), f32(a).subarray(0, n), f32(b).subarray(0, n), width, simdCols, abScale, consts, invGammaSplineTab(), out, threads);
   };
+}
+
+/** The native resize of float32 planes on up to `threads` threads, or null where the addon is not built. */
+export function nativeResizePlanes(threads: number): ResizePlanes | null {
+  const native = loadNativeAddon();
+  if (!native) return null;
+  return (src, planes, H, W, tx, ty, y0, y1, ow, dst) => native.resizePlanes(src, planes, H, W, tx.i0, tx.i1, tx.f, ty.i0, ty.i1, ty.f, y0, y1, ow, dst, threads);
 }
