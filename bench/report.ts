@@ -139,7 +139,7 @@ export function renderMarkdown(full: BenchReport, defaultSet: string, officialSe
     `# Benchmark results (${m.date})`,
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${m.node}.`
-      + (m.cliSuperpixelKernels ? ` CLI SP-Pool/SP-Diffuse kernels: ${m.cliSuperpixelKernels}.` : ''),
+      + (m.cliSuperpixelKernels ? ` CLI parameter-free kernels: ${m.cliSuperpixelKernels}.` : ''),
     report.cases.length ? `Pipeline times are medians of ${[...new Set(report.cases.map((c) => c.runs))].join(' or ')} runs after ${[...new Set(report.cases.map((c) => c.warmups ?? 1))].join(' or ')} untimed warm-up runs; memory is each configuration's peak resident set (its own process).` : '',
     '',
     '## Summary (ratios first)',

@@ -100,7 +100,7 @@ function machine(): Machine {
   try {
     cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
   } catch { /* not Linux */ }
-  const cliSuperpixelKernels = loadNativeAddon() ? 'native (sp-kernels.c)' : 'WebAssembly (the native ones are not built: npm run build:native)';
+  const cliSuperpixelKernels = loadNativeAddon() ? 'native (src/runtime/backends/cpu/native)' : 'WebAssembly (the native ones are not built: npm run build:native)';
   return { cpu, cores: availableParallelism(), memoryBytes: totalmem(), node: process.version, date: new Date().toISOString(), cliSuperpixelKernels };
 }
 
