@@ -64,7 +64,7 @@ describe('backend choice in the editor', () => {
     expect(await shown(page, /^WebGPU/)).toMatchObject({ choice: 'webgpu' });
 
     await page.selectOption('#backend-choice', 'cpu');
-    expect(await shown(page, /^CPU/)).toMatchObject({ choice: 'cpu', why: expect.stringMatching(/^chosen/) });
+    expect(await shown(page, /^CPU/)).toMatchObject({ choice: 'cpu', why: expect.stringMatching(/^chosen instead of Auto, which picks WebGPU on a hardware adapter/) });
     await page.reload();
     await waitForEditor(page, h.errors);
     expect(await shown(page, /^CPU/)).toMatchObject({ choice: 'cpu' });

@@ -34,7 +34,7 @@ export function cpuInfo(choice: BackendChoice, reason: string, env: Pick<EngineE
 
 export async function chooseBackend(choice: BackendChoice, env: EngineEnvironment): Promise<{ backend: Backend; info: BackendInfo }> {
   const cpu = (reason: string) => ({ backend: createCpuBackend(), info: cpuInfo(choice, reason, env) });
-  if (choice === 'cpu') return cpu('chosen');
+  if (choice === 'cpu') return cpu('chosen instead of Auto, which picks WebGPU on a hardware adapter');
   let acquired: AcquiredDevice;
   try {
     acquired = await requestDevice(env.gpu);
