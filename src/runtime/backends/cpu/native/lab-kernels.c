@@ -119,7 +119,11 @@ static napi_value rgba_to_lab(napi_env env, napi_callback_info info) {
     || !(job.code = typed_array(env, argv[3], napi_int32_array, -1, &code_len, "lab-kernels: codes must be an Int32Array"))
     || !(job.out = typed_array(env, argv[4], napi_float32_array, -1, &out_len, "lab-kernels: out must be a Float32Array"))
     || get_ints(env, argv + 5, 1, &threads)) return NULL;
-  if (n < 0 || too_short(env, lut_len, (size_t)SB * LUT_DIM + LUT_PAD, "lut must be 33^3 x 3 entries and 8 of padding") || too_short(env, code_len, 256, "codes needs 256 values")
+  if (n < 0) {
+    napi_throw_range_error(env, NULL, "lab-kernels: n must be >= 0");
+    return NULL;
+  }
+  if (too_short(env, lut_len, (size_t)SB * LUT_DIM + LUT_PAD, "lut must be 33^3 x 3 entries and 8 of padding") || too_short(env, code_len, 256, "codes needs 256 values")
     || too_short(env, rgba_len, 4 * (size_t)n, "rgba is shorter than 4n bytes") || too_short(env, out_len, 3 * (size_t)n, "out is shorter than 3n floats")) return NULL;
   /* Every code must stay inside the table (0..16384, cells 0..32), and one on the last node must
    * have no fraction: the pair loads read the node after it with weight 0. */

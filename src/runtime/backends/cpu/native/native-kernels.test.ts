@@ -52,6 +52,7 @@ describe('native kernels', () => {
     const rgba = new Uint8Array(4 * 10), lab = new Float32Array(3 * 10), lut = new Int16Array(33 ** 3 * 3 + 8), codes = new Int32Array(256);
     expect(() => addon.rgbaToLab(rgba, 10, lut.subarray(1), codes, lab, 1)).toThrow(/lut must be 33\^3 x 3 entries and 8 of padding/);
     expect(() => addon.rgbaToLab(rgba, 11, lut, codes, lab, 1)).toThrow(/rgba is shorter than 4n bytes/);
+    expect(() => addon.rgbaToLab(rgba, -1, lut, codes, lab, 1)).toThrow(/n must be >= 0/);
     expect(() => addon.rgbaToLab(rgba, 10, lut, codes, lab.subarray(1), 1)).toThrow(/out is shorter than 3n floats/);
     expect(() => addon.rgbaToLab(rgba, 10, lut, codes.map((_, v) => (v === 7 ? 16385 : 0)), lab, 1)).toThrow(/code is outside the table/);
     expect(() => addon.rgbaToLab(rgba, 10, lut, codes.map((_, v) => (v === 7 ? 32 * 512 + 32 : 0)), lab, 1)).toThrow(/code is outside the table/);

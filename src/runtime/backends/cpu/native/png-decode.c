@@ -81,8 +81,8 @@ static napi_value decode_png(napi_env env, napi_callback_info info) {
   const size_t row_bytes = (size_t)width * channels, stride = row_bytes + 1, size = stride * height;
   if (too_short(env, out_len, 4 * (size_t)width * height, "out is shorter than 4 bytes per pixel")) return NULL;
   if (!decompressor) decompressor = libdeflate_alloc_decompressor();
-  uint8_t *raw = size <= scratch_size ? scratch : malloc(size);
-  if (!decompressor || !raw) {
+  uint8_t *raw = !decompressor ? NULL : size <= scratch_size ? scratch : malloc(size);
+  if (!raw) {
     napi_throw_error(env, NULL, "png-decode: out of memory");
     return NULL;
   }
