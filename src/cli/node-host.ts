@@ -87,9 +87,9 @@ let kernelThreads: KernelThreads | null | undefined;
  * with a helper thread started once per process and kept (sp-threads.ts).
  */
 export function useKernelThreads(threads = availableParallelism()): void {
-  const native = nativeKernels(Math.max(1, threads));
+  const n = Math.max(1, threads);
+  const native = nativeKernels(n);
   if (native) {
-    const n = Math.max(1, threads);
     preferKernels(native);
     useHostKernels({ rgbaToLab: nativeRgbaToLab(n) ?? undefined, labToRgba: nativeLabToRgba(n) ?? undefined, resizePlanes: nativeResizePlanes(n) ?? undefined });
     return;

@@ -64,8 +64,15 @@ export function decodeSimplePng(png: SimplePng): Uint8ClampedArray | undefined {
     const out = new Uint8ClampedArray(4 * width * height);
     return addon.decodePng(joined(png.idat), width, height, channels, out) ? out : undefined;
   }
-  const raw = inflate(joined(png.idat), stride * height);
-  if (raw?.length !== stride * height) return undefined;
+  let raw: Buffer;
+  try {
+    // Output in one buffer of the expected size (zlib's default: 16 kB pieces joined at the end).
+    const size = stride * height + 1;
+    raw = inflateSync(joined(png.idat), { chunkSize: Math.max(64, size), maxOutputLength: size });
+  } catch {
+    return undefined;
+  }
+  if (raw.length !== stride * height) return undefined;
   let prev: Uint8Array = new Uint8Array(rowBytes); // the row above the first is zeros
   for (let y = 0; y < height; y++) {
     const row = raw.subarray(y * stride + 1, (y + 1) * stride);
@@ -73,16 +80,6 @@ export function decodeSimplePng(png: SimplePng): Uint8ClampedArray | undefined {
     prev = row;
   }
   return toRgba(raw, width, height, channels);
-}
-
-/** The zlib stream `data` inflated, or undefined when it is damaged or inflates to more than `size` bytes. */
-function inflate(data: Uint8Array, size: number): Uint8Array | undefined {
-  try {
-    // Output in one buffer of the expected size (zlib's default: 16 kB pieces joined at the end).
-    return inflateSync(data, { chunkSize: Math.max(64, size + 1), maxOutputLength: size + 1 });
-  } catch {
-    return undefined;
-  }
 }
 
 let useAddon = true;
@@ -94,15 +91,15 @@ export function decodeWithAddon(yes: boolean): void {
 
 /**
  * The IDAT chunks joined (zlib wants them in one piece), in a buffer kept between calls (a fresh one
- * is fresh memory), unless they are larger than KEPT_BYTES: a huge photo's should not stay.
+ * is fresh memory), unless they are larger than KEPT_IDAT_BYTES: a huge photo's should not stay.
  */
 let idatScratch = new Uint8Array(0);
-const KEPT_BYTES = 16 * 1024 * 1024;
+const KEPT_IDAT_BYTES = 16 * 1024 * 1024;
 
 function joined(parts: readonly Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0];
   const total = parts.reduce((n, p) => n + p.length, 0);
-  if (total > KEPT_BYTES) return Buffer.concat(parts);
+  if (total > KEPT_IDAT_BYTES) return Buffer.concat(parts);
   if (idatScratch.length < total) idatScratch = new Uint8Array(total);
   let at = 0;
   for (const p of parts) {

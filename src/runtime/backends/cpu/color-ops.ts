@@ -12,7 +12,7 @@ import { dropChromaImage, fastLabToRgba, lab8ToRgb, labPlanesToImage, labToRgbIm
 import { simdColumns } from '../common/opencv-lab-tables.ts';
 import { checkRecombine, taps, workingPlan } from '../common/resize-plan.ts';
 import { hostKernels } from './host-kernels.ts';
-import { wasmLabKernels, type LabKernels } from './simd/lab-wasm.ts';
+import { wasmLabKernels, type LabKernels, type LabToRgbaKernel } from './simd/lab-wasm.ts';
 import { resizeFloat, resizeImageU8, resizeRowsInto } from './resize.ts';
 
 /** Pixels per strip when Recombine resizes ab on the way (a few hundred KB of scratch). */
@@ -54,36 +54,26 @@ export function recombineLab(photo: LabValue, abN: Tensor, content: Frame, wasm:
     return labPlanesToImage(lab.data.subarray(0, n), ab.data.subarray(0, n), ab.data.subarray(n, 2 * n), ow, AB_SCALE, wasm && fastLabToRgba());
   }
   const data = new Uint8ClampedArray(4 * n);
-  const host = wasm && hostKernels();
-  if (host && host.resizePlanes && host.labToRgba && lab.data instanceof Float32Array && ab.data instanceof Float32Array) {
-    // The host's kernels (the CLI's native ones) in strips of rows: ab resized into a strip, then
-    // joined with L's rows (read in place when they are whole rows of the Lab) into the output.
-    const rows = Math.max(1, Math.floor(STRIP_PIXELS / ow)), abStrip = new Float32Array(2 * rows * ow);
-    const lStrip = ow === W ? null : new Float32Array(rows * ow);
-    for (let y0 = 0; y0 < out.height; y0 += rows) {
-      const y1 = Math.min(out.height, y0 + rows), m = (y1 - y0) * ow;
-      resizeRowsInto(ab, out, { from: content }, y0, y1, abStrip, wasm);
-      if (lStrip) for (let y = y0; y < y1; y++) lStrip.set(lab.data.subarray(y * W, y * W + ow), (y - y0) * ow);
-      const L = lStrip ? lStrip.subarray(0, m) : lab.data.subarray(y0 * W, y1 * W);
-      host.labToRgba(L, abStrip.subarray(0, m), abStrip.subarray(m, 2 * m), ow, simdColumns(ow), AB_SCALE, data.subarray(4 * y0 * ow, 4 * y1 * ow));
-    }
-    return { width: ow, height: out.height, data };
-  }
-  if (wasm && lab.data instanceof Float32Array && ab.data instanceof Float32Array) {
+  const host = wasm ? hostKernels() : {};
+  const hostJoin = host.resizePlanes && lab.data instanceof Float32Array && ab.data instanceof Float32Array ? host.labToRgba : undefined;
+  if (!hostJoin && wasm && lab.data instanceof Float32Array && ab.data instanceof Float32Array) {
     const r = { tx: taps(content.width, ow), ty: taps(content.height, out.height), ow }, hw = abH * abW;
     wasm.recombineRows(lab.data, W, ab.data.subarray(0, hw), ab.data.subarray(hw, 2 * hw), abW, r, AB_SCALE, simdColumns(ow), 0, out.height, data);
     return { width: ow, height: out.height, data };
   }
-  // Otherwise strips of rows: ab resized to the photo for one strip at a time (the same values as
-  // resizing it whole), so the photo-sized ab (8 bytes a pixel) is never made.
-  const rows = Math.max(1, Math.floor(STRIP_PIXELS / ow));
-  const abStrip = new Float32Array(2 * rows * ow), lStrip = new Float32Array(rows * ow);
+  // Otherwise strips of rows, with the host's kernels (the CLI's native ones) or the TypeScript
+  // loops: ab resized to the photo for one strip at a time (the same values as resizing it whole),
+  // so the photo-sized ab (8 bytes a pixel) is never made, then joined with L's rows (read in place
+  // when they are whole rows of the Lab) into the output.
+  const join: LabToRgbaKernel = hostJoin ?? ((L, a, b, width, _simd, scale, o) => o.set(labPlanesToImage(L, a, b, width, scale, null).data));
+  const rows = Math.max(1, Math.floor(STRIP_PIXELS / ow)), abStrip = new Float32Array(2 * rows * ow);
+  const lStrip = ow === W ? null : new Float32Array(rows * ow);
   for (let y0 = 0; y0 < out.height; y0 += rows) {
     const y1 = Math.min(out.height, y0 + rows), m = (y1 - y0) * ow;
-    resizeRowsInto(ab, out, { from: content }, y0, y1, abStrip, null);
-    for (let y = y0; y < y1; y++) lStrip.set(lab.data.subarray(y * W, y * W + ow), (y - y0) * ow);
-    const part = labPlanesToImage(lStrip.subarray(0, m), abStrip.subarray(0, m), abStrip.subarray(m, 2 * m), ow, AB_SCALE, null);
-    data.set(part.data, 4 * y0 * ow);
+    resizeRowsInto(ab, out, { from: content }, y0, y1, abStrip, hostJoin ? wasm : null);
+    if (lStrip) for (let y = y0; y < y1; y++) lStrip.set(lab.data.subarray(y * W, y * W + ow), (y - y0) * ow);
+    const L = lStrip ? lStrip.subarray(0, m) : lab.data.subarray(y0 * W, y1 * W);
+    join(L, abStrip.subarray(0, m), abStrip.subarray(m, 2 * m), ow, simdColumns(ow), AB_SCALE, data.subarray(4 * y0 * ow, 4 * y1 * ow));
   }
   return { width: ow, height: out.height, data };
 }

@@ -21,6 +21,13 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return m;
 };
 
+/** The first index where two float32 arrays differ in their bits, or -1. */
+function firstBitsDiff(a: Float32Array, b: Float32Array): number {
+  const bits = (x: Float32Array) => new Uint32Array(x.buffer, x.byteOffset, x.length);
+  const [p, q] = [bits(a), bits(b)];
+  return p.findIndex((v, i) => v !== q[i]);
+}
+
 describe('float INTER_LINEAR resize (CPU reference)', () => {
   const paths = [['WebAssembly', wasmLabKernels()], ['TypeScript loops', null]] as const;
 
@@ -48,9 +55,7 @@ describe('float INTER_LINEAR resize (CPU reference)', () => {
     const want = resizeFloat(t, size, opts, null);
     const got = resizeFloat(t, size, opts, wasmLabKernels());
     expect(got.shape).toEqual(want.shape);
-    const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
-    const [g, w] = [bits(got.data as Float32Array), bits(want.data as Float32Array)];
-    expect(g.findIndex((v, i) => v !== w[i]), 'first index that differs').toBe(-1);
+    expect(firstBitsDiff(got.data as Float32Array, want.data as Float32Array), 'first index that differs').toBe(-1);
   });
 
   it.each([1, 2, 3])('the native kernel (the CLI) gives the loops\' bits and OpenCV\'s values on %i threads', (threads) => {
@@ -69,9 +74,7 @@ describe('float INTER_LINEAR resize (CPU reference)', () => {
       ] as const) {
         const got = resizeFloat(t, size, opts), want = resizeFloat(t, size, opts, null);
         expect(got.shape).toEqual(want.shape);
-        const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
-        const [g, w] = [bits(got.data as Float32Array), bits(want.data as Float32Array)];
-        expect(g.findIndex((v, i) => v !== w[i]), 'first index that differs').toBe(-1);
+        expect(firstBitsDiff(got.data as Float32Array, want.data as Float32Array), 'first index that differs').toBe(-1);
       }
     } finally {
       useHostKernels({});

@@ -10,12 +10,7 @@
 #include <stdint.h>
 #include "napi-args.h"
 #include "threads.h"
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define WIDEST_VECTORS __attribute__((target_clones("avx2", "default")))
-#else
-#define WIDEST_VECTORS
-#endif
+#include "widest-vectors.h"
 
 #define LUT_DIM 33
 #define SB (LUT_DIM * LUT_DIM * 3)

@@ -14,7 +14,7 @@ const here = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.ur
 /** The C files compiled into the addon. */
 export const NATIVE_SOURCES = ['addon.c', 'napi-args.c', 'threads.c', 'sp-kernels.c', 'lab-kernels.c', 'png-decode.c', 'resize-kernels.c'].map(here);
 /** The headers they include (hashed with them). */
-const NATIVE_HEADERS = ['napi-args.h', 'threads.h'].map(here);
+const NATIVE_HEADERS = ['napi-args.h', 'threads.h', 'widest-vectors.h'].map(here);
 export const NATIVE_DIR = fileURLToPath(new URL('../../../../../build/native/', import.meta.url));
 
 /**

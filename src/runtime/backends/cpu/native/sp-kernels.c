@@ -24,20 +24,18 @@
 #include <string.h>
 #include "napi-args.h"
 #include "threads.h"
+#include "widest-vectors.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define WIDEST_VECTORS __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define WIDEST_VECTORS
-#endif
-
-typedef struct {
+typedef struct Job Job;
+struct Job {
   Task task;          /* first, so a Task * is a Job *; its parts are the h bands */
+  /* diffuse and pool: what is done to band cy, with a thread's scratch (band_work) */
+  void (*band)(const Job *job, int cy, float *block, float *cols);
   const float *assoc; /* 9 x H x W */
   const float *in;    /* diffuse: the tokens, C x h x w; pool: x, C x H x W */
   void *out;          /* diffuse: C x H x W floats; pool: the partial sums, (h*w) x (C+1) x 9 floats; sizes: h*w x 9 int32 counts */
   int C, H, W, cell, h, w;
-} Job;
+};
 
 /* 16 float32 lanes (GCC's vector extension: one AVX-512 register, two AVX2 ones, four SSE ones). */
 typedef float v16f __attribute__((vector_size(64)));
@@ -64,7 +62,8 @@ static float token(const Job *job, int c, int ny, int nx) {
 }
 
 WIDEST_VECTORS
-static void diffuse_band(const Job *job, int cy, float *block) {
+static void diffuse_band(const Job *job, int cy, float *block, float *unused) {
+  (void)unused;
   const int cell = job->cell, W = job->W;
   const size_t hw = (size_t)job->H * W, n = (size_t)cell * cell;
   for (int cx = 0; cx < job->w; cx++) {
@@ -191,37 +190,19 @@ static void pool_band(const Job *job, int cy, float *block, float *cols) {
   }
 }
 
-/* The scratch of a diffuse or pool call: one cell's association block, and column sums. */
-typedef struct {
-  float *block, *cols;
-} Scratch;
-
-static int scratch_alloc(const Job *job, Scratch *s) {
-  const size_t cell = job->cell;
-  /* cols: 9 x cell floats, or 9 x cell / 16 vectors of 16 (so 64-byte aligned, a multiple of 64 long) */
-  const size_t cols_bytes = (sizeof(float) * 9 * cell + 63) & ~(size_t)63;
-  s->block = malloc(sizeof(float) * 9 * cell * cell);
-  s->cols = aligned_alloc(64, cols_bytes);
-  return s->block && s->cols ? 0 : -1;
-}
-
-static int diffuse_work(Task *task) {
-  Job *job = (Job *)task;
-  Scratch s;
-  const int ok = scratch_alloc(job, &s) == 0;
-  for (int cy; ok && (cy = claim_part(task)) >= 0;) diffuse_band(job, cy, s.block);
-  free(s.block);
-  free(s.cols);
-  return ok ? 0 : -1;
-}
-
-static int pool_work(Task *task) {
-  Job *job = (Job *)task;
-  Scratch s;
-  const int ok = scratch_alloc(job, &s) == 0;
-  for (int cy; ok && (cy = claim_part(task)) >= 0;) pool_band(job, cy, s.block, s.cols);
-  free(s.block);
-  free(s.cols);
+/*
+ * Claims bands until none is left and does job->band to each, with this thread's scratch: one
+ * cell's association block, and column sums (cols: 9 x cell floats, or 9 x cell / 16 vectors of 16,
+ * so 64-byte aligned, a multiple of 64 long). 0, or -1 out of memory.
+ */
+static int band_work(Task *task) {
+  const Job *job = (const Job *)task;
+  const size_t cell = job->cell, cols_bytes = (sizeof(float) * 9 * cell + 63) & ~(size_t)63;
+  float *block = malloc(sizeof(float) * 9 * cell * cell), *cols = aligned_alloc(64, cols_bytes);
+  const int ok = block && cols;
+  for (int cy; ok && (cy = claim_part(task)) >= 0;) job->band(job, cy, block, cols);
+  free(block);
+  free(cols);
   return ok ? 0 : -1;
 }
 
@@ -314,7 +295,7 @@ static napi_value diffuse(napi_env env, napi_callback_info info) {
   if (get_args(env, info, "tokens", napi_float32_array, "out", &a)) return NULL;
   const int h = a.H / a.cell, w = a.W / a.cell;
   if (too_short(env, a.in_len, (size_t)a.C * h * w, SHORT) || too_short(env, a.out_len, (size_t)a.C * a.H * a.W, SHORT)) return NULL;
-  Job job = { { diffuse_work, h, 0 }, a.assoc, a.in, a.out, a.C, a.H, a.W, a.cell, h, w };
+  Job job = { { band_work, h, 0 }, diffuse_band, a.assoc, a.in, a.out, a.C, a.H, a.W, a.cell, h, w };
   if (run_task(&job.task, a.threads)) napi_throw_error(env, NULL, "sp-kernels: out of memory");
   return NULL;
 }
@@ -326,7 +307,7 @@ static napi_value pool(napi_env env, napi_callback_info info) {
   const int C = a.C, h = a.H / a.cell, w = a.W / a.cell;
   if (too_short(env, a.in_len, (size_t)C * a.H * a.W, SHORT) || too_short(env, a.out_len, (size_t)(C + 1) * h * w, SHORT)) return NULL;
   float *partial = malloc(sizeof(float) * (size_t)h * w * (C + 1) * 9);
-  Job job = { { pool_work, h, 0 }, a.assoc, a.in, partial, C, a.H, a.W, a.cell, h, w };
+  Job job = { { band_work, h, 0 }, pool_band, a.assoc, a.in, partial, C, a.H, a.W, a.cell, h, w };
   if (!partial || run_task(&job.task, a.threads)) {
     free(partial);
     napi_throw_error(env, NULL, "sp-kernels: out of memory");
@@ -355,7 +336,7 @@ static napi_value sizes(napi_env env, napi_callback_info info) {
   if (check_grid(env, &a)) return NULL;
   const int h = a.H / a.cell, w = a.W / a.cell;
   if (too_short(env, a.out_len, (size_t)h * w * 9, SHORT)) return NULL;
-  Job job = { { sizes_work, h, 0 }, a.assoc, NULL, a.out, 1, a.H, a.W, a.cell, h, w };
+  Job job = { { sizes_work, h, 0 }, NULL, a.assoc, NULL, a.out, 1, a.H, a.W, a.cell, h, w };
   run_task(&job.task, a.threads);
   return NULL;
 }
